@@ -1,0 +1,11 @@
+from django.urls import path
+
+from newsreel.catalogue import views
+
+app_name = "catalogue"
+urlpatterns = [
+    path("media/", views.media_list, name="list"),
+    path("media/<str:reference>/", views.item_detail, name="item"),
+    path("events/", views.event_list, name="events"),
+    path("events/<slug:slug>/", views.event_detail, name="event"),
+]

@@ -1,0 +1,212 @@
+"""Newsreel settings, read from the environment (see README: Configuration).
+
+Defaults suit a laptop: SQLite and media under var/, a generated secret key, e-mail to the console.
+`NEWSREEL_ENV=production` turns on the strict checks: an explicit secret key and allowed hosts are required.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+import dj_email_url
+from django.utils.translation import gettext_lazy as _
+
+from newsreel.env import (
+    ConfigError,
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    local_secret_key,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent
+VAR_DIR = env_path("NEWSREEL_VAR_DIR", PROJECT_DIR / "var")
+
+PRODUCTION = env_str("NEWSREEL_ENV", "development") == "production"
+DEBUG = env_bool("NEWSREEL_DEBUG", False)
+
+if PRODUCTION:
+    SECRET_KEY = env_str("NEWSREEL_SECRET_KEY")
+    if len(SECRET_KEY) < 32:
+        raise ConfigError("NEWSREEL_SECRET_KEY must be set (at least 32 characters) in production")
+    ALLOWED_HOSTS = env_list("NEWSREEL_ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ConfigError("NEWSREEL_ALLOWED_HOSTS must list the site's host names in production")
+    if DEBUG:
+        raise ConfigError("NEWSREEL_DEBUG must be off in production")
+else:
+    SECRET_KEY = env_str("NEWSREEL_SECRET_KEY") or local_secret_key(VAR_DIR)
+    ALLOWED_HOSTS = env_list("NEWSREEL_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+
+SITE_URL = env_str("NEWSREEL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env_str("NEWSREEL_SITE_NAME", "Newsreel")
+CSRF_TRUSTED_ORIGINS = env_list("NEWSREEL_CSRF_TRUSTED_ORIGINS", [SITE_URL])
+
+INSTALLED_APPS = [
+    "newsreel.front",
+    "newsreel.catalogue",
+    "newsreel.news",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "newsreel.urls"
+WSGI_APPLICATION = "newsreel.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "newsreel.front.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'newsreel.sqlite3'}")
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("NEWSREEL_DB_CONN_MAX_AGE", 60))
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    _db["CONN_MAX_AGE"] = 0
+    _db["OPTIONS"] = {
+        # WAL lets readers and the worker go on while one writer commits; FULL keeps commits durable;
+        # IMMEDIATE takes the write lock at BEGIN so concurrent writers queue instead of failing mid-way.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    _db["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background tasks (Django Tasks API, stored in the database) -----------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env_str("NEWSREEL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "media", "mail"],
+    }
+}
+
+# --- Internationalisation --------------------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("NEWSREEL_TIME_ZONE", "Europe/Brussels")
+
+# --- Static and media files ------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = env_path("NEWSREEL_MEDIA_ROOT", VAR_DIR / "media")
+MEDIA_URL = "/media-files/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- E-mail ----------------------------------------------------------------------------------------------
+_email = dj_email_url.parse(env_str("NEWSREEL_EMAIL_URL", "console://"))
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = bool(_email["EMAIL_USE_TLS"])
+EMAIL_USE_SSL = bool(_email["EMAIL_USE_SSL"])
+EMAIL_TIMEOUT = env_int("NEWSREEL_EMAIL_TIMEOUT", 30)
+if _email.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+DEFAULT_FROM_EMAIL = env_str("NEWSREEL_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Security --------------------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("NEWSREEL_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("NEWSREEL_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = False
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Limits on what a single request may cost.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+NEWSREEL_PAGE_SIZE = env_int("NEWSREEL_PAGE_SIZE", 24)
+NEWSREEL_MAX_PAGE = env_int("NEWSREEL_MAX_PAGE", 1000)
+
+AUTH_PASSWORD_VALIDATORS: list[dict[str, object]] = []
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("NEWSREEL_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

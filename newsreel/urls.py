@@ -1,0 +1,23 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from newsreel.catalogue.views import rendition_preview
+from newsreel.front import views as front
+from newsreel.front.sitemaps import SITEMAPS
+
+urlpatterns = [
+    path("robots.txt", front.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("preview/<int:pk>/", rendition_preview, name="preview"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", front.home, name="home"),
+    path("", include("newsreel.catalogue.urls")),
+    path("", include("newsreel.news.urls")),
+    prefix_default_language=True,
+)
