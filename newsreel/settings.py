@@ -131,7 +131,8 @@ TIME_ZONE = env_str("NEWSREEL_TIME_ZONE", "Europe/Brussels")
 
 # --- Static and media files ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Locally WhiteNoise serves from the finders; production serves collected, hashed files.
+STATIC_ROOT = env_path("NEWSREEL_STATIC_ROOT", VAR_DIR / "static") if PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env_path("NEWSREEL_MEDIA_ROOT", VAR_DIR / "media")
 MEDIA_URL = "/media-files/"

@@ -115,7 +115,7 @@ sommet des dirigeants de l'an prochain. Le Secrétaire général a déclaré : <
 en étroite collaboration avec le président élu pour assurer la sécurité de nos pays. »</strong></p>
 <p>Ils sont convenus de se rencontrer prochainement.</p>"""
 
-ARTICLES = [
+ARTICLES: list[tuple[str, str, str, str, str, str, str, str, str, int, str | None]] = [
     # slug, type, ref, title_en, title_fr, summary_en, summary_fr, body_en, body_fr, days ago, event
     ("secretary-general-phone-call-president-elect", ArticleType.PRESS_RELEASE, "PR/CP(2026)148",
      "Secretary General speaks by phone with the President-elect",
@@ -212,18 +212,17 @@ def run_demo(*, report: Reporter = print, video_scale: float = 1.0, attach_media
             generate_tone_wav(path, seconds=max(2.0, 20 * video_scale))
         ingest_demo_master(audio, path, report)
 
-    embargoed = _item(Kind.PHOTO, "Embargoed: new headquarters wing", "Sous embargo : nouvelle aile du siège",
-                      "", "", None, "Brussels, Belgium", now + dt.timedelta(days=2), status=Status.SCHEDULED)
-    del embargoed
+    _item(Kind.PHOTO, "Embargoed: new headquarters wing", "Sous embargo : nouvelle aile du siège",
+          "", "", None, "Brussels, Belgium", now + dt.timedelta(days=2), status=Status.SCHEDULED)
 
-    for (slug, kind, ref, t_en, t_fr, s_en, s_fr, b_en, b_fr, days, event_slug) in ARTICLES:
+    for (slug, kind, ref, t_en, t_fr, s_en, s_fr, b_en, b_fr, days, article_event) in ARTICLES:
         article, created = Article.objects.get_or_create(slug=slug, defaults={
             "type": kind, "reference": ref, "title_en": t_en, "title_fr": t_fr, "summary_en": s_en,
             "summary_fr": s_fr, "body_en": b_en, "body_fr": b_fr, "status": Status.PUBLISHED,
-            "publish_at": now - dt.timedelta(days=days), "event": events.get(event_slug) if event_slug else None,
+            "publish_at": now - dt.timedelta(days=days), "event": events[article_event] if article_event else None,
         })
-        if created and event_slug:
-            article.related_items.set([i for i in items if i.event_id == events[event_slug].pk][:4])
+        if created and article_event:
+            article.related_items.set([i for i in items if i.event_id == events[article_event].pk][:4])
     Article.objects.get_or_create(slug="summit-agenda-embargoed", defaults={
         "type": ArticleType.PRESS_RELEASE, "title_en": "Summit agenda announced", "title_fr": "Ordre du jour du sommet",
         "body_en": "<p>Embargoed until publication.</p>", "body_fr": "<p>Sous embargo jusqu'à publication.</p>",

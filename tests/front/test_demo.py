@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+import pytest
+
+from newsreel.catalogue.models import Item, Kind, Rendition, Role
+from newsreel.front.demo import run_demo
+from newsreel.news.models import Article, ArticleType
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_is_idempotent_and_bilingual(settings, tmp_path, client):
+    settings.VAR_DIR = tmp_path
+    run_demo(report=lambda _msg: None, video_scale=0.02)
+    counts = (Item.objects.count(), Article.objects.count(), Rendition.objects.count())
+    run_demo(report=lambda _msg: None, video_scale=0.02)
+    assert (Item.objects.count(), Article.objects.count(), Rendition.objects.count()) == counts
+
+    assert Item.objects.filter(kind=Kind.VIDEO).count() >= 3
+    assert all(item.shots.exists() for item in Item.objects.filter(kind=Kind.VIDEO))
+    call = Article.objects.get(type=ArticleType.PRESS_RELEASE, slug__contains="phone-call")
+    assert "President-elect" in call.title_en and "président élu" in call.title_fr
+    masters = Rendition.objects.filter(role=Role.MASTER, item__kind=Kind.VIDEO)
+    assert masters.count() >= 3 and all(m.size > 0 for m in masters)
+    assert client.get(f"/fr/news/{call.slug}/").status_code == 200

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+
+def _load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NEWSREEL_")}
+    return subprocess.run([sys.executable, "-c", "import newsreel.settings"], env={**clean, **env},
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _load_settings({"NEWSREEL_ENV": "production", "NEWSREEL_ALLOWED_HOSTS": "media.example.org"})
+    assert result.returncode != 0
+    assert "NEWSREEL_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = _load_settings({"NEWSREEL_ENV": "production", "NEWSREEL_SECRET_KEY": "x" * 50})
+    assert result.returncode != 0
+    assert "NEWSREEL_ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_with_both():
+    result = _load_settings({"NEWSREEL_ENV": "production", "NEWSREEL_SECRET_KEY": "x" * 50,
+                             "NEWSREEL_ALLOWED_HOSTS": "media.example.org"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_local_secret_key_is_generated_once_and_kept(tmp_path):
+    from newsreel.env import local_secret_key
+
+    first = local_secret_key(tmp_path)
+    assert len(first) >= 50
+    assert local_secret_key(tmp_path) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_boolean_settings_reject_nonsense(monkeypatch):
+    from newsreel.env import ConfigError, env_bool
+
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ConfigError, match="X_FLAG"):
+        env_bool("X_FLAG")
+
+
+@pytest.mark.django_db
+def test_sqlite_runs_in_wal_with_full_sync():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous")
+        assert cursor.fetchone()[0] == 2  # FULL
+        cursor.execute("PRAGMA journal_mode")
+        # The test database may be in memory; on disk it must be WAL.
+        assert cursor.fetchone()[0] in {"wal", "memory"}
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
