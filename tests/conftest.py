@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_article, make_item
+from tests.mailserver import smtp_server  # noqa: F401  (real SMTP server fixture, for any app's tests)
 
 
 @pytest.fixture(autouse=True)
