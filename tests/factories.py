@@ -58,3 +58,27 @@ def make_member(email: str | None = None, password: str = "Correct-Horse-9batter
         "country": "Belgium", "language": "en", **profile_fields,
     })
     return user
+
+
+def sign_in_staff(client: Any, user: Any) -> Any:
+    """Signs a staff user in as if with password and TOTP, so the back office (/admin/) lets them in."""
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.account.internal.userkit import user_id_to_str
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": now},
+                                                   {"method": "mfa", "type": "totp", "at": now}]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()
+    return client
