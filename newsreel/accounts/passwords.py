@@ -11,11 +11,13 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
 
 MIN_LENGTH = 12
 # Long enough for any passphrase, short enough that hashing it costs nothing; never silently cut.
@@ -38,8 +40,8 @@ def is_symbol(char: str) -> bool:
 @dataclass(frozen=True)
 class Rule:
     code: str
-    statement: str | Promise
-    error: str | Promise
+    statement: str | StrPromise
+    error: str | StrPromise
     broken: Callable[[str], bool]
 
 

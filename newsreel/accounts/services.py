@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from allauth.usersessions.models import UserSession
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from newsreel.accounts.models import Profile, TermsVersion
@@ -12,7 +12,7 @@ from newsreel.accounts.terms import accept_terms
 
 @transaction.atomic
 def profile_create(
-    *, user: AbstractBaseUser, full_name: str, organisation: str, role: str, country: str, language: str,
+    *, user: User, full_name: str, organisation: str, role: str, country: str, language: str,
     accepted_terms: bool,
 ) -> Profile:
     profile = Profile.objects.create(
@@ -24,7 +24,7 @@ def profile_create(
     return profile
 
 
-def end_other_sessions(*, user: AbstractBaseUser, keep_session_key: str | None) -> int:
+def end_other_sessions(*, user: User, keep_session_key: str | None) -> int:
     """Signs the user out of every other session allauth tracked. Untracked sessions die too: Django refuses a
     session once the password hash it was signed with has changed."""
     others = UserSession.objects.filter(user=user).exclude(session_key=keep_session_key or "")
@@ -36,7 +36,7 @@ def end_other_sessions(*, user: AbstractBaseUser, keep_session_key: str | None) 
 
 
 @transaction.atomic
-def account_delete(*, user: AbstractBaseUser) -> None:
+def account_delete(*, user: User) -> None:
     """Deletes the account with its profile, e-mail addresses, authenticators and terms acceptances."""
     end_other_sessions(user=user, keep_session_key=None)
     user.delete()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +40,7 @@ class ProfileSignupForm(ProfileFields):
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = _initial_language()
 
-    def signup(self, request: HttpRequest, user: AbstractBaseUser) -> None:
+    def signup(self, request: HttpRequest, user: User) -> None:
         data = self.cleaned_data
         profile_create(
             user=user, full_name=data["full_name"], organisation=data["organisation"], role=data["role"],

@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.utils import timezone
 from newsreel.accounts.models import TermsAcceptance, TermsVersion
 
 
-def needs_terms_acceptance(user: AbstractBaseUser | AnonymousUser) -> bool:
+def needs_terms_acceptance(user: User | AnonymousUser) -> bool:
     """True when a signed-in user has not accepted the terms version in force (False when none is published)."""
     if not user.is_authenticated:
         return False
@@ -25,7 +25,7 @@ def needs_terms_acceptance(user: AbstractBaseUser | AnonymousUser) -> bool:
     return not TermsAcceptance.objects.filter(user=user, terms=current).exists()
 
 
-def accept_terms(*, user: AbstractBaseUser, terms: TermsVersion) -> TermsAcceptance:
+def accept_terms(*, user: User, terms: TermsVersion) -> TermsAcceptance:
     acceptance, _created = TermsAcceptance.objects.get_or_create(
         user=user, terms=terms, defaults={"accepted_at": timezone.now()}
     )

@@ -37,19 +37,21 @@ def _with_next(url: str, next_url: str) -> str:
 class ConfirmResetCodeView(allauth_views.ConfirmPasswordResetCodeView):
     """allauth's code step, resuming the hashed process instead of allauth's plain-text one."""
 
+    _process: HashedResetCodeProcess
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        self._process = HashedResetCodeProcess.resume(request)  # type: ignore[assignment]
-        if not self._process:
+        process = HashedResetCodeProcess.resume(request)
+        if process is None:
             return HttpResponseRedirect(reverse("account_reset_password"))
-        if self._process.state.get("code_confirmed"):
+        self._process = process
+        if process.state.get("code_confirmed"):
             return HttpResponseRedirect(reverse("account_complete_password_reset"))
         return FormView.dispatch(self, request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         ctx = super().get_context_data(**kwargs)
-        process: HashedResetCodeProcess = self._process  # type: ignore[assignment]
-        ctx["can_resend"] = process.can_resend
-        ctx["minutes"] = max(1, process.timeout // 60)
+        ctx["can_resend"] = self._process.can_resend
+        ctx["minutes"] = max(1, self._process.timeout // 60)
         return ctx
 
     def form_invalid(self, form: Any) -> HttpResponse:
@@ -86,11 +88,14 @@ def resend_reset_code(request: HttpRequest) -> HttpResponse:
 class CompleteResetView(allauth_views.CompletePasswordResetView):
     """allauth's new-password step; afterwards other sessions end and the user is offered the way back."""
 
+    _process: HashedResetCodeProcess
+
     def dispatch(self, request: HttpRequest, **kwargs: Any) -> HttpResponseBase:
-        self._process = HashedResetCodeProcess.resume(request)  # type: ignore[assignment]
-        if not self._process:
+        process = HashedResetCodeProcess.resume(request)
+        if process is None:
             return HttpResponseRedirect(reverse("account_reset_password"))
-        if not self._process.state.get("code_confirmed"):
+        self._process = process
+        if not process.state.get("code_confirmed"):
             return HttpResponseRedirect(reverse("account_confirm_password_reset_code"))
         return FormView.dispatch(self, request, **kwargs)
 

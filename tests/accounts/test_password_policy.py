@@ -53,7 +53,8 @@ def cat(*categories: str) -> st.SearchStrategy[str]:
     return st.characters(categories=categories)  # type: ignore[arg-type]
 
 
-NOT_SPACE = st.characters(blacklist_categories=("Zs", "Zl", "Zp", "Cs"), blacklist_characters="\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+NOT_SPACE = st.characters(blacklist_categories=("Zs", "Zl", "Zp", "Cs"),
+                          blacklist_characters="\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
 
 
 @st.composite

@@ -16,9 +16,11 @@ pytestmark = pytest.mark.e2e
 NEW_PASSWORD = "Fresh-Start-2026!"
 TEXTS = {
     "en": {"code_page": "Enter your code", "wait": "Please wait", "new_code": "We sent a new code",
-           "rule_digit": "Add a digit.", "rule_symbol": "Add a symbol", "rule_length": "Use at least 12 characters.",
-           "rule_upper": "Add an upper-case letter.", "account": "My account"},
-    "fr": {"code_page": "Saisissez votre code", "wait": "Veuillez patienter", "new_code": "Nous avons envoyé un nouveau code",
+           "rule_digit": "Add a digit.", "rule_symbol": "Add a symbol",
+           "rule_length": "Use at least 12 characters.", "rule_upper": "Add an upper-case letter.",
+           "account": "My account"},
+    "fr": {"code_page": "Saisissez votre code", "wait": "Veuillez patienter",
+           "new_code": "Nous avons envoyé un nouveau code",
            "rule_digit": "Ajoutez un chiffre.", "rule_symbol": "Ajoutez un symbole",
            "rule_length": "Utilisez au moins 12 caractères.", "rule_upper": "Ajoutez une lettre majuscule.",
            "account": "Mon compte"},
