@@ -281,7 +281,7 @@ class Role(models.TextChoices):
     WAVEFORM_PEAKS = "waveform_peaks", _("Waveform peaks")
     PHOTO_LARGE = "photo_large", _("Photo (large)")
     PHOTO_MEDIUM = "photo_medium", _("Photo (medium)")
-    PHOTO_THUMB = "photo_thumb", _("Photo (thumbnail)")
+    PHOTO_THUMB = "photo_thumbnail", _("Photo (thumbnail)")
 
 
 # Renditions a visitor sees on the page (previews); everything else is a download.
