@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from tests.factories import make_article, make_item
 
-
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                "QUEUES": ["default", "media", "mail"]}}
 
@@ -83,3 +82,6 @@ def small_wav(media_cache: Path) -> Path:
     if not path.exists():
         generate_tone_wav(path, seconds=2)
     return path
+
+
+pytest_plugins = ["tests.mailserver"]
