@@ -62,5 +62,6 @@ def rendition_preview(request: HttpRequest, pk: int) -> HttpResponse | Streaming
     if rendition.effective_access == Access.RESTRICTED and not request.user.is_staff:
         raise Http404
     cache = "public, max-age=3600" if rendition.effective_access == Access.OPEN else "private, max-age=3600"
-    return serve_file(request, Path(rendition.file.path), content_type=rendition.mime_type or "application/octet-stream",
-                      sha256=rendition.sha256, cache_control=cache)
+    mime = rendition.mime_type or "application/octet-stream"
+    return serve_file(request, Path(rendition.file.path), content_type=mime, sha256=rendition.sha256,
+                      cache_control=cache)
