@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "newsreel.front",
     "newsreel.catalogue",
     "newsreel.news",
+    "newsreel.ingest",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -201,6 +202,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 NEWSREEL_PAGE_SIZE = env_int("NEWSREEL_PAGE_SIZE", 24)
 NEWSREEL_MAX_PAGE = env_int("NEWSREEL_MAX_PAGE", 1000)
+
+# --- Ingest ---------------------------------------------------------------------------------------------
+NEWSREEL_MAX_UPLOAD_BYTES = env_int("NEWSREEL_MAX_UPLOAD_BYTES", 20 * 1024**3)
+NEWSREEL_TRANSCODE_THREADS = env_int("NEWSREEL_TRANSCODE_THREADS", 2)
+NEWSREEL_WORKER_NICE = env_int("NEWSREEL_WORKER_NICE", 10)
+FILE_UPLOAD_HANDLERS = ["newsreel.ingest.uploads.LimitedTemporaryFileUploadHandler"]
+# Spool uploads beside the media so that storing a master is a rename, not a copy of several GB.
+FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "uploads")
+MEDIA_ROOT.joinpath("uploads").mkdir(parents=True, exist_ok=True)
 
 AUTH_PASSWORD_VALIDATORS: list[dict[str, object]] = []
 

@@ -9,12 +9,16 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_article, make_item
-from tests.mailserver import smtp_server  # noqa: F401  (real SMTP server fixture, for any app's tests)
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                               "QUEUES": ["default", "media", "mail"]}}
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _isolated_storage_and_tasks(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test gets its own media root; tasks run inline unless a test asks for the database worker."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture
@@ -47,3 +51,37 @@ def article_factory(db: Any) -> Any:
 def media_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Generated media shared by the whole session (never committed)."""
     return tmp_path_factory.mktemp("generated-media")
+
+
+@pytest.fixture(scope="session")
+def small_video(media_cache: Path) -> Path:
+    """A 3-second 320x180 25 fps H.264/AAC test pattern, GOP 25 with B-frames."""
+    from newsreel.media.testpattern import PatternSpec, generate_video
+
+    path = media_cache / "small-25.mp4"
+    if not path.exists():
+        generate_video(path, PatternSpec(width=320, height=180, seconds=3, gop=25, preset="ultrafast"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_photo(media_cache: Path) -> Path:
+    from newsreel.media.testpattern import generate_photo
+
+    path = media_cache / "photo.jpg"
+    if not path.exists():
+        generate_photo(path, width=1200, height=800)
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_wav(media_cache: Path) -> Path:
+    from newsreel.media.testpattern import generate_tone_wav
+
+    path = media_cache / "tone.wav"
+    if not path.exists():
+        generate_tone_wav(path, seconds=2)
+    return path
+
+
+pytest_plugins = ["tests.mailserver"]

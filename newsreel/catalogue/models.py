@@ -263,6 +263,8 @@ class ShotlistLine(models.Model):
 
 
 class Role(models.TextChoices):
+    """What a file is for. The values are the media engine's role names."""
+
     MASTER = "master", _("Master")
     BROADCAST = "broadcast", _("Broadcast (1080p H.264)")
     WEB = "web", _("Web preview")
@@ -270,17 +272,21 @@ class Role(models.TextChoices):
     AUDIO_MP3 = "audio_mp3", _("Audio (MP3)")
     AUDIO_WAV = "audio_wav", _("Audio (WAV)")
     POSTER = "poster", _("Poster frame")
-    THUMBNAIL = "thumbnail", _("Thumbnail")
-    STORYBOARD = "storyboard", _("Storyboard")
+    THUMBNAIL = "thumbnail_320", _("Thumbnail")
+    THUMBNAIL_LARGE = "thumbnail_640", _("Thumbnail (large)")
+    STORYBOARD = "storyboard_sprite", _("Storyboard")
     STORYBOARD_INDEX = "storyboard_index", _("Storyboard index")
+    STORYBOARD_VTT = "storyboard_vtt", _("Storyboard (WebVTT)")
     WAVEFORM = "waveform", _("Waveform")
+    WAVEFORM_PEAKS = "waveform_peaks", _("Waveform peaks")
     PHOTO_LARGE = "photo_large", _("Photo (large)")
     PHOTO_MEDIUM = "photo_medium", _("Photo (medium)")
-    PHOTO_THUMB = "photo_thumb", _("Photo (thumbnail)")
+    PHOTO_THUMB = "photo_thumbnail", _("Photo (thumbnail)")
 
 
 # Renditions a visitor sees on the page (previews); everything else is a download.
-PREVIEW_ROLES = {Role.WEB, Role.POSTER, Role.THUMBNAIL, Role.STORYBOARD, Role.STORYBOARD_INDEX, Role.WAVEFORM,
+PREVIEW_ROLES = {Role.WEB, Role.POSTER, Role.THUMBNAIL, Role.THUMBNAIL_LARGE, Role.STORYBOARD,
+                 Role.STORYBOARD_INDEX, Role.STORYBOARD_VTT, Role.WAVEFORM, Role.WAVEFORM_PEAKS,
                  Role.PHOTO_MEDIUM, Role.PHOTO_THUMB}
 DOWNLOAD_ROLES = [Role.MASTER, Role.BROADCAST, Role.WEB, Role.PROXY, Role.AUDIO_WAV, Role.AUDIO_MP3,
                   Role.PHOTO_LARGE, Role.PHOTO_MEDIUM, Role.PHOTO_THUMB]
@@ -291,6 +297,7 @@ class Rendition(models.Model):
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="renditions")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    mime_type = models.CharField(_("MIME type"), max_length=80, blank=True)
     file = models.FileField(_("file"), max_length=500, upload_to="renditions/")
     container = models.CharField(_("container"), max_length=40, blank=True)
     video_codec = models.CharField(_("video codec"), max_length=40, blank=True)
@@ -310,7 +317,9 @@ class Rendition(models.Model):
         ordering = ["item", "role"]
         verbose_name = _("rendition")
         verbose_name_plural = _("renditions")
-        constraints = [models.UniqueConstraint(fields=["item", "role"], name="one_rendition_per_role")]
+        # Several files may share a role (storyboard sprites); a file belongs to one rendition only.
+        constraints = [models.UniqueConstraint(fields=["file"], name="one_rendition_per_file")]
+        indexes = [models.Index(fields=["item", "role"])]
 
     def __str__(self) -> str:
         return f"{self.item.reference} {self.get_role_display()}"

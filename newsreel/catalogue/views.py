@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from pathlib import Path
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from newsreel.catalogue.models import Access, Event, Item, Kind, Rendition
+from newsreel.downloads.http import serve_file
 from newsreel.front.paging import paginate
 from newsreel.news.models import Article
 
@@ -50,14 +53,15 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-@require_GET
-def rendition_preview(request: HttpRequest, pk: int) -> FileResponse:
+@require_safe
+def rendition_preview(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """Preview files (poster, thumbnails, storyboard, web preview) of visible, non-restricted items."""
     rendition = get_object_or_404(Rendition.objects.select_related("item"), pk=pk)
     if not rendition.is_preview or not rendition.item.is_visible():
         raise Http404
     if rendition.effective_access == Access.RESTRICTED and not request.user.is_staff:
         raise Http404
-    response = FileResponse(rendition.file.open("rb"))
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    cache = "public, max-age=3600" if rendition.effective_access == Access.OPEN else "private, max-age=3600"
+    mime = rendition.mime_type or "application/octet-stream"
+    return serve_file(request, Path(rendition.file.path), content_type=mime, sha256=rendition.sha256,
+                      cache_control=cache)

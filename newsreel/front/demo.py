@@ -45,13 +45,13 @@ VIDEOS = [
         "Secretary General arrives at the Leaders' Summit", "Arrivée du Secrétaire général au sommet des dirigeants",
         "Arrival, doorstep statement and family photo at the Leaders' Summit in Brussels.",
         "Arrivée, déclaration à la presse et photo de famille au sommet des dirigeants à Bruxelles.",
-        "leaders-summit-2026", "Brussels, Belgium", 90,
+        "leaders-summit-2026", "Brussels, Belgium", 60,
         [("00:00:00:00", "00:00:12:00", "Wide shot of the summit venue, flags", "Plan large du lieu du sommet, drapeaux"),
          ("00:00:12:00", "00:00:31:10", "Secretary General arrives, walks to the doorstep",
           "Le Secrétaire général arrive et se dirige vers les journalistes"),
-         ("00:00:31:10", "00:01:05:00", "SOUNDBITE (English): Secretary General on defence spending",
+         ("00:00:31:10", "00:00:50:00", "SOUNDBITE (English): Secretary General on defence spending",
           "EXTRAIT SONORE (anglais) : le Secrétaire général sur les dépenses de défense"),
-         ("00:01:05:00", "00:01:30:00", "Family photo of the leaders", "Photo de famille des dirigeants")],
+         ("00:00:50:00", "00:01:00:00", "Family photo of the leaders", "Photo de famille des dirigeants")],
     ),
     DemoVideo(
         "Foreign ministers discuss support for partners", "Les ministres des Affaires étrangères discutent du soutien aux partenaires",
@@ -187,7 +187,8 @@ def run_demo(*, report: Reporter = print, video_scale: float = 1.0, attach_media
             if not path.exists():
                 report(f"Generating demo video {index + 1}/{len(VIDEOS)} ({seconds:.0f} s, 1080p25)...")
                 generate_video(path.with_suffix(".part.mp4"), PatternSpec(
-                    seconds=seconds, rate=rate, gop=50, bframes=2, title=video.title_en.upper()[:40]))
+                    seconds=seconds, rate=rate, gop=50, bframes=2, preset="ultrafast",
+                    title=video.title_en.upper()[:40]))
                 path.with_suffix(".part.mp4").rename(path)
             ingest_demo_master(item, path, report)
         items.append(item)
@@ -253,7 +254,7 @@ def _item(kind: str, title_en: str, title_fr: str, summary_en: str, summary_fr: 
 
 def ingest_demo_master(item: Item, path: Path, report: Reporter) -> None:
     """Hand a generated master to the ingest pipeline, exactly as an editor's upload would be."""
-    from newsreel.catalogue.services import attach_master
+    from newsreel.ingest.services import ingest_file
 
-    attach_master(item=item, source=path)
-    report(f"  {item.reference}: master attached")
+    job = ingest_file(item=item, source=path)
+    report(f"  {item.reference}: master stored, processing {job.get_status_display().lower()}")

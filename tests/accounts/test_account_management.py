@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from newsreel.accounts.models import Profile
 from tests.factories import make_member
-from tests.mailserver import code_in
+from tests.accounts.mail import code_in, mail_to
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Correct-Horse-9battery"
@@ -43,11 +43,11 @@ def test_change_password_applies_the_policy(member_client):
     assert "Add an upper-case letter." in html and "Add a digit." in html and "Add a symbol" in html
 
 
-def test_changed_email_is_used_only_after_it_is_verified(member_client, smtp_server):
+def test_changed_email_is_used_only_after_it_is_verified(member_client, smtp):
     old = member_client.member.email
     response = member_client.post("/en/accounts/email/", {"action_add": "", "email": "new@example.org"})
     assert response.status_code == 302
-    mail = smtp_server.wait_for("new@example.org")
+    mail = mail_to(smtp, "new@example.org")
     assert EmailAddress.objects.get_primary(member_client.member).email == old
     response = member_client.post("/en/accounts/confirm-email/", {"code": code_in(mail)})
     assert response.status_code == 302

@@ -11,7 +11,7 @@ from django.test import Client
 
 from newsreel.accounts.reset import hash_code
 from tests.factories import make_item, make_member
-from tests.mailserver import code_in
+from tests.accounts.mail import code_in, mail_to
 
 pytestmark = pytest.mark.django_db
 
@@ -36,17 +36,17 @@ def set_password(client: Client, password: str = NEW_PASSWORD) -> object:
     return client.post(COMPLETE, {"password1": password, "password2": password})
 
 
-def test_code_arrives_over_smtp_and_resets_the_password_then_offers_the_way_back(client, smtp_server):
+def test_code_arrives_over_smtp_and_resets_the_password_then_offers_the_way_back(client, smtp):
     member = make_member()
     item = make_item()
     page = item.get_absolute_url()
 
     response = ask_code(client, member.email, page)
     assert response.status_code == 302
-    mail = smtp_server.wait_for(member.email)
+    mail = mail_to(smtp, member.email)
     code = code_in(mail)
-    assert code in mail.html  # HTML and plain-text parts
-    assert "10 minutes" in mail.text
+    assert code in mail.html()  # HTML and plain-text parts
+    assert "10 minutes" in mail.text()
 
     assert enter_code(client, code).status_code == 302
     response = set_password(client)
@@ -55,7 +55,7 @@ def test_code_arrives_over_smtp_and_resets_the_password_then_offers_the_way_back
     html = done.content.decode()
     assert f'href="/en/accounts/login/?next={quote(page, safe="")}"' in html
 
-    notice = smtp_server.wait_for(member.email, count=2)
+    notice = mail_to(smtp, member.email, 2)
     assert "reset" in notice.subject.lower() or "changed" in notice.subject.lower()
     member.refresh_from_db()
     assert member.check_password(NEW_PASSWORD)
@@ -65,19 +65,19 @@ def test_code_arrives_over_smtp_and_resets_the_password_then_offers_the_way_back
     assert login.status_code == 302 and login["Location"] == page
 
 
-def test_the_code_is_stored_only_as_a_hash(client, smtp_server):
+def test_the_code_is_stored_only_as_a_hash(client, smtp):
     member = make_member()
     ask_code(client, member.email)
-    code = code_in(smtp_server.wait_for(member.email))
+    code = code_in(mail_to(smtp, member.email))
     stored = str(client.session.get("account_password_reset_verification"))
     assert code not in stored and code.replace("-", "") not in stored
     assert hash_code(code) in stored
 
 
-def test_fourth_guess_fails_even_with_the_right_code(client, smtp_server):
+def test_fourth_guess_fails_even_with_the_right_code(client, smtp):
     member = make_member()
     ask_code(client, member.email)
-    code = code_in(smtp_server.wait_for(member.email))
+    code = code_in(mail_to(smtp, member.email))
     for _ in range(3):
         enter_code(client, "BBBB-BBBB")
     response = enter_code(client, code)
@@ -87,59 +87,59 @@ def test_fourth_guess_fails_even_with_the_right_code(client, smtp_server):
     assert not member.check_password(NEW_PASSWORD)
 
 
-def test_two_wrong_guesses_still_allow_the_right_code(client, smtp_server):
+def test_two_wrong_guesses_still_allow_the_right_code(client, smtp):
     member = make_member()
     ask_code(client, member.email)
-    code = code_in(smtp_server.wait_for(member.email))
+    code = code_in(mail_to(smtp, member.email))
     for _ in range(2):
         assert enter_code(client, "BBBB-BBBB").status_code == 200
     assert enter_code(client, code)["Location"] == COMPLETE
 
 
-def test_resend_invalidates_previous_code(client, smtp_server, clock):
+def test_resend_invalidates_previous_code(client, smtp, clock):
     member = make_member()
     ask_code(client, member.email)
-    old = code_in(smtp_server.wait_for(member.email))
+    old = code_in(mail_to(smtp, member.email))
     clock.advance(seconds=61)
     assert client.post(RESEND)["Location"] == CONFIRM
-    new = code_in(smtp_server.wait_for(member.email, count=2))
+    new = code_in(mail_to(smtp, member.email, 2))
     assert new != old
     assert enter_code(client, old).status_code == 200  # refused, form shown again
     assert enter_code(client, new)["Location"] == COMPLETE
 
 
-def test_resend_has_a_cooldown(client, smtp_server, clock):
+def test_resend_has_a_cooldown(client, smtp, clock):
     member = make_member()
     ask_code(client, member.email)
-    first = code_in(smtp_server.wait_for(member.email))
+    first = code_in(mail_to(smtp, member.email))
     clock.advance(seconds=10)
     client.post(RESEND)
-    assert len(smtp_server.messages) == 1
+    assert len(smtp.messages) == 1
     assert enter_code(client, first)["Location"] == COMPLETE
 
 
-def test_expired_code_is_refused(client, smtp_server, clock):
+def test_expired_code_is_refused(client, smtp, clock):
     member = make_member()
     ask_code(client, member.email)
-    code = code_in(smtp_server.wait_for(member.email))
+    code = code_in(mail_to(smtp, member.email))
     clock.advance(minutes=10, seconds=1)
     response = enter_code(client, code)
     assert response.status_code == 302 and response["Location"].startswith(RESET)
 
 
-def test_code_lifetime_comes_from_settings(client, smtp_server, clock, settings):
+def test_code_lifetime_comes_from_settings(client, smtp, clock, settings):
     settings.ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 120
     member = make_member()
     ask_code(client, member.email)
-    code = code_in(smtp_server.wait_for(member.email))
+    code = code_in(mail_to(smtp, member.email))
     clock.advance(seconds=121)
     assert enter_code(client, code)["Location"].startswith(RESET)
 
 
-def test_used_code_fails(client, smtp_server):
+def test_used_code_fails(client, smtp):
     member = make_member()
     ask_code(client, member.email)
-    code = code_in(smtp_server.wait_for(member.email))
+    code = code_in(mail_to(smtp, member.email))
     enter_code(client, code)
     set_password(client)
     response = enter_code(client, code)
@@ -149,14 +149,14 @@ def test_used_code_fails(client, smtp_server):
     assert member.check_password(NEW_PASSWORD)
 
 
-def test_other_sessions_are_signed_out_after_reset(client, smtp_server):
+def test_other_sessions_are_signed_out_after_reset(client, smtp):
     member = make_member(password="Old-password-99!")
     laptop = Client()
     laptop.post("/en/accounts/login/", {"login": member.email, "password": "Old-password-99!"})
     assert laptop.get("/en/accounts/profile/").status_code == 200
 
     ask_code(client, member.email)
-    enter_code(client, code_in(smtp_server.wait_for(member.email)))
+    enter_code(client, code_in(mail_to(smtp, member.email)))
     set_password(client)
 
     response = laptop.get("/en/accounts/profile/")
@@ -168,7 +168,7 @@ def _normalised(html: str, email: str) -> str:
     return html.replace(email, "EMAIL")
 
 
-def test_known_and_unknown_addresses_get_identical_responses(smtp_server):
+def test_known_and_unknown_addresses_get_identical_responses(smtp):
     member = make_member(email="known@example.org")
     responses = {}
     for email in (member.email, "nobody@example.org"):
@@ -179,10 +179,10 @@ def test_known_and_unknown_addresses_get_identical_responses(smtp_server):
                             page.status_code, _normalised(page.content.decode(), email))
     assert responses[member.email] == responses["nobody@example.org"]
     # The owner of the unknown address learns that no account uses it; nobody else does.
-    assert "no account" in smtp_server.wait_for("nobody@example.org").text
+    assert "no account" in mail_to(smtp, "nobody@example.org").text()
 
 
-def test_reset_requests_are_rate_limited_per_address(client, smtp_server):
+def test_reset_requests_are_rate_limited_per_address(client, smtp):
     member = make_member()
     statuses = [ask_code(Client(), member.email).status_code for _ in range(6)]
     assert statuses == [302] * 5 + [429]
@@ -190,7 +190,7 @@ def test_reset_requests_are_rate_limited_per_address(client, smtp_server):
     assert unknown == [302] * 5 + [429]
 
 
-def test_reset_requests_are_rate_limited_per_client_ip_behind_the_proxy(settings, smtp_server):
+def test_reset_requests_are_rate_limited_per_client_ip_behind_the_proxy(settings, smtp):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     statuses = [
         Client(HTTP_X_FORWARDED_FOR="203.0.113.7").post(RESET, {"email": f"a{i}@example.org"}).status_code
@@ -204,18 +204,18 @@ def test_reset_requests_are_rate_limited_per_client_ip_behind_the_proxy(settings
     assert spoofed.status_code == 429
 
 
-def test_reset_email_is_in_the_users_language(client, smtp_server):
+def test_reset_email_is_in_the_users_language(client, smtp):
     member = make_member(language="fr")
     ask_code(client, member.email)  # asked from the English page
-    mail = smtp_server.wait_for(member.email)
-    assert "code" in mail.text
-    assert "Votre code" in mail.subject or "réinitialis" in mail.text.lower()
+    mail = mail_to(smtp, member.email)
+    assert "code" in mail.text()
+    assert "Votre code" in mail.subject or "réinitialis" in mail.text().lower()
 
 
-def test_weak_password_lists_every_unmet_rule(client, smtp_server):
+def test_weak_password_lists_every_unmet_rule(client, smtp):
     member = make_member()
     ask_code(client, member.email)
-    enter_code(client, code_in(smtp_server.wait_for(member.email)))
+    enter_code(client, code_in(mail_to(smtp, member.email)))
     response = set_password(client, "abc")
     html = response.content.decode()
     for message in ("Use at least 12 characters.", "Add an upper-case letter.", "Add a digit.", "Add a symbol"):

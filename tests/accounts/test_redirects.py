@@ -8,7 +8,7 @@ import pytest
 
 from newsreel.accounts.redirects import is_safe_next
 from tests.factories import make_member
-from tests.mailserver import code_in
+from tests.accounts.mail import code_in, mail_to
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Correct-Horse-9battery"
@@ -42,11 +42,11 @@ def test_sign_in_ignores_unsafe_next(client, vector):
 
 
 @pytest.mark.parametrize("vector", VECTORS)
-def test_reset_flow_drops_unsafe_next(client, smtp_server, vector):
+def test_reset_flow_drops_unsafe_next(client, smtp, vector):
     member = make_member()
     client.post(f"/en/accounts/password/reset/?next={quote(vector, safe='')}",
                 {"email": member.email, "next": vector})
-    client.post("/en/accounts/password/reset/confirm/", {"code": code_in(smtp_server.wait_for(member.email))})
+    client.post("/en/accounts/password/reset/confirm/", {"code": code_in(mail_to(smtp, member.email))})
     done = client.post("/en/accounts/password/reset/complete/",
                        {"password1": "Brand-new-Pass9!", "password2": "Brand-new-Pass9!"})
     assert done["Location"] == "/en/accounts/password/reset/done/"

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from newsreel.accounts.models import Profile, TermsAcceptance, TermsVersion
 from tests.factories import make_member
-from tests.mailserver import code_in
+from tests.accounts.mail import code_in, mail_to
 
 pytestmark = pytest.mark.django_db
 SIGNUP = "/en/accounts/signup/"
@@ -23,7 +23,7 @@ def signup_data(**overrides):
     }
 
 
-def test_signup_confirms_the_address_by_code_and_stores_profile_and_terms(client, smtp_server):
+def test_signup_confirms_the_address_by_code_and_stores_profile_and_terms(client, smtp):
     terms = TermsVersion.objects.create(version="2026-1", text_en="Terms", text_fr="Conditions")
     response = client.post(SIGNUP, signup_data())
     assert response.status_code == 302
@@ -31,8 +31,8 @@ def test_signup_confirms_the_address_by_code_and_stores_profile_and_terms(client
     user = get_user_model().objects.get(email="reporter@example.org")
     assert not EmailAddress.objects.get(user=user).verified
 
-    mail = smtp_server.wait_for("reporter@example.org")
-    assert mail.html  # plain text and HTML
+    mail = mail_to(smtp, "reporter@example.org")
+    assert mail.html()  # plain text and HTML
     page = client.get(response["Location"])
     assert page.status_code == 200
     response = client.post(response["Location"], {"code": code_in(mail)})
@@ -88,7 +88,7 @@ def test_signup_page_is_in_french(client):
     assert "Créer un compte" in html and "Au moins 12 caractères" in html
 
 
-def test_existing_address_cannot_register_twice_and_the_page_does_not_say_so(client, smtp_server):
+def test_existing_address_cannot_register_twice_and_the_page_does_not_say_so(client, smtp):
     make_member(email="reporter@example.org")
     response = client.post(SIGNUP, signup_data())
     assert response.status_code == 302  # same as a new address: no enumeration

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests.factories import make_item, make_member
-from tests.mailserver import code_in
+from tests.accounts.mail import code_in, mail_to
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +33,7 @@ def submit(page) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_forgotten_password_journey_from_an_item_page_and_back(site, page, smtp_server, settings, lang):
+def test_forgotten_password_journey_from_an_item_page_and_back(site, page, smtp, settings, lang):
     settings.NEWSREEL_RESET_CODE_RESEND_COOLDOWN = 2
     text = TEXTS[lang]
     member = make_member(password="Old-password-2025!", language=lang)
@@ -47,14 +47,14 @@ def test_forgotten_password_journey_from_an_item_page_and_back(site, page, smtp_
     page.fill("input[name=email]", member.email)
     submit(page)
     assert text["code_page"] in page.content()
-    first = code_in(smtp_server.wait_for(member.email))
+    first = code_in(mail_to(smtp, member.email))
 
     page.click("#resend-code")  # too soon: the cooldown holds
     assert text["wait"] in page.content()
     time.sleep(2.1)
     page.click("#resend-code")
     assert text["new_code"] in page.content()
-    second = code_in(smtp_server.wait_for(member.email, count=2))
+    second = code_in(mail_to(smtp, member.email, 2))
     assert second != first
 
     page.fill("input[name=code]", first)
@@ -76,7 +76,7 @@ def test_forgotten_password_journey_from_an_item_page_and_back(site, page, smtp_
     assert page.locator('li[data-state="unmet"]').count() == 0
     page.fill("#id_password2", NEW_PASSWORD)
     submit(page)
-    assert smtp_server.wait_for(member.email, count=3)  # the "your password was changed" notice
+    assert mail_to(smtp, member.email, 3)  # the "your password was changed" notice
 
     page.click("#back-to-page")
     page.fill("input[name=login]", member.email)
