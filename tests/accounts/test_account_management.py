@@ -7,8 +7,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from newsreel.accounts.models import Profile
-from tests.factories import make_member
 from tests.accounts.mail import code_in, mail_to
+from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Correct-Horse-9battery"
@@ -46,7 +46,9 @@ def test_change_password_applies_the_policy(member_client):
 def test_changed_email_is_used_only_after_it_is_verified(member_client, smtp):
     old = member_client.member.email
     response = member_client.post("/en/accounts/email/", {"action_add": "", "email": "new@example.org"})
-    assert response.status_code == 302
+    assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
+    assert smtp.to("new@example.org") == []  # nothing happens before the password is entered again
+    member_client.post(response["Location"], {"password": PASSWORD})
     mail = mail_to(smtp, "new@example.org")
     assert EmailAddress.objects.get_primary(member_client.member).email == old
     response = member_client.post("/en/accounts/confirm-email/", {"code": code_in(mail)})

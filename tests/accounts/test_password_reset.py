@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from newsreel.accounts.reset import hash_code
-from tests.factories import make_item, make_member
 from tests.accounts.mail import code_in, mail_to
+from tests.factories import make_item, make_member
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from urllib.parse import quote
 import pytest
 
 from newsreel.accounts.redirects import is_safe_next
-from tests.factories import make_member
 from tests.accounts.mail import code_in, mail_to
+from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Correct-Horse-9battery"

@@ -7,8 +7,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from newsreel.accounts.models import Profile, TermsAcceptance, TermsVersion
-from tests.factories import make_member
 from tests.accounts.mail import code_in, mail_to
+from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
 SIGNUP = "/en/accounts/signup/"

@@ -8,8 +8,8 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.factories import make_item, make_member
 from tests.accounts.mail import code_in, mail_to
+from tests.factories import make_item, make_member
 
 pytestmark = pytest.mark.e2e
 
