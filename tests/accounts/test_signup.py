@@ -93,3 +93,11 @@ def test_existing_address_cannot_register_twice_and_the_page_does_not_say_so(cli
     response = client.post(SIGNUP, signup_data())
     assert response.status_code == 302  # same as a new address: no enumeration
     assert get_user_model().objects.filter(email="reporter@example.org").count() == 1
+
+
+def test_signup_code_email_is_in_the_chosen_language(client, smtp):
+    client.post(SIGNUP, signup_data(language="fr"))  # from the English page
+    mail = mail_to(smtp, "reporter@example.org")
+    assert mail.subject.endswith("Confirmez votre adresse électronique")
+    assert "saisissez ce code" in mail.text()
+    assert "saisissez ce code" in mail.html()
