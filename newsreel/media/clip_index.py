@@ -1,0 +1,188 @@
+"""The packet index of a source video: decode order, presentation times, keyframes and GOP structure.
+
+Cut decisions are made on this index, never on assumptions about the encoder: a GOP may be copied only when
+its first packet in decode order is an IDR picture and none of its pictures is shown before it (closed GOP).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import av
+
+from newsreel.media import h264
+from newsreel.media.safeio import open_input
+from newsreel.media.timecode import parse_rate
+
+
+class ClipError(ValueError):
+    """A clip request that cannot be honoured; the message is safe to show to the user."""
+
+
+@dataclass(slots=True)
+class PacketInfo:
+    pts: int
+    dts: int | None
+    key: bool
+    idr: bool
+
+
+@dataclass(slots=True)
+class Gop:
+    first: int  # packet index in decode order
+    stop: int  # exclusive
+    key_pts: int
+    min_pts: int
+    max_pts: int
+    idr: bool
+
+    @property
+    def closed(self) -> bool:
+        return self.min_pts >= self.key_pts
+
+    @property
+    def clean(self) -> bool:
+        """Decodable on its own and a valid splice point: IDR first, no leading pictures."""
+        return self.idr and self.closed
+
+
+@dataclass
+class Bitstream:
+    """How the source carries H.264: MP4-style length prefixes or Annex B start codes, and its parameter sets."""
+
+    annexb: bool
+    length_size: int
+    config: h264.AvcConfig | None
+
+    def nals(self, data: bytes) -> list[bytes]:
+        if self.annexb:
+            return list(h264.split_annexb(data))
+        return list(h264.split_length_prefixed(data, self.length_size))
+
+    @property
+    def passthrough(self) -> bool:
+        """Packets can be copied byte for byte into an MP4 with a 4-byte length prefix."""
+        return not self.annexb and self.length_size == 4
+
+
+@dataclass
+class SourceIndex:
+    path: Path
+    codec: str
+    rate: Fraction
+    time_base: Fraction
+    frame_duration: int  # in time_base units
+    packets: list[PacketInfo]
+    display: list[int]  # presentation times in display order; frame index -> pts
+    gops: list[Gop]
+    reorder: int  # max (decode position - display rank): the B-frame delay the stream needs
+    start_timecode: str | None
+    bitstream: Bitstream | None
+    has_audio: bool
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def frames(self) -> int:
+        return len(self.display)
+
+    def frame_at(self, pts: int) -> int:
+        return bisect_left(self.display, pts)
+
+    def pts_of(self, frame: int) -> int:
+        """Presentation time of frame `frame`; one past the last frame maps to the end of the stream."""
+        if frame < len(self.display):
+            return self.display[frame]
+        return self.display[-1] + self.frame_duration * (frame - len(self.display) + 1)
+
+    def gop_of_packet(self, index: int) -> int:
+        lo, hi = 0, len(self.gops) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.gops[mid].first <= index:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+
+def _timecode_of(container: av.container.InputContainer, video: av.video.stream.VideoStream) -> str | None:
+    for meta in (video.metadata, container.metadata, *(s.metadata for s in container.streams)):
+        tc = meta.get("timecode")
+        if tc:
+            return str(tc)
+    return None
+
+
+def _bitstream(video: av.video.stream.VideoStream, first_key: bytes | None) -> Bitstream:
+    extradata = video.codec_context.extradata or b""
+    if extradata[:1] == b"\x01":
+        config = h264.AvcConfig.parse(extradata)
+        return Bitstream(False, config.length_size, config)
+    # MXF, MPEG-TS style: parameter sets travel in-band (or as Annex B extradata).
+    config = None
+    for source in (extradata, first_key or b""):
+        if source and h264.is_annexb(source):
+            candidate = h264.AvcConfig.from_annexb(source)
+            if candidate.sps and candidate.pps:
+                config = candidate
+                break
+    return Bitstream(True, 4, config)
+
+
+def build_index(path: Path) -> SourceIndex:
+    """Read every video packet header once (no decoding) and describe the stream."""
+    with open_input(path) as container:
+        if not container.streams.video:
+            raise ClipError(f"{path.name}: no video stream")
+        video = container.streams.video[0]
+        codec = video.codec_context.name
+        rate_guess = video.average_rate or video.guessed_rate or video.base_rate
+        if not rate_guess:
+            raise ClipError(f"{path.name}: unknown frame rate")
+        rate = parse_rate(Fraction(rate_guess))
+        time_base = Fraction(video.time_base) if video.time_base else Fraction(1, 90000)
+        is_h264 = codec == "h264"
+        packets: list[PacketInfo] = []
+        first_key: bytes | None = None
+        bitstream: Bitstream | None = None
+        for packet in container.demux(video):
+            if packet.size == 0:
+                continue
+            pts = packet.pts if packet.pts is not None else packet.dts
+            if pts is None:
+                raise ClipError(f"{path.name}: video packets without timestamps cannot be cut")
+            key = bool(packet.is_keyframe)
+            idr = False
+            if is_h264 and key:
+                data = bytes(packet)
+                if bitstream is None:
+                    first_key = data
+                    bitstream = _bitstream(video, first_key)
+                idr = any(h264.nal_type(n) == h264.NAL_IDR for n in bitstream.nals(data))
+            packets.append(PacketInfo(pts, packet.dts, key, idr))
+        timecode = _timecode_of(container, video)
+        has_audio = bool(container.streams.audio)
+    if not packets:
+        raise ClipError(f"{path.name}: the video stream is empty")
+    if not packets[0].key:
+        raise ClipError(f"{path.name}: the video does not start with a keyframe")
+    display = sorted(p.pts for p in packets)
+    diffs = Counter(b - a for a, b in zip(display, display[1:], strict=False) if b > a)
+    frame_duration = diffs.most_common(1)[0][0] if diffs else max(1, round(1 / (rate * time_base)))
+    gops: list[Gop] = []
+    for i, p in enumerate(packets):
+        if p.key:
+            gops.append(Gop(i, i + 1, p.pts, p.pts, p.pts, p.idr))
+        else:
+            g = gops[-1]
+            g.stop, g.min_pts, g.max_pts = i + 1, min(g.min_pts, p.pts), max(g.max_pts, p.pts)
+    rank = {pts: i for i, pts in enumerate(display)}
+    reorder = max(i - rank[p.pts] for i, p in enumerate(packets))
+    if is_h264 and bitstream is not None and bitstream.config is None:
+        bitstream = None  # no parameter sets found: we cannot splice, only re-encode
+    return SourceIndex(path, codec, rate, time_base, frame_duration, packets, display, gops, max(reorder, 0),
+                       timecode, bitstream if is_h264 else None, has_audio)
