@@ -47,6 +47,7 @@ class ClipReport:
     rate: Fraction
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    copied_range: tuple[int, int] | None = None  # source frames stored bit for bit (first, last inclusive)
 
     @property
     def frames(self) -> int:
@@ -190,20 +191,20 @@ def _copied_packets(index: SourceIndex, seg: _Segment) -> Iterator[av.Packet]:
     with open_input(index.path) as container:
         stream = container.streams.video[0]
         first = index.packets[seg.first_packet]
-        container.seek(first.pts, stream=stream, backward=True, any_frame=False)
+        container.seek(first.raw, stream=stream, backward=True, any_frame=False)
         position: int | None = None
         for packet in container.demux(stream):
             if packet.size == 0:
                 continue
             pts = packet.pts if packet.pts is not None else packet.dts
             if position is None:
-                if not (packet.is_keyframe and pts == first.pts):
+                if not (packet.is_keyframe and pts == first.raw):
                     continue  # the seek landed before our keyframe
                 position = seg.first_packet
             if position >= seg.stop_packet:
                 return
             expected = index.packets[position]
-            if pts != expected.pts:
+            if pts != expected.raw:
                 raise ClipError("the source changed while it was being cut")
             position += 1
             yield packet
@@ -219,15 +220,16 @@ class _VideoOut:
 
 
 def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
-                   counters: dict[str, int]) -> Iterator[_VideoOut]:
+                   counters: dict[str, int], context: av.video.codeccontext.VideoCodecContext | None
+                   ) -> Iterator[_VideoOut]:
     bitstream = index.bitstream
     strip: set[bytes] = set()
     if bitstream is not None and bitstream.config is not None:
         strip = set(bitstream.config.sps) | set(bitstream.config.pps)
     for seg in plan.segments:
         if seg.copy:
-            for packet in _copied_packets(index, seg):
-                pts = (packet.pts if packet.pts is not None else packet.dts) or 0
+            for position, packet in enumerate(_copied_packets(index, seg), seg.first_packet):
+                pts = index.packets[position].pts
                 counters["copied"] += 1
                 if bitstream is None or bitstream.passthrough:
                     yield _VideoOut(pts - plan.origin, packet, bool(packet.is_keyframe))
@@ -237,7 +239,7 @@ def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
                     yield _VideoOut(pts - plan.origin, h264.to_length_prefixed(nals), bool(packet.is_keyframe))
         else:
             assert encoder is not None
-            for enc in encode_segment(index, encoder, seg.first_pts, seg.stop_pts, plan.origin):
+            for enc in encode_segment(index, encoder, seg.first_pts, seg.stop_pts, plan.origin, context):
                 counters["encoded"] += 1
                 yield _VideoOut(enc.pts, enc.data, enc.key)
 
@@ -280,9 +282,11 @@ def cut(source: Path, output: Path, *, start: int, end: int, mode: Mode = "accur
                         f"expected {total}")
     if progress:
         progress(1.0)
+    copied = next(((index.frame_at(s.first_pts), index.frame_at(s.stop_pts) - 1)
+                   for s in plan.segments if s.copy), None)
     return ClipReport(mode, plan.method, start, end, plan.first_frame, plan.stop_frame - 1, counters["copied"],
                       counters["encoded"], start_tc, index.rate, plan.warnings + index.warnings,
-                      time.perf_counter() - began)
+                      time.perf_counter() - began, copied)
 
 
 def _clip_timecode(index: SourceIndex, first_frame: int) -> str:
@@ -305,23 +309,22 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
     with open_input(index.path) as template, av.open(str(output), "w", format=fmt, options=options) as out:
         video_in = template.streams.video[0]
         copies = any(s.copy for s in plan.segments)
-        if copies:
+        context: av.video.codeccontext.VideoCodecContext | None = None
+        if copies or index.bitstream is not None:
             ov = out.add_stream_from_template(video_in)
-        else:
-            ov = out.add_stream_from_template(video_in) if index.codec == "h264" else out.add_stream("libx264")
-            if encoder is not None and index.codec != "h264":
-                cc = ov.codec_context
-                cc.width, cc.height, cc.pix_fmt = encoder.width, encoder.height, encoder.pix_fmt
-                cc.time_base = index.time_base
-        config = _output_config(index, encoder, copies)
-        if config is not None:
-            ov.codec_context.extradata = config.build()
+            config = _output_config(index, encoder, copies)
+            if config is not None:
+                ov.codec_context.extradata = config.build()
+        else:  # another codec: the output stream's own encoder makes the whole clip
+            assert encoder is not None
+            ov = out.add_stream("libx264", rate=index.rate)
+            context = encoder.open(ov.codec_context)
         ov.time_base = index.time_base
         ov.metadata["timecode"] = _clip_timecode(index, plan.first_frame)
         audio_plan = AudioPlan.for_clip(index, template, out, plan.origin, plan.origin + clip_pts[-1] + duration)
 
         def video_stream() -> Iterator[tuple[Fraction, av.Packet]]:
-            for k, item in enumerate(_video_packets(index, plan, encoder, counters)):
+            for k, item in enumerate(_video_packets(index, plan, encoder, counters, context)):
                 dts = clip_pts[k - reorder] if k >= reorder else clip_pts[0] - (reorder - k) * duration
                 if dts > item.pts:
                     raise ClipError(f"internal error: B-frame reordering deeper than {reorder} frames")

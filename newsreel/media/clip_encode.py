@@ -15,7 +15,7 @@ import av
 from av.codec.context import Flags
 
 from newsreel.media import h264
-from newsreel.media.clip_index import ClipError, SourceIndex
+from newsreel.media.clip_index import ClipError, Gop, SourceIndex
 from newsreel.media.safeio import open_input
 
 # Quality for re-encoded edges: they sit next to untouched source frames, so they must not look softer.
@@ -85,9 +85,13 @@ class EdgeEncoder:
             pix_fmt = "yuv420p"
         return cls(index, width, height, pix_fmt, options, colour, Fraction(sar) if sar else None, bframes)
 
-    def open(self) -> av.video.codeccontext.VideoCodecContext:
-        cc = av.CodecContext.create("libx264", "w")
-        assert isinstance(cc, av.video.codeccontext.VideoCodecContext)
+    def open(self, cc: av.video.codeccontext.VideoCodecContext | None = None
+             ) -> av.video.codeccontext.VideoCodecContext:
+        """Configure and open `cc` (a new libx264 context when None)."""
+        if cc is None:
+            new = av.CodecContext.create("libx264", "w")
+            assert isinstance(new, av.video.codeccontext.VideoCodecContext)
+            cc = new
         cc.width, cc.height, cc.pix_fmt = self.width, self.height, self.pix_fmt
         cc.time_base = self.index.time_base
         cc.framerate = self.index.rate
@@ -111,16 +115,16 @@ class EdgeEncoder:
             cc.close() if hasattr(cc, "close") else None
 
 
-def _decode_start(index: SourceIndex, first_pts: int) -> int:
-    """The keyframe pts to start decoding from so that the frame at `first_pts` decodes cleanly."""
-    starts = [g for g in index.gops if g.key_pts <= first_pts]
-    gop = starts[-1] if starts else index.gops[0]
-    pos = index.gops.index(gop)
+def _decode_start(index: SourceIndex, first_pts: int) -> Gop:
+    """The GOP to start decoding from so that the frame at `first_pts` decodes cleanly."""
+    if index.pts_rebuilt:  # frames are numbered by output order, which only works from an IDR
+        return [g for g in index.gops if g.key_pts <= first_pts and g.idr][-1]
+    pos = max(i for i, g in enumerate(index.gops) if g.key_pts <= first_pts or i == 0)
     # With open GOPs a frame just before a keyframe may be a leading picture of the *next* GOP that needs
     # this GOP decoded first, and this GOP's own leading pictures need the previous one: start one GOP early.
     if any(not g.closed for g in index.gops[max(0, pos - 1):pos + 3]) and pos > 0:
-        gop = index.gops[pos - 1]
-    return gop.key_pts
+        pos -= 1
+    return index.gops[pos]
 
 
 def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Iterator[av.VideoFrame]:
@@ -128,10 +132,18 @@ def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Iterator
     with open_input(index.path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
-        start = _decode_start(index, first_pts)
-        container.seek(start, stream=stream, backward=True, any_frame=False)
+        gop = _decode_start(index, first_pts)
+        container.seek(index.packets[gop.first].raw, stream=stream, backward=True, any_frame=False)
+        display = index.frame_at(gop.key_pts)
+        found = False
         for packet in container.demux(stream):
+            found = found or (packet.is_keyframe and packet.pts == index.packets[gop.first].raw)
+            if index.pts_rebuilt and not found:
+                continue  # the seek landed early: skip to our IDR so output order gives the frame numbers
             for frame in packet.decode():
+                if index.pts_rebuilt:
+                    frame.pts = index.pts_of(display)
+                    display += 1
                 if frame.pts is None or frame.pts < first_pts:
                     continue
                 if frame.pts >= stop_pts:
@@ -140,17 +152,24 @@ def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Iterator
 
 
 def encode_segment(index: SourceIndex, encoder: EdgeEncoder, first_pts: int, stop_pts: int,
-                   clip_origin: int) -> Iterator[EncodedPacket]:
-    """Re-encode source frames [first_pts, stop_pts) as one closed GOP; pts are relative to clip_origin."""
-    cc = encoder.open()
+                   clip_origin: int, context: av.video.codeccontext.VideoCodecContext | None = None
+                   ) -> Iterator[EncodedPacket]:
+    """Re-encode source frames [first_pts, stop_pts) as one closed GOP; pts are relative to clip_origin.
+
+    With `context` (an output stream's own open encoder) packets stay in Annex B for the muxer to convert.
+    """
+    cc = context or encoder.open()
     expected = index.frame_at(stop_pts) - index.frame_at(first_pts)
     seen = 0
 
     def packets(frame: av.VideoFrame | None) -> Iterator[EncodedPacket]:
         for packet in cc.encode(frame):
+            assert packet.pts is not None
+            if context is not None:
+                yield EncodedPacket(packet.pts, bytes(packet), bool(packet.is_keyframe))
+                continue
             nals = [n for n in h264.split_annexb(bytes(packet))
                     if h264.nal_type(n) not in (h264.NAL_SPS, h264.NAL_PPS, h264.NAL_AUD)]
-            assert packet.pts is not None
             yield EncodedPacket(packet.pts, h264.to_length_prefixed(nals), bool(packet.is_keyframe))
 
     for frame in source_frames(index, first_pts, stop_pts):

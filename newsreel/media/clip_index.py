@@ -25,8 +25,8 @@ class ClipError(ValueError):
 
 @dataclass(slots=True)
 class PacketInfo:
-    pts: int
-    dts: int | None
+    pts: int  # presentation time (rebuilt from picture order counts when the container has none)
+    raw: int  # the timestamp the demuxer reports, for seeking and matching
     key: bool
     idr: bool
 
@@ -83,6 +83,7 @@ class SourceIndex:
     start_timecode: str | None
     bitstream: Bitstream | None
     has_audio: bool
+    pts_rebuilt: bool = False
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -147,29 +148,46 @@ def build_index(path: Path) -> SourceIndex:
         time_base = Fraction(video.time_base) if video.time_base else Fraction(1, 90000)
         is_h264 = codec == "h264"
         packets: list[PacketInfo] = []
-        first_key: bytes | None = None
         bitstream: Bitstream | None = None
+        poc = h264.PocCounter()
+        orders: list[tuple[int, int]] | None = [] if is_h264 else None
+        same_ts = True
         for packet in container.demux(video):
             if packet.size == 0:
                 continue
             pts = packet.pts if packet.pts is not None else packet.dts
             if pts is None:
                 raise ClipError(f"{path.name}: video packets without timestamps cannot be cut")
+            same_ts = same_ts and packet.dts in (None, pts)
             key = bool(packet.is_keyframe)
             idr = False
-            if is_h264 and key:
+            if is_h264 and (key or bitstream is None or bitstream.annexb):
                 data = bytes(packet)
                 if bitstream is None:
-                    first_key = data
-                    bitstream = _bitstream(video, first_key)
-                idr = any(h264.nal_type(n) == h264.NAL_IDR for n in bitstream.nals(data))
-            packets.append(PacketInfo(pts, packet.dts, key, idr))
+                    bitstream = _bitstream(video, data)
+                nals = bitstream.nals(data)
+                idr = key and any(h264.nal_type(n) == h264.NAL_IDR for n in nals)
+                if orders is not None and bitstream.annexb:
+                    # Annex B containers (MXF) may carry no presentation times: keep the POCs to rebuild them.
+                    try:
+                        orders.append(poc.picture(nals))
+                    except h264.H264Error:
+                        orders = None
+            packets.append(PacketInfo(pts, pts, key, idr))
         timecode = _timecode_of(container, video)
         has_audio = bool(container.streams.audio)
     if not packets:
         raise ClipError(f"{path.name}: the video stream is empty")
     if not packets[0].key:
         raise ClipError(f"{path.name}: the video does not start with a keyframe")
+    pts_rebuilt = False
+    if orders and len(orders) == len(packets) and same_ts:
+        ranked = sorted(range(len(packets)), key=orders.__getitem__)
+        if ranked != list(range(len(packets))):
+            step = max(1, round(1 / (rate * time_base)))
+            for rank, i in enumerate(ranked):
+                packets[i].pts = packets[0].raw + rank * step
+            pts_rebuilt = True
     display = sorted(p.pts for p in packets)
     diffs = Counter(b - a for a, b in zip(display, display[1:], strict=False) if b > a)
     frame_duration = diffs.most_common(1)[0][0] if diffs else max(1, round(1 / (rate * time_base)))
@@ -185,4 +203,4 @@ def build_index(path: Path) -> SourceIndex:
     if is_h264 and bitstream is not None and bitstream.config is None:
         bitstream = None  # no parameter sets found: we cannot splice, only re-encode
     return SourceIndex(path, codec, rate, time_base, frame_duration, packets, display, gops, max(reorder, 0),
-                       timecode, bitstream if is_h264 else None, has_audio)
+                       timecode, bitstream if is_h264 else None, has_audio, pts_rebuilt)

@@ -158,3 +158,138 @@ class AvcConfig:
         for p in self.pps:
             out += len(p).to_bytes(2, "big") + p
         return bytes(out + self.extension)
+
+
+def _se(reader: BitReader) -> int:
+    value = reader.ue()
+    return (value + 1) // 2 if value & 1 else -(value // 2)
+
+
+_HIGH_PROFILES = {100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135}
+
+
+@dataclass(frozen=True)
+class SpsInfo:
+    sps_id: int
+    separate_colour_plane: bool
+    log2_max_frame_num: int
+    poc_type: int
+    log2_max_poc_lsb: int
+    frame_mbs_only: bool
+
+
+@dataclass(frozen=True)
+class PpsInfo:
+    pps_id: int
+    sps_id: int
+
+
+def parse_sps(nal: bytes) -> SpsInfo:
+    """The SPS fields needed to read slice headers up to pic_order_cnt_lsb."""
+    r = BitReader(unescape(nal[1:]))
+    profile = r.bits(8)
+    r.bits(16)  # constraint flags, level
+    ident = r.ue()
+    separate = False
+    if profile in _HIGH_PROFILES:
+        chroma = r.ue()
+        if chroma == 3:
+            separate = bool(r.bit())
+        r.ue()  # bit depth luma
+        r.ue()  # bit depth chroma
+        r.bit()  # qpprime_y_zero_transform_bypass
+        if r.bit():  # seq_scaling_matrix_present
+            for i in range(8 if chroma != 3 else 12):
+                if r.bit():
+                    last, nxt = 8, 8
+                    for _ in range(16 if i < 6 else 64):
+                        if nxt:
+                            nxt = (last + _se(r)) % 256
+                        last = nxt or last
+    log2_max_frame_num = r.ue() + 4
+    poc_type = r.ue()
+    log2_max_poc_lsb = 0
+    if poc_type == 0:
+        log2_max_poc_lsb = r.ue() + 4
+    elif poc_type == 1:
+        r.bit()
+        _se(r)
+        _se(r)
+        for _ in range(r.ue()):
+            _se(r)
+    r.ue()  # max_num_ref_frames
+    r.bit()  # gaps_in_frame_num_value_allowed
+    r.ue()  # width in MBs
+    r.ue()  # height in map units
+    frame_mbs_only = bool(r.bit())
+    return SpsInfo(ident, separate, log2_max_frame_num, poc_type, log2_max_poc_lsb, frame_mbs_only)
+
+
+def parse_pps(nal: bytes) -> PpsInfo:
+    pps, sps = pps_ids(nal)
+    return PpsInfo(pps, sps)
+
+
+class PocCounter:
+    """Picture order counts of a stream's pictures in decode order (types 0 and 2), for display order.
+
+    Used when a container (e.g. some MXF files) gives no reliable presentation times.
+    """
+
+    def __init__(self) -> None:
+        self.sps: dict[int, SpsInfo] = {}
+        self.pps: dict[int, PpsInfo] = {}
+        self.prev_msb = 0
+        self.prev_lsb = 0
+        self.sequence = -1  # counts IDR pictures: POC restarts at each
+        self.decoded = 0
+
+    def picture(self, nals: list[bytes]) -> tuple[int, int]:
+        """(coded video sequence number, POC) of the access unit made of `nals`."""
+        for nal in nals:
+            kind = nal_type(nal)
+            if kind == NAL_SPS:
+                info = parse_sps(nal)
+                self.sps[info.sps_id] = info
+            elif kind == NAL_PPS:
+                pinfo = parse_pps(nal)
+                self.pps[pinfo.pps_id] = pinfo
+        for nal in nals:
+            kind = nal_type(nal)
+            if kind in (NAL_SLICE, NAL_IDR):
+                return self._slice(nal, kind == NAL_IDR, nal[0] >> 5 != 0)
+        raise H264Error("access unit without a slice")
+
+    def _slice(self, nal: bytes, idr: bool, reference: bool) -> tuple[int, int]:
+        r = BitReader(unescape(nal[1:40]))
+        r.ue()  # first_mb_in_slice
+        r.ue()  # slice_type
+        pps = self.pps.get(r.ue())
+        if pps is None or pps.sps_id not in self.sps:
+            raise H264Error("slice refers to an unknown parameter set")
+        sps = self.sps[pps.sps_id]
+        if sps.separate_colour_plane:
+            r.bits(2)
+        r.bits(sps.log2_max_frame_num)  # frame_num
+        if not sps.frame_mbs_only and r.bit():  # field_pic_flag
+            r.bit()  # bottom_field_flag
+        if idr:
+            r.ue()  # idr_pic_id
+            self.sequence += 1
+            self.prev_msb = self.prev_lsb = 0
+        self.decoded += 1
+        if sps.poc_type == 2:
+            return self.sequence, self.decoded  # output order equals decode order
+        if sps.poc_type != 0:
+            raise H264Error("picture order count type 1 is not supported")
+        lsb = r.bits(sps.log2_max_poc_lsb)
+        half = 1 << (sps.log2_max_poc_lsb - 1)
+        if lsb < self.prev_lsb and self.prev_lsb - lsb >= half:
+            msb = self.prev_msb + 2 * half
+        elif lsb > self.prev_lsb and lsb - self.prev_lsb > half:
+            msb = self.prev_msb - 2 * half
+        else:
+            msb = self.prev_msb
+        if reference:
+            self.prev_msb, self.prev_lsb = msb, lsb
+        return self.sequence, msb + lsb

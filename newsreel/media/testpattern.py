@@ -33,6 +33,7 @@ class PatternSpec:
     open_gop: bool = False
     audio: bool = True
     audio_rate: int = 48000
+    audio_codec: str = "aac"
     tone_hz: float = 1000.0
     title: str = "NEWSREEL TEST PATTERN"
     codec: str = "libx264"
@@ -106,7 +107,7 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
         elif spec.codec == "libx264":
             options["crf"] = str(spec.crf)
         v.options = options
-        tone = _Tone(out, out.add_stream("aac", rate=spec.audio_rate, layout="stereo"), spec.audio_rate,
+        tone = _Tone(out, out.add_stream(spec.audio_codec, rate=spec.audio_rate, layout="stereo"), spec.audio_rate,
                      spec.tone_hz) if spec.audio else None
         for i in range(n_frames):
             frame = av.VideoFrame.from_image(frame_image(i, spec, background)).reformat(format=spec.pix_fmt)
