@@ -106,7 +106,7 @@ def source_info(source: Path) -> SourceInfo:
 
 
 def parse_point(text: str, rate: Fraction) -> int:
-    """A frame index from `HH:MM:SS:FF` (`;` for drop-frame) counted from the file's first frame, or seconds."""
+    """A frame index from `HH:MM:SS:FF` (`;` drop-frame) counted from the file's first frame, or seconds."""
     try:
         return timecode_to_frames(text, rate)
     except TimecodeError as exc:
@@ -152,8 +152,8 @@ def _plan_accurate(index: SourceIndex, start: int, end: int) -> _Plan:
             run_start = None  # the GOPs do not tile the timeline (damaged or VFR source): do not splice
     if run_start is None:
         if any(not g.clean for g in gops[1:]):
-            warnings.append("no closed IDR-started GOP lies inside the range (open-GOP source or short clip): "
-                            "every frame was re-encoded")
+            warnings.append("no closed IDR-started GOP lies inside the range (open-GOP source or short "
+                            "clip): every frame was re-encoded")
         return _Plan("re-encode" if warnings else "smart-cut", t0, start, end, [_Segment(False, t0, t1)],
                      warnings)
     copy_stop = index.pts_of(index.frame_at(last.max_pts) + 1)
@@ -236,7 +236,8 @@ def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
                 else:  # Annex B (MXF) or odd length prefixes: re-frame without touching the slices
                     nals = [n for n in bitstream.nals(bytes(packet))
                             if n not in strip and h264.nal_type(n) != h264.NAL_AUD]
-                    yield _VideoOut(pts - plan.origin, h264.to_length_prefixed(nals), bool(packet.is_keyframe))
+                    data = h264.to_length_prefixed(nals)
+                    yield _VideoOut(pts - plan.origin, data, bool(packet.is_keyframe))
         else:
             assert encoder is not None
             for enc in encode_segment(index, encoder, seg.first_pts, seg.stop_pts, plan.origin, context):
@@ -284,9 +285,9 @@ def cut(source: Path, output: Path, *, start: int, end: int, mode: Mode = "accur
         progress(1.0)
     copied = next(((index.frame_at(s.first_pts), index.frame_at(s.stop_pts) - 1)
                    for s in plan.segments if s.copy), None)
-    return ClipReport(mode, plan.method, start, end, plan.first_frame, plan.stop_frame - 1, counters["copied"],
-                      counters["encoded"], start_tc, index.rate, plan.warnings + index.warnings,
-                      time.perf_counter() - began, copied)
+    return ClipReport(mode, plan.method, start, end, plan.first_frame, plan.stop_frame - 1,
+                      counters["copied"], counters["encoded"], start_tc, index.rate,
+                      plan.warnings + index.warnings, time.perf_counter() - began, copied)
 
 
 def _clip_timecode(index: SourceIndex, first_frame: int) -> str:
@@ -321,7 +322,8 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
             context = encoder.open(ov.codec_context)
         ov.time_base = index.time_base
         ov.metadata["timecode"] = _clip_timecode(index, plan.first_frame)
-        audio_plan = AudioPlan.for_clip(index, template, out, plan.origin, plan.origin + clip_pts[-1] + duration)
+        clip_stop = plan.origin + clip_pts[-1] + duration
+        audio_plan = AudioPlan.for_clip(index, template, out, plan.origin, clip_stop)
 
         def video_stream() -> Iterator[tuple[Fraction, av.Packet]]:
             for k, item in enumerate(_video_packets(index, plan, encoder, counters, context)):

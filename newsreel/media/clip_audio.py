@@ -1,9 +1,10 @@
 """The audio of a clip: cut to the same instants as the video.
 
-Compressed audio (AAC and friends) is stream-copied, never re-encoded: the packets that cover the clip plus one
-packet of pre-roll are copied, and the first packet is given a negative timestamp so that the MP4 muxer writes
-an audio edit list that starts playback at the exact first sample, the same mechanism every AAC encoder uses
-for its priming samples. The original audio is thus untouched (no join, so no click), and it stays in sync.
+Compressed audio (AAC and friends) is stream-copied, never re-encoded: the packets that cover the clip
+plus one packet of pre-roll are copied, and the first packet is given a negative timestamp so that the MP4
+muxer writes an audio edit list that starts playback at the exact first sample, the same mechanism every AAC
+encoder uses for its priming samples. The original audio is thus untouched (no join, so no click) and in
+sync.
 Audio MP4 cannot carry (e.g. PCM from MXF) is decoded, trimmed to the sample and encoded to AAC.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import av
 import numpy as np
@@ -64,7 +66,8 @@ def audio_packets(plan: AudioPlan) -> Iterator[tuple[Fraction, av.Packet]]:
     return _copied(plan) if plan.copy else _reencoded(plan)
 
 
-def _seek(container: av.container.InputContainer, stream: av.audio.stream.AudioStream, plan: AudioPlan) -> None:
+def _seek(container: av.container.InputContainer, stream: av.audio.stream.AudioStream,
+          plan: AudioPlan) -> None:
     # Two seconds early: the demuxer's keyframe index for audio is coarse in some containers.
     target = plan.origin - round(2 / plan.time_base)
     if target > 0:
@@ -133,7 +136,9 @@ def _reencoded(plan: AudioPlan) -> Iterator[tuple[Fraction, av.Packet]]:
                 for chunk in resampler.resample(_slice(frame, lo - start, hi - start)):
                     fifo.write(chunk)
             while fifo.samples >= (encoder.frame_size or 1024):
-                chunk = fifo.read(encoder.frame_size or 1024)
+                block = fifo.read(encoder.frame_size or 1024)
+                assert block is not None
+                chunk = block
                 chunk.pts, chunk.time_base = written, Fraction(1, plan.sample_rate)
                 written += chunk.samples
                 yield from encode(chunk)
@@ -152,8 +157,8 @@ def _slice(frame: av.AudioFrame, lo: int, hi: int) -> av.AudioFrame:
         return frame
     array = frame.to_ndarray()
     planar = frame.format.is_planar
-    part = array[:, lo:hi] if planar else array[:, lo * len(frame.layout.channels):hi * len(frame.layout.channels)]
-    out = av.AudioFrame.from_ndarray(np.ascontiguousarray(part), format=frame.format.name,
-                                     layout=frame.layout.name)
+    channels = 1 if planar else len(frame.layout.channels)
+    part: Any = np.ascontiguousarray(array[:, lo * channels:hi * channels])
+    out = av.AudioFrame.from_ndarray(part, format=frame.format.name, layout=frame.layout.name)
     out.sample_rate = frame.sample_rate
     return out

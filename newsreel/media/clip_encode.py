@@ -65,8 +65,8 @@ class EdgeEncoder:
             profile = (cc.profile or "").lower()
             level = cc.level
             field_order = getattr(cc, "field_order", None) or "progressive"
-            colour = {name: int(getattr(cc, name)) for name in
-                      ("color_range", "colorspace", "color_primaries", "color_trc") if getattr(cc, name, None)}
+            names = ("color_range", "colorspace", "color_primaries", "color_trc")
+            colour = {name: int(getattr(cc, name)) for name in names if getattr(cc, name, None)}
             sar = cc.sample_aspect_ratio
         x264_profile = _X264_PROFILES.get(profile, "high") if match_source else "high"
         bframes = 0 if x264_profile == "baseline" else min(max(index.reorder, 0), 3) if match_source else 2

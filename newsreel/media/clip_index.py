@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 import av
@@ -52,7 +53,7 @@ class Gop:
 
 @dataclass
 class Bitstream:
-    """How the source carries H.264: MP4-style length prefixes or Annex B start codes, and its parameter sets."""
+    """How the source carries H.264 (MP4 length prefixes or Annex B start codes) and its parameter sets."""
 
     annexb: bool
     length_size: int
@@ -121,10 +122,10 @@ def _timecode_of(container: av.container.InputContainer, video: av.video.stream.
 def _bitstream(video: av.video.stream.VideoStream, first_key: bytes | None) -> Bitstream:
     extradata = video.codec_context.extradata or b""
     if extradata[:1] == b"\x01":
-        config = h264.AvcConfig.parse(extradata)
-        return Bitstream(False, config.length_size, config)
+        parsed = h264.AvcConfig.parse(extradata)
+        return Bitstream(False, parsed.length_size, parsed)
     # MXF, MPEG-TS style: parameter sets travel in-band (or as Annex B extradata).
-    config = None
+    config: h264.AvcConfig | None = None
     for source in (extradata, first_key or b""):
         if source and h264.is_annexb(source):
             candidate = h264.AvcConfig.from_annexb(source)
@@ -189,7 +190,7 @@ def build_index(path: Path) -> SourceIndex:
                 packets[i].pts = packets[0].raw + rank * step
             pts_rebuilt = True
     display = sorted(p.pts for p in packets)
-    diffs = Counter(b - a for a, b in zip(display, display[1:], strict=False) if b > a)
+    diffs = Counter(b - a for a, b in pairwise(display) if b > a)
     frame_duration = diffs.most_common(1)[0][0] if diffs else max(1, round(1 / (rate * time_base)))
     gops: list[Gop] = []
     for i, p in enumerate(packets):
@@ -198,8 +199,8 @@ def build_index(path: Path) -> SourceIndex:
         else:
             g = gops[-1]
             g.stop, g.min_pts, g.max_pts = i + 1, min(g.min_pts, p.pts), max(g.max_pts, p.pts)
-    rank = {pts: i for i, pts in enumerate(display)}
-    reorder = max(i - rank[p.pts] for i, p in enumerate(packets))
+    ranks = {pts: i for i, pts in enumerate(display)}
+    reorder = max(i - ranks[p.pts] for i, p in enumerate(packets))
     if is_h264 and bitstream is not None and bitstream.config is None:
         bitstream = None  # no parameter sets found: we cannot splice, only re-encode
     return SourceIndex(path, codec, rate, time_base, frame_duration, packets, display, gops, max(reorder, 0),

@@ -140,7 +140,8 @@ class AvcConfig:
     @classmethod
     def from_annexb(cls, data: bytes) -> AvcConfig:
         nals = list(split_annexb(data))
-        return cls(4, [n for n in nals if nal_type(n) == NAL_SPS], [n for n in nals if nal_type(n) == NAL_PPS])
+        sps = [n for n in nals if nal_type(n) == NAL_SPS]
+        return cls(4, sps, [n for n in nals if nal_type(n) == NAL_PPS])
 
     def build(self) -> bytes:
         if not self.sps or not self.pps:
@@ -151,7 +152,8 @@ class AvcConfig:
         for s in self.sps:
             compat &= s[2]
         level = max(s[3] for s in self.sps)
-        out = bytearray([1, self.sps[0][1], compat, level, 0xFC | (self.length_size - 1), 0xE0 | len(self.sps)])
+        out = bytearray([1, self.sps[0][1], compat, level, 0xFC | (self.length_size - 1),
+                         0xE0 | len(self.sps)])
         for s in self.sps:
             out += len(s).to_bytes(2, "big") + s
         out.append(len(self.pps))

@@ -1,4 +1,4 @@
-"""Generated test media for the clip engine, cached between runs, and independent checks with system ffmpeg."""
+"""Generated test media for the clip engine, cached between runs; independent checks with system ffmpeg."""
 
 from __future__ import annotations
 
@@ -56,8 +56,9 @@ def _key(name: str, ext: str, spec: PatternSpec) -> str:
 
 def decode_yuv(path: Path, width: int = W, height: int = H) -> np.ndarray:
     """Every frame as decoded by the system ffmpeg (an independent decoder), in presentation order."""
-    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v:0", "-fps_mode", "passthrough",
-                          "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"], capture_output=True, check=True).stdout
+    command = ["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v:0", "-fps_mode", "passthrough",
+               "-f", "rawvideo", "-pix_fmt", "yuv420p", "-"]
+    raw = subprocess.run(command, capture_output=True, check=True).stdout
     size = width * height * 3 // 2
     return np.frombuffer(raw, np.uint8).reshape(-1, size)
 

@@ -84,7 +84,8 @@ def test_long_clip_copies_inner_gops_and_reencodes_only_the_edges(name: str, med
 
 
 @pytest.mark.slow
-def test_mov_output_and_clip_on_gop_boundaries_is_all_copied(media: dict[str, Source], tmp_path: Path) -> None:
+def test_mov_output_and_clip_on_gop_boundaries_is_all_copied(media: dict[str, Source],
+                                                              tmp_path: Path) -> None:
     source = media["h264-50"]
     gop = source.spec.gop
     out = tmp_path / "clip.mov"
@@ -174,7 +175,7 @@ def test_bad_ranges_are_clear_errors(start: int, end: int, message: str, media: 
 
 
 def test_unsupported_output_and_input_are_clear_errors(media: dict[str, Source], tmp_path: Path) -> None:
-    with pytest.raises(ClipError, match=".mp4 or .mov"):
+    with pytest.raises(ClipError, match=r"\.mp4 or \.mov"):
         cut(media["h264-25"].path, tmp_path / "x.avi", start=0, end=5)
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(b"not a video at all" * 10)
