@@ -21,7 +21,7 @@ import av
 from newsreel.media import h264
 from newsreel.media.clip_audio import AudioPlan, audio_packets
 from newsreel.media.clip_encode import EdgeEncoder, encode_segment
-from newsreel.media.clip_index import ClipError, SourceIndex, build_index
+from newsreel.media.clip_index import ClipError, Gop, SourceIndex, build_index
 from newsreel.media.safeio import UnsupportedMedia, open_input
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
 
@@ -79,6 +79,8 @@ class _Segment:
     stop_pts: int
     first_packet: int = 0  # copy only: source packets [first_packet, stop_packet) in decode order
     stop_packet: int = 0
+    convert: bool = False  # the first picture is a non-IDR I picture to be rewritten as IDR
+    drop: int = 0  # leading pictures of the first GOP that are left out (re-encoded in the head instead)
 
 
 @dataclass
@@ -139,30 +141,51 @@ def _plan_accurate(index: SourceIndex, start: int, end: int) -> _Plan:
         return _Plan("re-encode", t0, start, end, [_Segment(False, t0, t1)],
                      [f"{why}: every frame was re-encoded to H.264"])
     gops = index.gops
-    run_start = next((i for i, g in enumerate(gops) if g.clean and g.min_pts >= t0 and g.max_pts < t1), None)
+    convertible = _can_convert(index)
+
+    def can_open(g: Gop) -> bool:
+        # A closed IDR GOP splices as is; an open GOP's I picture can be made an IDR picture, its leading
+        # pictures (shown before it, predicted from the GOP before) are then dropped and re-encoded instead.
+        return g.key_pts >= t0 and g.max_pts < t1 and (g.clean or (convertible and not g.idr))
+
+    run_start = next((i for i, g in enumerate(gops) if can_open(g)), None)
     segments: list[_Segment] = []
     warnings: list[str] = []
+    dropped = 0
     if run_start is not None:
         run_stop = run_start + 1
-        while run_stop < len(gops) and gops[run_stop].clean and gops[run_stop].max_pts < t1:
+        # Later GOPs, open or not, only refer to pictures of the run itself: they copy as they are.
+        while run_stop < len(gops) and gops[run_stop].max_pts < t1:
             run_stop += 1
         first, last = gops[run_start], gops[run_stop - 1]
+        dropped = sum(1 for p in index.packets[first.first:first.stop] if p.pts < first.key_pts)
         frames_in_run = index.frame_at(last.max_pts) - index.frame_at(first.key_pts) + 1
-        if frames_in_run != last.stop - first.first:
+        if frames_in_run != last.stop - first.first - dropped:
             run_start = None  # the GOPs do not tile the timeline (damaged or VFR source): do not splice
     if run_start is None:
-        if any(not g.clean for g in gops[1:]):
-            warnings.append("no closed IDR-started GOP lies inside the range (open-GOP source or short "
-                            "clip): every frame was re-encoded")
+        if any(not g.clean for g in gops[1:]) and not convertible:
+            warnings.append("no closed IDR-started GOP lies inside the range and this open-GOP stream cannot "
+                            "be rewritten: every frame was re-encoded")
         return _Plan("re-encode" if warnings else "smart-cut", t0, start, end, [_Segment(False, t0, t1)],
                      warnings)
     copy_stop = index.pts_of(index.frame_at(last.max_pts) + 1)
     if first.key_pts > t0:
         segments.append(_Segment(False, t0, first.key_pts))
-    segments.append(_Segment(True, first.key_pts, copy_stop, first.first, last.stop))
+    segments.append(_Segment(True, first.key_pts, copy_stop, first.first, last.stop,
+                             convert=not first.idr, drop=dropped))
     if copy_stop < t1:
         segments.append(_Segment(False, copy_stop, t1))
     return _Plan("smart-cut", t0, start, end, segments, warnings)
+
+
+def _can_convert(index: SourceIndex) -> bool:
+    bitstream = index.bitstream
+    if bitstream is None or bitstream.config is None:
+        return False
+    try:
+        return h264.SpliceRewriter(bitstream.config).supported()
+    except (h264.H264Error, KeyError):
+        return False
 
 
 def _plan_fast(index: SourceIndex, start: int, end: int) -> _Plan:
@@ -228,10 +251,21 @@ def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
         strip = set(bitstream.config.sps) | set(bitstream.config.pps)
     for seg in plan.segments:
         if seg.copy:
+            rewriter = h264.SpliceRewriter(bitstream.config) if seg.convert and bitstream and bitstream.config \
+                else None
+            key_pts = index.packets[seg.first_packet].pts
             for position, packet in enumerate(_copied_packets(index, seg), seg.first_packet):
                 pts = index.packets[position].pts
+                if seg.drop and position < index.gops[index.gop_of_packet(seg.first_packet)].stop \
+                        and pts < key_pts:
+                    continue  # a leading picture of the first open GOP: re-encoded in the head instead
                 counters["copied"] += 1
-                if bitstream is None or bitstream.passthrough:
+                if rewriter is not None:
+                    assert bitstream is not None
+                    nals = _rewrite(rewriter, bitstream.nals(bytes(packet)), position == seg.first_packet,
+                                    strip)
+                    yield _VideoOut(pts - plan.origin, h264.to_length_prefixed(nals), bool(packet.is_keyframe))
+                elif bitstream is None or bitstream.passthrough:
                     yield _VideoOut(pts - plan.origin, packet, bool(packet.is_keyframe))
                 else:  # Annex B (MXF) or odd length prefixes: re-frame without touching the slices
                     nals = [n for n in bitstream.nals(bytes(packet))
@@ -243,6 +277,27 @@ def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
             for enc in encode_segment(index, encoder, seg.first_pts, seg.stop_pts, plan.origin, context):
                 counters["encoded"] += 1
                 yield _VideoOut(enc.pts, enc.data, enc.key)
+
+
+def _rewrite(rewriter: h264.SpliceRewriter, nals: list[bytes], first: bool, strip: set[bytes]) -> list[bytes]:
+    out: list[bytes] = []
+    for nal in nals:
+        kind = h264.nal_type(nal)
+        if nal in strip or kind in (h264.NAL_AUD, h264.NAL_SPS, h264.NAL_PPS):
+            continue
+        if first:
+            if kind == h264.NAL_SLICE:
+                out.append(rewriter.to_idr(nal))
+            elif kind != h264.NAL_SEI:  # the recovery point SEI would be wrong on an IDR picture
+                out.append(nal)
+        elif kind == h264.NAL_IDR:
+            rewriter.active = False  # a real IDR restarts frame_num: nothing more to renumber
+            out.append(nal)
+        elif kind == h264.NAL_SLICE and rewriter.active:
+            out.append(rewriter.follow(nal))
+        else:
+            out.append(nal)
+    return out
 
 
 def _free_parameter_set_id(index: SourceIndex) -> int:
@@ -313,7 +368,7 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
         context: av.video.codeccontext.VideoCodecContext | None = None
         if copies or index.bitstream is not None:
             ov = out.add_stream_from_template(video_in)
-            config = _output_config(index, encoder, copies)
+            config = _output_config(index, encoder, copies, any(s.convert for s in plan.segments))
             if config is not None:
                 ov.codec_context.extradata = config.build()
         else:  # another codec: the output stream's own encoder makes the whole clip
@@ -344,9 +399,13 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
     return counters
 
 
-def _output_config(index: SourceIndex, encoder: EdgeEncoder | None, copies: bool) -> h264.AvcConfig | None:
+def _output_config(index: SourceIndex, encoder: EdgeEncoder | None, copies: bool,
+                   converted: bool) -> h264.AvcConfig | None:
     """The avcC record: the source's parameter sets for copied GOPs plus the edge encoder's, side by side."""
     source = index.bitstream.config if index.bitstream is not None else None
+    if source is not None and converted:
+        source = h264.AvcConfig(source.length_size, [h264.allow_frame_num_gaps(s) for s in source.sps],
+                                source.pps, source.extension)
     edge = encoder.parameter_sets() if encoder is not None else None
     if copies and source is not None:
         if edge is None:

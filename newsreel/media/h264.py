@@ -178,6 +178,8 @@ class SpsInfo:
     poc_type: int
     log2_max_poc_lsb: int
     frame_mbs_only: bool
+    chroma_format: int = 1
+    max_refs: int = 1
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,7 @@ def parse_sps(nal: bytes) -> SpsInfo:
     r.bits(16)  # constraint flags, level
     ident = r.ue()
     separate = False
+    chroma = 1
     if profile in _HIGH_PROFILES:
         chroma = r.ue()
         if chroma == 3:
@@ -219,12 +222,13 @@ def parse_sps(nal: bytes) -> SpsInfo:
         _se(r)
         for _ in range(r.ue()):
             _se(r)
-    r.ue()  # max_num_ref_frames
+    max_refs = r.ue()
     r.bit()  # gaps_in_frame_num_value_allowed
     r.ue()  # width in MBs
     r.ue()  # height in map units
     frame_mbs_only = bool(r.bit())
-    return SpsInfo(ident, separate, log2_max_frame_num, poc_type, log2_max_poc_lsb, frame_mbs_only)
+    return SpsInfo(ident, separate, log2_max_frame_num, poc_type, log2_max_poc_lsb, frame_mbs_only,
+                   0 if separate else chroma, max_refs)
 
 
 def parse_pps(nal: bytes) -> PpsInfo:
@@ -295,3 +299,331 @@ class PocCounter:
         if reference:
             self.prev_msb, self.prev_lsb = msb, lsb
         return self.sequence, msb + lsb
+
+
+def escape(rbsp: bytes) -> bytes:
+    """Insert emulation-prevention bytes so that no start code appears inside a NAL unit."""
+    out = bytearray()
+    zeros = 0
+    for byte in rbsp:
+        if zeros >= 2 and byte <= 3:
+            out.append(3)
+            zeros = 0
+        out.append(byte)
+        zeros = zeros + 1 if byte == 0 else 0
+    return bytes(out)
+
+
+class BitWriter:
+    def __init__(self) -> None:
+        self.value = 0
+        self.length = 0
+
+    def bits(self, value: int, n: int) -> None:
+        self.value = (self.value << n) | (value & ((1 << n) - 1))
+        self.length += n
+
+    def ue(self, value: int) -> None:
+        code = value + 1
+        n = code.bit_length()
+        self.bits(0, n - 1)
+        self.bits(code, n)
+
+    def se(self, value: int) -> None:
+        self.ue(2 * value - 1 if value > 0 else -2 * value)
+
+    def to_bytes(self) -> bytes:
+        assert self.length % 8 == 0
+        return self.value.to_bytes(self.length // 8, "big")
+
+
+def _copy_ue(r: BitReader, w: BitWriter) -> int:
+    value = r.ue()
+    w.ue(value)
+    return value
+
+
+def _copy_se(r: BitReader, w: BitWriter) -> int:
+    value = _se(r)
+    w.se(value)
+    return value
+
+
+@dataclass(frozen=True)
+class PpsFull:
+    pps_id: int
+    sps_id: int
+    cabac: bool
+    bottom_field_pic_order: bool
+    slice_groups: int
+    deblocking_control: bool
+    redundant_pic_cnt: bool
+    refs_l0: int = 1
+    refs_l1: int = 1
+    weighted_pred: bool = False
+    weighted_bipred: int = 0
+
+
+def parse_pps_full(nal: bytes) -> PpsFull:
+    r = BitReader(unescape(nal[1:]))
+    pps_id, sps = r.ue(), r.ue()
+    cabac, bottom = bool(r.bit()), bool(r.bit())
+    groups = r.ue() + 1
+    if groups > 1:
+        return PpsFull(pps_id, sps, cabac, bottom, groups, False, False)
+    refs_l0, refs_l1 = r.ue() + 1, r.ue() + 1
+    weighted, bipred = bool(r.bit()), r.bits(2)
+    _se(r)  # pic_init_qp_minus26
+    _se(r)  # pic_init_qs_minus26
+    _se(r)  # chroma_qp_index_offset
+    deblocking = bool(r.bit())
+    r.bit()  # constrained_intra_pred_flag
+    return PpsFull(pps_id, sps, cabac, bottom, groups, deblocking, bool(r.bit()), refs_l0, refs_l1, weighted,
+                   bipred)
+
+
+def _sps_gaps_bit(nal: bytes) -> int:
+    """Bit offset (in the unescaped NAL, header included) of gaps_in_frame_num_value_allowed_flag."""
+    r = BitReader(unescape(nal))
+    r.bits(8)
+    profile = r.bits(8)
+    r.bits(16)
+    r.ue()
+    if profile in _HIGH_PROFILES:
+        chroma = r.ue()
+        if chroma == 3:
+            r.bit()
+        r.ue()
+        r.ue()
+        r.bit()
+        if r.bit():
+            for i in range(8 if chroma != 3 else 12):
+                if r.bit():
+                    last, nxt = 8, 8
+                    for _ in range(16 if i < 6 else 64):
+                        if nxt:
+                            nxt = (last + _se(r)) % 256
+                        last = nxt or last
+    r.ue()
+    poc_type = r.ue()
+    if poc_type == 0:
+        r.ue()
+    elif poc_type == 1:
+        r.bit()
+        _se(r)
+        _se(r)
+        for _ in range(r.ue()):
+            _se(r)
+    r.ue()  # max_num_ref_frames
+    return r.pos
+
+
+def allow_frame_num_gaps(sps: bytes) -> bytes:
+    """The same SPS with gaps_in_frame_num_value_allowed_flag set.
+
+    Dropping the leading pictures of an open GOP leaves a hole in frame_num; with the flag set the decoder
+    fills it with 'non-existing' frames, which keep the reference lists of the following pictures as they were.
+    """
+    raw = bytearray(unescape(sps))
+    pos = _sps_gaps_bit(sps)
+    raw[pos >> 3] |= 0x80 >> (pos & 7)
+    return escape(bytes(raw))
+
+
+class SpliceRewriter:
+    """Makes a copied run that starts at an open GOP's (non-IDR) I picture a coded video sequence of its own.
+
+    The I picture becomes an IDR picture, frame_num is renumbered from it in the pictures that follow, and
+    memory management operations that name pictures from before it (which the clip no longer holds) are
+    removed. A small model of the reference picture buffer decides which operations those are.
+    """
+
+    def __init__(self, config: AvcConfig) -> None:
+        self.sps = {info.sps_id: info for info in map(parse_sps, config.sps)}
+        self.pps = {info.pps_id: info for info in map(parse_pps_full, config.pps)}
+        self.base = 0  # frame_num of the converted picture in the source
+        self.active = False
+        self.refs: list[int] = []  # frame_num of the short-term reference pictures the output holds
+        self.prev_ref = 0
+        self.refs_seen = 0
+        self.max_refs = max((s.max_refs for s in self.sps.values()), default=1)
+        self._ops: list[tuple[int, list[int]]] | None = None
+
+    def supported(self) -> bool:
+        return all(p.slice_groups == 1 and p.sps_id in self.sps for p in self.pps.values()) and all(
+            s.poc_type in (0, 2) and s.frame_mbs_only for s in self.sps.values())
+
+    def _header(self, rbsp: bytes) -> tuple[BitReader, int, PpsFull, SpsInfo]:
+        r = BitReader(rbsp)
+        r.ue()
+        slice_type = r.ue()
+        pps = self.pps[r.ue()]
+        sps = self.sps[pps.sps_id]
+        if sps.separate_colour_plane:
+            r.bits(2)
+        return r, slice_type, pps, sps
+
+    def to_idr(self, nal: bytes) -> bytes:
+        return self._rewrite(nal, idr=True)
+
+    def follow(self, nal: bytes) -> bytes:
+        """A slice after the converted picture."""
+        if self.refs_seen > self.max_refs + 1:
+            return self.renumber(nal)  # every picture from before the splice has left the buffer model
+        return self._rewrite(nal, idr=False)
+
+    def _wrap(self, frame_num: int, current: int, max_frame_num: int) -> int:
+        return frame_num if frame_num <= current else frame_num - max_frame_num
+
+    def _slide(self, current: int, max_frame_num: int) -> None:
+        if len(self.refs) >= self.max_refs:
+            self.refs.remove(min(self.refs, key=lambda f: self._wrap(f, current, max_frame_num)))
+
+    def _model(self, frame_num: int, reference: bool, ops: list[tuple[int, list[int]]] | None,
+               max_frame_num: int) -> list[tuple[int, list[int]]] | None:
+        """Advance the buffer model by one picture; return its operations without the impossible ones."""
+        gap = (self.prev_ref + 1) % max_frame_num
+        while frame_num not in (self.prev_ref, gap):  # frame_num gap: 'non-existing' frames fill it
+            self._slide(gap, max_frame_num)
+            self.refs.append(gap)
+            self.prev_ref, gap = gap, (gap + 1) % max_frame_num
+        if not reference:
+            return ops
+        kept = ops
+        if ops is None:
+            self._slide(frame_num, max_frame_num)
+        else:
+            kept = []
+            for op, args in ops:
+                if op != 1:
+                    kept.append((op, args))
+                    continue
+                target = frame_num - (args[0] + 1)
+                match = [f for f in self.refs if self._wrap(f, frame_num, max_frame_num) == target]
+                if match:
+                    self.refs.remove(match[0])
+                    kept.append((op, args))
+        self.refs.append(frame_num)
+        self.prev_ref = frame_num
+        self.refs_seen += 1
+        return kept
+
+    def _rewrite(self, nal: bytes, *, idr: bool) -> bytes:
+        rbsp = unescape(nal[1:])
+        r = BitReader(rbsp)
+        w = BitWriter()
+        first_mb = _copy_ue(r, w)
+        slice_type = _copy_ue(r, w) % 5
+        if slice_type in (3, 4) or (idr and slice_type != 2):
+            raise H264Error("unsupported slice type for a splice")
+        pps = self.pps[_copy_ue(r, w)]
+        sps = self.sps[pps.sps_id]
+        if sps.separate_colour_plane:
+            w.bits(r.bits(2), 2)
+        n = sps.log2_max_frame_num
+        old = r.bits(n)
+        if idr:
+            self.base, self.active = old, True
+            self.refs, self.prev_ref, self.refs_seen = [], 0, 0
+        frame_num = (old - self.base) % (1 << n)
+        w.bits(frame_num, n)
+        if idr:
+            w.ue(0)  # idr_pic_id
+        if sps.poc_type == 0:
+            w.bits(r.bits(sps.log2_max_poc_lsb), sps.log2_max_poc_lsb)
+            if pps.bottom_field_pic_order:
+                _copy_se(r, w)
+        if pps.redundant_pic_cnt:
+            _copy_ue(r, w)
+        if slice_type == 1:
+            w.bits(r.bit(), 1)  # direct_spatial_mv_pred_flag
+        refs = [pps.refs_l0, pps.refs_l1]
+        if slice_type in (0, 1):
+            w.bits(override := r.bit(), 1)
+            if override:
+                refs[0] = _copy_ue(r, w) + 1
+                if slice_type == 1:
+                    refs[1] = _copy_ue(r, w) + 1
+            for _ in range(1 if slice_type == 0 else 2):  # ref_pic_list_modification
+                w.bits(flag := r.bit(), 1)
+                while flag and _copy_ue(r, w) != 3:
+                    _copy_ue(r, w)
+            if (pps.weighted_pred and slice_type == 0) or (pps.weighted_bipred == 1 and slice_type == 1):
+                _copy_ue(r, w)
+                if sps.chroma_format:
+                    _copy_ue(r, w)
+                for count in refs[:1 if slice_type == 0 else 2]:
+                    for _ in range(count):
+                        w.bits(flag := r.bit(), 1)
+                        if flag:
+                            _copy_se(r, w)
+                            _copy_se(r, w)
+                        if sps.chroma_format:
+                            w.bits(flag := r.bit(), 1)
+                            for _ in range(4 if flag else 0):
+                                _copy_se(r, w)
+        reference = nal[0] >> 5 != 0
+        if idr:
+            if reference and r.bit():
+                raise H264Error("memory management operations on an I picture")
+            w.bits(0, 2 if reference else 0)  # no_output_of_prior_pics_flag, long_term_reference_flag
+        else:
+            ops: list[tuple[int, list[int]]] | None = None
+            if reference and r.bit():
+                ops = []
+                while (op := r.ue()) != 0:
+                    ops.append((op, [r.ue() for _ in range({1: 1, 2: 1, 3: 2, 4: 1, 5: 0, 6: 1}.get(op, 0))]))
+            if first_mb == 0:
+                self._ops = self._model(frame_num, reference, ops, 1 << n)
+            kept = self._ops if ops is not None else None
+            if reference:
+                w.bits(kept is not None, 1)
+                for op, args in kept or []:
+                    w.ue(op)
+                    for arg in args:
+                        w.ue(arg)
+                if kept is not None:
+                    w.ue(0)
+        if pps.cabac and slice_type != 2:
+            _copy_ue(r, w)  # cabac_init_idc
+        _copy_se(r, w)  # slice_qp_delta
+        if pps.deblocking_control and _copy_ue(r, w) != 1:
+            _copy_se(r, w)
+            _copy_se(r, w)
+        if pps.cabac:
+            while r.pos & 7:
+                r.bit()
+            while w.length & 7:
+                w.bits(1, 1)
+            body = w.to_bytes() + rbsp[r.pos >> 3:]
+        else:
+            total = len(rbsp) * 8 - r.pos
+            rest = int.from_bytes(rbsp, "big") & ((1 << total) - 1)
+            if rest == 0:
+                raise H264Error("slice without rbsp stop bit")
+            trailing = (rest & -rest).bit_length()  # the stop bit and the alignment zeros after it
+            w.bits(rest >> trailing, total - trailing)
+            w.bits(1, 1)
+            while w.length & 7:
+                w.bits(0, 1)
+            body = w.to_bytes()
+        kind = NAL_IDR if idr else nal_type(nal)
+        return bytes([(nal[0] & 0xE0) | kind]) + escape(body)
+
+    def renumber(self, nal: bytes) -> bytes:
+        """frame_num -= base (mod MaxFrameNum), patched in place: the field has a fixed width."""
+        cut = min(len(nal), 24)
+        while cut < len(nal) and (nal[cut - 1] in (0, 3)):
+            cut += 1  # end the patched prefix on a byte that cannot belong to an emulation sequence
+        prefix = unescape(nal[1:cut])
+        r, _, _, sps = self._header(prefix)
+        bits = sps.log2_max_frame_num
+        if r.pos + bits > len(prefix) * 8:
+            raise H264Error("slice header too long to renumber")
+        frame_num = BitReader(prefix)
+        frame_num.pos = r.pos
+        value = (frame_num.bits(bits) - self.base) % (1 << bits)
+        whole = int.from_bytes(prefix, "big")
+        shift = len(prefix) * 8 - r.pos - bits
+        whole = (whole & ~(((1 << bits) - 1) << shift)) | (value << shift)
+        return nal[:1] + escape(whole.to_bytes(len(prefix), "big")) + nal[cut:]

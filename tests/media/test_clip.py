@@ -96,13 +96,29 @@ def test_mov_output_and_clip_on_gop_boundaries_is_all_copied(media: dict[str, So
 
 @pytest.mark.slow
 @given(pair=_pairs(75))
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
 def test_open_gop_source_is_cut_exactly(pair: tuple[int, int], media: dict[str, Source],
                                         tmp_path_factory: pytest.TempPathFactory) -> None:
     source = media["h264-open-gop"]
     out = tmp_path_factory.mktemp("open") / "clip.mp4"
     report = cut(source.path, out, start=pair[0], end=pair[1])
     check_clip(source, out, report, *pair)
+
+
+@pytest.mark.slow
+def test_open_gop_run_starts_at_a_rewritten_i_picture(media: dict[str, Source], tmp_path: Path) -> None:
+    source = media["h264-open-gop"]
+    out = tmp_path / "clip.mp4"
+    report = cut(source.path, out, start=5, end=70)
+    assert report.method == "smart-cut"
+    assert report.copied_range is not None and report.copied_range[0] == 12  # a non-IDR I picture
+    assert report.frames_copied >= 36
+    check_clip(source, out, report, 5, 70)
+    # The source's first I picture after frame 0 is not IDR; in the clip the copied one must be.
+    types = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                            "frame=key_frame,pict_type", "-of", "csv=p=0", str(out)],
+                           capture_output=True, text=True, check=True).stdout.split()
+    assert types[12 - 5].startswith("1,I")
 
 
 @pytest.mark.slow
