@@ -72,6 +72,10 @@ def generate_fast(path: Path) -> None:
         format="yuv420p").to_ndarray()
     box = (int(h * 0.68), int(h * 0.92), int(w * 0.05), int(w * 0.95))
     font = testpattern._font(max(12, h // 9))
+    # Film-grain-like noise: the clean pattern alone compresses to ~1 Mb/s, far below a real 8 Mb/s master.
+    rng = np.random.default_rng(5)
+    grain = [rng.integers(-5, 6, (h, w), dtype=np.int16) for _ in range(16)]
+    luma = background[:h].astype(np.int16)
     with av.open(str(path), "w") as out:
         v = out.add_stream("libx264", rate=SPEC.rate)
         assert isinstance(v, av.video.stream.VideoStream)
@@ -85,6 +89,7 @@ def generate_fast(path: Path) -> None:
         n = round(SPEC.seconds * SPEC.rate)
         for i in range(n):
             yuv = background.copy()
+            yuv[:h] = np.clip(luma + grain[i % 16], 16, 235)
             label = Image.new("L", (box[3] - box[2], box[1] - box[0]), 16)
             text = f"{frames_to_timecode(i, SPEC.rate)}  #{i:06d}"
             ImageDraw.Draw(label).text((w * 0.02, h * 0.02), text, fill=235, font=font)

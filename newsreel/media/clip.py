@@ -380,7 +380,7 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
         clip_stop = plan.origin + clip_pts[-1] + duration
         audio_plan = AudioPlan.for_clip(index, template, out, plan.origin, clip_stop)
 
-        def video_stream() -> Iterator[tuple[Fraction, av.Packet]]:
+        def video_stream() -> Iterator[tuple[float, av.Packet]]:
             for k, item in enumerate(_video_packets(index, plan, encoder, counters, context)):
                 dts = clip_pts[k - reorder] if k >= reorder else clip_pts[0] - (reorder - k) * duration
                 if dts > item.pts:
@@ -392,7 +392,7 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
                 packet.stream = ov
                 if progress and k % 50 == 0:
                     progress(min(0.99, k / max(1, len(clip_pts))))
-                yield dts * index.time_base, packet
+                yield float(dts * index.time_base), packet
 
         audio = audio_packets(audio_plan) if audio_plan else iter(())
         _interleave(out, video_stream(), audio)
@@ -414,8 +414,8 @@ def _output_config(index: SourceIndex, encoder: EdgeEncoder | None, copies: bool
     return edge
 
 
-def _interleave(out: av.container.OutputContainer, video: Iterator[tuple[Fraction, av.Packet]],
-                audio: Iterator[tuple[Fraction, av.Packet]]) -> None:
+def _interleave(out: av.container.OutputContainer, video: Iterator[tuple[float, av.Packet]],
+                audio: Iterator[tuple[float, av.Packet]]) -> None:
     """Mux two time-ordered packet streams in time order, holding at most one packet of each."""
     v = next(video, None)
     a = next(audio, None)

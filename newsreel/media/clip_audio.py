@@ -61,7 +61,7 @@ class AudioPlan:
         return cls(index, stream, tb, origin, stop, False, False, rate, layout)
 
 
-def audio_packets(plan: AudioPlan) -> Iterator[tuple[Fraction, av.Packet]]:
+def audio_packets(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
     """Output audio packets with their presentation time in seconds, in order."""
     return _copied(plan) if plan.copy else _reencoded(plan)
 
@@ -74,7 +74,7 @@ def _seek(container: av.container.InputContainer, stream: av.audio.stream.AudioS
         container.seek(target, stream=stream, backward=True, any_frame=False)
 
 
-def _copied(plan: AudioPlan) -> Iterator[tuple[Fraction, av.Packet]]:
+def _copied(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
     with open_input(plan.index.path) as container:
         src = container.streams.audio[0]
         _seek(container, src, plan)
@@ -96,16 +96,16 @@ def _copied(plan: AudioPlan) -> Iterator[tuple[Fraction, av.Packet]]:
             yield _retime(packet, plan)
 
 
-def _retime(packet: av.Packet, plan: AudioPlan) -> tuple[Fraction, av.Packet]:
+def _retime(packet: av.Packet, plan: AudioPlan) -> tuple[float, av.Packet]:
     assert packet.pts is not None
     packet.pts -= plan.origin
     packet.dts = packet.pts
     packet.time_base = plan.time_base
     packet.stream = plan.stream
-    return packet.pts * plan.time_base, packet
+    return float(packet.pts * plan.time_base), packet
 
 
-def _reencoded(plan: AudioPlan) -> Iterator[tuple[Fraction, av.Packet]]:
+def _reencoded(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
     """Decode, trim to the exact samples, resample to the encoder's format and encode."""
     encoder = plan.stream.codec_context
     fifo = av.AudioFifo()
@@ -115,10 +115,10 @@ def _reencoded(plan: AudioPlan) -> Iterator[tuple[Fraction, av.Packet]]:
     last = round(plan.stop * plan.time_base * plan.sample_rate)
     written = 0
 
-    def encode(frame: av.AudioFrame | None) -> Iterator[tuple[Fraction, av.Packet]]:
+    def encode(frame: av.AudioFrame | None) -> Iterator[tuple[float, av.Packet]]:
         for packet in plan.stream.encode(frame):
             assert packet.pts is not None and packet.time_base is not None
-            yield packet.pts * packet.time_base, packet
+            yield float(packet.pts * packet.time_base), packet
 
     with open_input(plan.index.path) as container:
         src = container.streams.audio[0]

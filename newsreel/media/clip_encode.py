@@ -70,7 +70,10 @@ class EdgeEncoder:
             sar = cc.sample_aspect_ratio
         x264_profile = _X264_PROFILES.get(profile, "high") if match_source else "high"
         bframes = 0 if x264_profile == "baseline" else min(max(index.reorder, 0), 3) if match_source else 2
-        params = [f"sps-id={sps_id}", "scenecut=0", "open-gop=0", f"keyint={10 ** 6}", f"bframes={bframes}"]
+        # Edges are short: lookahead and macroblock-tree only add latency and memory there, and a fixed
+        # B-frame pattern keeps the reorder depth known in advance.
+        params = [f"sps-id={sps_id}", "scenecut=0", "open-gop=0", f"keyint={10 ** 6}", f"bframes={bframes}",
+                  "b-adapt=0", "rc-lookahead=0", "mbtree=0", "sync-lookahead=0"]
         if bframes < 2:
             params.append("b-pyramid=none")
         if match_source and field_order in ("tt", "tb"):
