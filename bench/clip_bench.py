@@ -81,8 +81,9 @@ def generate_fast(path: Path) -> None:
         assert isinstance(v, av.video.stream.VideoStream)
         v.width, v.height, v.pix_fmt = w, h, "yuv420p"
         v.bit_rate = SPEC.bitrate or 0
-        v.options = {"preset": SPEC.preset, "maxrate": str(SPEC.bitrate), "bufsize": str(2 * (SPEC.bitrate or 0)),
-                     "x264-params": f"keyint={SPEC.gop}:min-keyint={SPEC.gop}:scenecut=0:bframes={SPEC.bframes}"}
+        gop = f"keyint={SPEC.gop}:min-keyint={SPEC.gop}:scenecut=0:bframes={SPEC.bframes}"
+        v.options = {"preset": SPEC.preset, "maxrate": str(SPEC.bitrate),
+                     "bufsize": str(2 * (SPEC.bitrate or 0)), "x264-params": gop}
         a = out.add_stream("aac", rate=48000, layout="stereo")
         assert isinstance(a, av.audio.stream.AudioStream)
         tone = testpattern._Tone(out, a, 48000, SPEC.tone_hz)
@@ -123,9 +124,9 @@ def measure(command: list[str]) -> tuple[float, float, str]:
 
 
 def count(path: Path) -> tuple[int, int]:
-    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames", "-count_packets",
-                          "-show_entries", "stream=nb_read_packets,nb_read_frames", "-of", "csv=p=0", str(path)],
-                         capture_output=True, text=True, check=True).stdout.strip().split(",")
+    command = ["ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames", "-count_packets",
+               "-show_entries", "stream=nb_read_packets,nb_read_frames", "-of", "csv=p=0", str(path)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip().split(",")
     return int(out[1]), int(out[0])  # packets (stored), frames (presented)
 
 
@@ -172,7 +173,8 @@ def commands(src: Path, skip_reencode: bool) -> list[tuple[Run, list[str] | None
     binary = smartcut_binary()
     runs.append((Run("smartcut 1.x (peer)", OUT / "smartcut.mp4",
                      note="" if binary else "not installed: skipped"),
-                 [binary, str(src), str(OUT / "smartcut.mp4"), "--keep", f"{T_IN},{T_OUT}"] if binary else None))
+                 [binary, str(src), str(OUT / "smartcut.mp4"), "--keep", f"{T_IN},{T_OUT}"]
+                 if binary else None))
     runs.append((Run("ffmpeg libx264 re-encode", OUT / "reencode.mp4",
                      note="skipped" if skip_reencode else "preset veryfast, crf 18"),
                  None if skip_reencode else
@@ -203,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     src = source()
-    src_stored, src_presented = count(src)
+    _, src_presented = count(src)
     print(f"source: {src.name}, {src_presented} frames; clip {IN_TC} -> {OUT_TC} = {STOP - FIRST} frames")
     subprocess.run(["cat", str(src)], stdout=subprocess.DEVNULL, check=True)  # warm the page cache for all
     results: list[Run] = []

@@ -251,8 +251,9 @@ def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
         strip = set(bitstream.config.sps) | set(bitstream.config.pps)
     for seg in plan.segments:
         if seg.copy:
-            rewriter = h264.SpliceRewriter(bitstream.config) if seg.convert and bitstream and bitstream.config \
-                else None
+            rewriter = None
+            if seg.convert and bitstream is not None and bitstream.config is not None:
+                rewriter = h264.SpliceRewriter(bitstream.config)
             key_pts = index.packets[seg.first_packet].pts
             for position, packet in enumerate(_copied_packets(index, seg), seg.first_packet):
                 pts = index.packets[position].pts
@@ -264,7 +265,8 @@ def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
                     assert bitstream is not None
                     nals = _rewrite(rewriter, bitstream.nals(bytes(packet)), position == seg.first_packet,
                                     strip)
-                    yield _VideoOut(pts - plan.origin, h264.to_length_prefixed(nals), bool(packet.is_keyframe))
+                    data = h264.to_length_prefixed(nals)
+                    yield _VideoOut(pts - plan.origin, data, bool(packet.is_keyframe))
                 elif bitstream is None or bitstream.passthrough:
                     yield _VideoOut(pts - plan.origin, packet, bool(packet.is_keyframe))
                 else:  # Annex B (MXF) or odd length prefixes: re-frame without touching the slices

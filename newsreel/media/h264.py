@@ -422,7 +422,8 @@ def allow_frame_num_gaps(sps: bytes) -> bytes:
     """The same SPS with gaps_in_frame_num_value_allowed_flag set.
 
     Dropping the leading pictures of an open GOP leaves a hole in frame_num; with the flag set the decoder
-    fills it with 'non-existing' frames, which keep the reference lists of the following pictures as they were.
+    fills it with 'non-existing' frames, which keep the reference lists of the following pictures as they
+    were.
     """
     raw = bytearray(unescape(sps))
     pos = _sps_gaps_bit(sps)

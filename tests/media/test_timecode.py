@@ -24,8 +24,8 @@ def test_frames_round_trip_through_timecode(rate: Fraction, frames: int) -> None
     assert timecode_to_frames(frames_to_timecode(frames, rate), rate) == frames
 
 
-@given(st.sampled_from([Fraction(30000, 1001), Fraction(60000, 1001)]), st.integers(0, 23), st.integers(0, 59),
-       st.integers(0, 59), st.integers(0, 59))
+@given(st.sampled_from([Fraction(30000, 1001), Fraction(60000, 1001)]), st.integers(0, 23),
+       st.integers(0, 59), st.integers(0, 59), st.integers(0, 59))
 def test_valid_drop_frame_labels_round_trip(rate: Fraction, hh: int, mm: int, ss: int, ff: int) -> None:
     fps = round(rate)
     ff %= fps
