@@ -21,7 +21,7 @@ import av
 from newsreel.media import h264
 from newsreel.media.clip_audio import AudioPlan, audio_packets
 from newsreel.media.clip_encode import EdgeEncoder, encode_segment
-from newsreel.media.clip_index import ClipError, Gop, SourceIndex, build_index
+from newsreel.media.clip_index import ClipError, Gop, SourceIndex, build_index, read_only
 from newsreel.media.safeio import UnsupportedMedia, open_input
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
 
@@ -94,6 +94,25 @@ class _Plan:
 
 
 def _index(source: Path) -> SourceIndex:
+    # parse_range() then cut() on the same file (the CLI, the portal) should read the file's index once.
+    try:
+        stat = source.stat()
+    except OSError as exc:
+        raise ClipError(f"{source.name}: cannot read the file ({exc.strerror})") from exc
+    key = (str(source.resolve()), stat.st_size, stat.st_mtime_ns)
+    cached = _INDEX_CACHE.get(key)
+    if cached is None:
+        cached = _build(source)
+        _INDEX_CACHE.clear()  # one entry: an index is small, but a worker may see thousands of files
+        _INDEX_CACHE[key] = cached
+    cached.warnings.clear()
+    return cached
+
+
+_INDEX_CACHE: dict[tuple[str, int, int], SourceIndex] = {}
+
+
+def _build(source: Path) -> SourceIndex:
     try:
         return build_index(source)
     except UnsupportedMedia as exc:
@@ -213,6 +232,7 @@ def _plan_fast(index: SourceIndex, start: int, end: int) -> _Plan:
 def _copied_packets(index: SourceIndex, seg: _Segment) -> Iterator[av.Packet]:
     with open_input(index.path) as container:
         stream = container.streams.video[0]
+        read_only(container, stream)
         first = index.packets[seg.first_packet]
         container.seek(first.raw, stream=stream, backward=True, any_frame=False)
         position: int | None = None
@@ -382,6 +402,8 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
         clip_stop = plan.origin + clip_pts[-1] + duration
         audio_plan = AudioPlan.for_clip(index, template, out, plan.origin, clip_stop)
 
+        time_base, seconds_per_tick = index.time_base, float(index.time_base)
+
         def video_stream() -> Iterator[tuple[float, av.Packet]]:
             for k, item in enumerate(_video_packets(index, plan, encoder, counters, context)):
                 dts = clip_pts[k - reorder] if k >= reorder else clip_pts[0] - (reorder - k) * duration
@@ -389,12 +411,12 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
                     raise ClipError(f"internal error: B-frame reordering deeper than {reorder} frames")
                 packet = item.data if isinstance(item.data, av.Packet) else av.Packet(item.data)
                 packet.pts, packet.dts, packet.duration = item.pts, dts, duration
-                packet.time_base = index.time_base
+                packet.time_base = time_base
                 packet.is_keyframe = item.key
                 packet.stream = ov
                 if progress and k % 50 == 0:
                     progress(min(0.99, k / max(1, len(clip_pts))))
-                yield float(dts * index.time_base), packet
+                yield dts * seconds_per_tick, packet
 
         audio = audio_packets(audio_plan) if audio_plan else iter(())
         _interleave(out, video_stream(), audio)

@@ -18,7 +18,7 @@ from typing import Any
 import av
 import numpy as np
 
-from newsreel.media.clip_index import SourceIndex
+from newsreel.media.clip_index import SourceIndex, read_only
 from newsreel.media.safeio import open_input
 
 _MP4_COPYABLE = {"aac", "mp3", "ac3", "eac3", "opus", "alac", "flac"}
@@ -37,6 +37,11 @@ class AudioPlan:
     preroll: bool
     sample_rate: int
     layout: str
+
+    tick: float = 0.0  # seconds per time_base unit
+
+    def __post_init__(self) -> None:
+        self.tick = float(self.time_base)
 
     @classmethod
     def for_clip(cls, index: SourceIndex, template: av.container.InputContainer,
@@ -68,6 +73,7 @@ def audio_packets(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
 
 def _seek(container: av.container.InputContainer, stream: av.audio.stream.AudioStream,
           plan: AudioPlan) -> None:
+    read_only(container, stream)
     # Two seconds early: the demuxer's keyframe index for audio is coarse in some containers.
     target = plan.origin - round(2 / plan.time_base)
     if target > 0:
@@ -97,12 +103,10 @@ def _copied(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
 
 
 def _retime(packet: av.Packet, plan: AudioPlan) -> tuple[float, av.Packet]:
-    assert packet.pts is not None
-    packet.pts -= plan.origin
-    packet.dts = packet.pts
-    packet.time_base = plan.time_base
-    packet.stream = plan.stream
-    return float(packet.pts * plan.time_base), packet
+    pts = (packet.pts or 0) - plan.origin
+    packet.pts = packet.dts = pts
+    packet.stream = plan.stream  # the packet keeps its source time base; mux() rescales
+    return pts * plan.tick, packet
 
 
 def _reencoded(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:

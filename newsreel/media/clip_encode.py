@@ -15,7 +15,7 @@ import av
 from av.codec.context import Flags
 
 from newsreel.media import h264
-from newsreel.media.clip_index import ClipError, Gop, SourceIndex
+from newsreel.media.clip_index import ClipError, Gop, SourceIndex, read_only
 from newsreel.media.safeio import open_input
 
 # Quality for re-encoded edges: they sit next to untouched source frames, so they must not look softer.
@@ -135,6 +135,7 @@ def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Iterator
     with open_input(index.path) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        read_only(container, stream)
         gop = _decode_start(index, first_pts)
         container.seek(index.packets[gop.first].raw, stream=stream, backward=True, any_frame=False)
         display = index.frame_at(gop.key_pts)

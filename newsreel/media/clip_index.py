@@ -14,6 +14,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import av
+from av.stream import Discard
 
 from newsreel.media import h264
 from newsreel.media.safeio import open_input
@@ -111,6 +112,13 @@ class SourceIndex:
         return lo
 
 
+def read_only(container: av.container.InputContainer, stream: av.stream.Stream) -> None:
+    """Make the demuxer skip every other stream's packets instead of reading and dropping them."""
+    for other in container.streams:
+        if other.index != stream.index:
+            other.discard = Discard.all
+
+
 def _timecode_of(container: av.container.InputContainer, video: av.video.stream.VideoStream) -> str | None:
     for meta in (video.metadata, container.metadata, *(s.metadata for s in container.streams)):
         tc = meta.get("timecode")
@@ -148,6 +156,9 @@ def build_index(path: Path) -> SourceIndex:
         rate = parse_rate(Fraction(rate_guess))
         time_base = Fraction(video.time_base) if video.time_base else Fraction(1, 90000)
         is_h264 = codec == "h264"
+        timecode = _timecode_of(container, video)
+        has_audio = bool(container.streams.audio)
+        read_only(container, video)
         packets: list[PacketInfo] = []
         bitstream: Bitstream | None = None
         poc = h264.PocCounter()
@@ -175,8 +186,6 @@ def build_index(path: Path) -> SourceIndex:
                     except h264.H264Error:
                         orders = None
             packets.append(PacketInfo(pts, pts, key, idr))
-        timecode = _timecode_of(container, video)
-        has_audio = bool(container.streams.audio)
     if not packets:
         raise ClipError(f"{path.name}: the video stream is empty")
     if not packets[0].key:
