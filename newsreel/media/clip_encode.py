@@ -20,7 +20,7 @@ from newsreel.media.safeio import open_input
 
 # Quality for re-encoded edges: they sit next to untouched source frames, so they must not look softer.
 EDGE_CRF = 10
-EDGE_PRESET = "veryfast"
+EDGE_PRESET = "ultrafast"
 
 _X264_PROFILES = {
     "baseline": "baseline",
@@ -134,7 +134,8 @@ def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Iterator
     """Decoded source frames with first_pts <= pts < stop_pts, in presentation order."""
     with open_input(index.path) as container:
         stream = container.streams.video[0]
-        stream.thread_type = "AUTO"
+        stream.thread_type = "SLICE"
+        stream.codec_context.thread_count = 1
         read_only(container, stream)
         gop = _decode_start(index, first_pts)
         container.seek(index.packets[gop.first].raw, stream=stream, backward=True, any_frame=False)
