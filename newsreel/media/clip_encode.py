@@ -111,11 +111,8 @@ class EdgeEncoder:
         return cc
 
     def parameter_sets(self) -> h264.AvcConfig:
-        cc = self.open()
-        try:
-            return h264.AvcConfig.from_annexb(bytes(cc.extradata or b""))
-        finally:
-            cc.close() if hasattr(cc, "close") else None
+        """The SPS/PPS every edge segment will use (x264 writes the same headers for the same settings)."""
+        return h264.AvcConfig.from_annexb(bytes(self.open().extradata or b""))
 
 
 def _decode_start(index: SourceIndex, first_pts: int) -> Gop:
