@@ -33,6 +33,7 @@ class PatternSpec:
     open_gop: bool = False
     audio: bool = True
     audio_rate: int = 48000
+    audio_codec: str = "aac"
     tone_hz: float = 1000.0
     title: str = "NEWSREEL TEST PATTERN"
     codec: str = "libx264"
@@ -91,6 +92,7 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
     background = _background(spec.width, spec.height, spec.title)
     with av.open(str(path), "w", options=spec.container_options or {}) as out:
         v = out.add_stream(spec.codec, rate=spec.rate)
+        assert isinstance(v, av.video.stream.VideoStream)
         v.width, v.height, v.pix_fmt = spec.width, spec.height, spec.pix_fmt
         v.codec_context.gop_size = spec.gop
         options = {"preset": spec.preset, "bf": str(spec.bframes)}
@@ -105,9 +107,12 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
             options["bufsize"] = str(spec.bitrate * 2)
         elif spec.codec == "libx264":
             options["crf"] = str(spec.crf)
-        v.options = options
-        tone = _Tone(out, out.add_stream("aac", rate=spec.audio_rate, layout="stereo"), spec.audio_rate,
-                     spec.tone_hz) if spec.audio else None
+        v.options = dict(options)
+        tone = None
+        if spec.audio:
+            audio = out.add_stream(spec.audio_codec, rate=spec.audio_rate, layout="stereo")
+            assert isinstance(audio, av.audio.stream.AudioStream)
+            tone = _Tone(out, audio, spec.audio_rate, spec.tone_hz)
         for i in range(n_frames):
             frame = av.VideoFrame.from_image(frame_image(i, spec, background)).reformat(format=spec.pix_fmt)
             frame.pts = i
