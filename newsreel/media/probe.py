@@ -181,8 +181,9 @@ def _duration(container: av.container.InputContainer) -> float | None:
 def _video_info(p: Path, container: av.container.InputContainer, stream: av.VideoStream,
                 duration: float | None, limits: MediaLimits) -> VideoInfo:
     cc = stream.codec_context
-    if cc.name not in VIDEO_CODECS:
-        raise UnsupportedMedia(f"{p.name}: video codec {cc.name!r} is not accepted "
+    name = cc.codec.canonical_name
+    if name not in VIDEO_CODECS:
+        raise UnsupportedMedia(f"{p.name}: video codec {name!r} is not accepted "
                                "(H.264, HEVC, ProRes, DNxHD, MPEG-2 and similar are)")
     if not cc.width or not cc.height:
         raise DamagedMedia(f"{p.name}: the video has no picture size; the file may be damaged")
@@ -197,10 +198,10 @@ def _video_info(p: Path, container: av.container.InputContainer, stream: av.Vide
         raise MediaTooLarge(f"{p.name}: {float(rate):.0f} frames per second is more than the "
                             f"{limits.max_frame_rate:.0f} allowed")
     frames = stream.frames or (round(duration * rate) if duration else 0)
-    field_order = _FIELD_ORDERS.get(int(cc.field_order or 0))
+    field_order = _FIELD_ORDERS.get(_field_order_code(cc))
     sar = stream.sample_aspect_ratio
     return VideoInfo(
-        codec=cc.name,
+        codec=name,
         profile=cc.profile or None,
         level=cc.level if cc.level and cc.level > 0 else None,
         width=cc.width,
@@ -218,16 +219,24 @@ def _video_info(p: Path, container: av.container.InputContainer, stream: av.Vide
     )
 
 
+def _field_order_code(cc: av.video.codeccontext.VideoCodecContext) -> int:
+    try:
+        return int(cc.field_order or 0)
+    except (AttributeError, ValueError):  # PyAV raises for values outside its enum (unknown field order)
+        return 0
+
+
 def _audio_info(p: Path, stream: av.AudioStream, limits: MediaLimits) -> AudioInfo:
     cc = stream.codec_context
-    if cc.name not in AUDIO_CODECS and not cc.name.startswith("pcm_"):
-        raise UnsupportedMedia(f"{p.name}: audio codec {cc.name!r} is not accepted (PCM, AAC, MP3 and similar are)")
+    name = cc.codec.canonical_name  # the format's name (mp3), not the decoder's (mp3float)
+    if name not in AUDIO_CODECS and not name.startswith("pcm_"):
+        raise UnsupportedMedia(f"{p.name}: audio codec {name!r} is not accepted (PCM, AAC, MP3 and similar are)")
     if not cc.sample_rate or not cc.channels:
         raise DamagedMedia(f"{p.name}: the audio has no sample rate or channels; the file may be damaged")
     if cc.channels > limits.max_audio_channels:
         raise MediaTooLarge(f"{p.name}: {cc.channels} audio channels, more than the "
                             f"{limits.max_audio_channels} allowed")
-    return AudioInfo(codec=cc.name, sample_rate=cc.sample_rate, channels=cc.channels,
+    return AudioInfo(codec=name, sample_rate=cc.sample_rate, channels=cc.channels,
                      layout=cc.layout.name if cc.layout else None, bitrate=stream.bit_rate or cc.bit_rate or None)
 
 

@@ -65,8 +65,8 @@ def describe(path: Path, role: str, container: str) -> RenditionFile:
             rate = Fraction(v.average_rate).limit_denominator(1001) if v and v.average_rate else None
             return RenditionFile(
                 **common,  # type: ignore[arg-type]
-                video_codec=v.codec_context.name if v else None,
-                audio_codec=a.codec_context.name if a else None,
+                video_codec=v.codec_context.codec.canonical_name if v else None,
+                audio_codec=a.codec_context.codec.canonical_name if a else None,
                 width=v.codec_context.width if v else None,
                 height=v.codec_context.height if v else None,
                 frame_rate=rate,

@@ -38,6 +38,9 @@ class PatternSpec:
     codec: str = "libx264"
     pix_fmt: str = "yuv420p"
     container_options: dict[str, str] | None = None
+    metadata: dict[str, str] | None = None  # container metadata, e.g. {"timecode": "10:00:00:00"}
+    audio_codec: str = "aac"  # pcm_s16le for MOV/MXF masters
+    codec_options: dict[str, str] | None = None  # extra encoder options, e.g. a ProRes profile
 
 
 _BARS = [
@@ -90,6 +93,7 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
     n_frames = round(spec.seconds * spec.rate)
     background = _background(spec.width, spec.height, spec.title)
     with av.open(str(path), "w", options=spec.container_options or {}) as out:
+        out.metadata.update(spec.metadata or {})
         v = out.add_stream(spec.codec, rate=spec.rate)
         v.width, v.height, v.pix_fmt = spec.width, spec.height, spec.pix_fmt
         v.codec_context.gop_size = spec.gop
@@ -105,8 +109,9 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
             options["bufsize"] = str(spec.bitrate * 2)
         elif spec.codec == "libx264":
             options["crf"] = str(spec.crf)
+        options.update(spec.codec_options or {})
         v.options = options
-        tone = _Tone(out, out.add_stream("aac", rate=spec.audio_rate, layout="stereo"), spec.audio_rate,
+        tone = _Tone(out, out.add_stream(spec.audio_codec, rate=spec.audio_rate, layout="stereo"), spec.audio_rate,
                      spec.tone_hz) if spec.audio else None
         for i in range(n_frames):
             frame = av.VideoFrame.from_image(frame_image(i, spec, background)).reformat(format=spec.pix_fmt)
