@@ -13,7 +13,7 @@ from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits
 from newsreel.media.probe import MediaInfo, PhotoCredits, probe
 from newsreel.media.renditions import Progress, ProgressSpan, RenditionFile, describe
 from newsreel.media.safeio import UnsupportedMedia
-from newsreel.media.storyboard import DEFAULT_INTERVAL, PosterTap, StoryboardTap, default_poster_time
+from newsreel.media.storyboard import DEFAULT_INTERVAL, poster_tap, storyboard_tap
 from newsreel.media.transcode import BROADCAST, DEFAULT_THREADS, WEB_PREVIEW, transcode_video
 
 __all__ = ["render_audio", "render_master", "render_photo", "render_video"]
@@ -35,12 +35,8 @@ def render_video(master: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     span = ProgressSpan(progress)
-    v = info.video
-    sar = float(v.sample_aspect_ratio or 1)
-    storyboard = StoryboardTap(out, info.duration, width=v.width, height=v.height, sar=sar,
-                               interval=storyboard_interval)
-    poster = PosterTap(out, default_poster_time(info.duration) if poster_at is None else poster_at,
-                       width=v.width, height=v.height, sar=sar)
+    storyboard = storyboard_tap(info, out, interval=storyboard_interval)
+    poster = poster_tap(info, out, at=poster_at)
     targets = [(WEB_PREVIEW, out / "web.mp4")]
     if broadcast:
         targets.append((BROADCAST, out / "broadcast.mp4"))

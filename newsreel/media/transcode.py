@@ -293,14 +293,13 @@ def broadcast(master: str | os.PathLike[str], out_path: Path, *, progress: Progr
 TapT = TypeVar("TapT", bound=FrameTap)
 
 
-def decode_with_taps(master: str | os.PathLike[str], build: Callable[[int, int, float, float], TapT], *,
+def decode_with_taps(master: str | os.PathLike[str], build: Callable[[MediaInfo], TapT], *,
                      progress: Progress | None = None, threads: int = DEFAULT_THREADS,
                      limits: MediaLimits = DEFAULT_LIMITS) -> TapT:
-    """Decode `master` through one tap made by `build(width, height, sample_aspect, duration)`."""
+    """Decode `master` through one tap made by `build(info)`, without encoding anything."""
     info = probe(master, limits=limits)
     if info.kind != "video" or info.video is None or info.duration is None:
         raise UnsupportedMedia(f"{Path(master).name}: not a video")
-    v = info.video
-    tap = build(v.width, v.height, float(v.sample_aspect_ratio or 1), info.duration)
+    tap = build(info)
     transcode_video(master, [], taps=[tap], info=info, progress=progress, threads=threads, limits=limits)
     return tap
