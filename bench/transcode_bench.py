@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsreel.media.render import render_video  # noqa: E402
-from newsreel.media.testpattern import PatternSpec, generate_video  # noqa: E402
-from newsreel.media.transcode import BROADCAST, SCALER, WEB_PREVIEW, VideoProfile, transcode_video  # noqa: E402
+from newsreel.media.render import render_video
+from newsreel.media.testpattern import PatternSpec, generate_video
+from newsreel.media.transcode import BROADCAST, SCALER, WEB_PREVIEW, VideoProfile, transcode_video
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -36,8 +36,19 @@ def master_path(seconds: int) -> Path:
     path = OUT / f"master_1080p25_{seconds}s.mp4"
     if not path.exists():
         print(f"generating {path.name} ...", flush=True)
-        generate_video(path, PatternSpec(width=1920, height=1080, rate=Fraction(25), seconds=seconds, gop=50,
-                                         bframes=2, bitrate=8_000_000, preset="veryfast"))
+        generate_video(
+            path,
+            PatternSpec(
+                width=1920,
+                height=1080,
+                rate=Fraction(25),
+                seconds=seconds,
+                gop=50,
+                bframes=2,
+                bitrate=8_000_000,
+                preset="veryfast",
+            ),
+        )
     return path
 
 
@@ -45,13 +56,42 @@ def ffmpeg_args(profile: VideoProfile, master: Path, out: Path, threads: int) ->
     gop = round(profile.gop_seconds * 25)
     params = f"keyint={gop}:min-keyint={gop}:scenecut=0:threads={threads}:lookahead-threads=1"
     return [
-        "ffmpeg", "-v", "error", "-y", "-threads", str(threads), "-i", str(master),
-        "-vf", f"scale=w={profile.max_width}:h={profile.max_height}:force_original_aspect_ratio=decrease:"
-               f"flags={SCALER.lower()},format=yuv420p",
-        "-c:v", "libx264", "-preset", profile.preset, "-crf", str(profile.crf), "-profile:v", profile.h264_profile,
-        "-maxrate", str(profile.maxrate), "-bufsize", str(profile.bufsize), "-x264-params", params,
-        "-c:a", "aac", "-b:a", str(profile.audio_bitrate), "-ac", "2", "-ar", str(profile.audio_rate),
-        "-movflags", "+faststart", str(out),
+        "ffmpeg",
+        "-v",
+        "error",
+        "-y",
+        "-threads",
+        str(threads),
+        "-i",
+        str(master),
+        "-vf",
+        f"scale=w={profile.max_width}:h={profile.max_height}:force_original_aspect_ratio=decrease:"
+        f"flags={SCALER.lower()},format=yuv420p",
+        "-c:v",
+        "libx264",
+        "-preset",
+        profile.preset,
+        "-crf",
+        str(profile.crf),
+        "-profile:v",
+        profile.h264_profile,
+        "-maxrate",
+        str(profile.maxrate),
+        "-bufsize",
+        str(profile.bufsize),
+        "-x264-params",
+        params,
+        "-c:a",
+        "aac",
+        "-b:a",
+        str(profile.audio_bitrate),
+        "-ac",
+        "2",
+        "-ar",
+        str(profile.audio_rate),
+        "-movflags",
+        "+faststart",
+        str(out),
     ]
 
 
@@ -64,7 +104,9 @@ def timed(label: str, seconds: float, job: Callable[[], object]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--only", choices=["web", "broadcast", "render", "all"], default="all")
@@ -77,15 +119,26 @@ def main() -> None:
         if args.only not in (name, "all"):
             continue
         out = OUT / f"newsreel_{name}.mp4"
-        timed(f"newsreel {name} ({profile.preset})", args.seconds,
-              lambda p=profile, o=out: transcode_video(master, [(p, o)], threads=args.threads))
+        timed(
+            f"newsreel {name} ({profile.preset})",
+            args.seconds,
+            lambda p=profile, o=out: transcode_video(master, [(p, o)], threads=args.threads),
+        )
         if have_ffmpeg:
             ff_out = OUT / f"ffmpeg_{name}.mp4"
-            timed(f"ffmpeg   {name} (baseline)", args.seconds,
-                  lambda p=profile, o=ff_out: subprocess.run(ffmpeg_args(p, master, o, args.threads), check=True))
+            timed(
+                f"ffmpeg   {name} (baseline)",
+                args.seconds,
+                lambda p=profile, o=ff_out: subprocess.run(
+                    ffmpeg_args(p, master, o, args.threads), check=True
+                ),
+            )
     if args.only in ("render", "all"):
-        timed("newsreel render_video (everything)", args.seconds,
-              lambda: render_video(master, OUT / "render", threads=args.threads))
+        timed(
+            "newsreel render_video (everything)",
+            args.seconds,
+            lambda: render_video(master, OUT / "render", threads=args.threads),
+        )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {rss:.0f} MB")
 

@@ -19,10 +19,18 @@ from newsreel.media.transcode import BROADCAST, DEFAULT_THREADS, WEB_PREVIEW, tr
 __all__ = ["render_audio", "render_master", "render_photo", "render_video"]
 
 
-def render_video(master: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-                 progress: Progress | None = None, threads: int = DEFAULT_THREADS, broadcast: bool = True,
-                 storyboard_interval: float = DEFAULT_INTERVAL, poster_at: float | None = None,
-                 info: MediaInfo | None = None, limits: MediaLimits = DEFAULT_LIMITS) -> list[RenditionFile]:
+def render_video(
+    master: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    threads: int = DEFAULT_THREADS,
+    broadcast: bool = True,
+    storyboard_interval: float = DEFAULT_INTERVAL,
+    poster_at: float | None = None,
+    info: MediaInfo | None = None,
+    limits: MediaLimits = DEFAULT_LIMITS,
+) -> list[RenditionFile]:
     """Web preview, broadcast MP4, poster and thumbnails, storyboard, and MP3/WAV audio of a video master.
 
     Files: web.mp4, broadcast.mp4, poster.jpg, thumbnail_640.jpg, thumbnail_320.jpg, storyboard_NNN.jpg,
@@ -40,20 +48,34 @@ def render_video(master: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     targets = [(WEB_PREVIEW, out / "web.mp4")]
     if broadcast:
         targets.append((BROADCAST, out / "broadcast.mp4"))
-    transcode_video(master, targets, taps=[storyboard, poster], info=info, progress=span.sub(0.0, 0.95),
-                    threads=threads, limits=limits)
+    transcode_video(
+        master,
+        targets,
+        taps=[storyboard, poster],
+        info=info,
+        progress=span.sub(0.0, 0.95),
+        threads=threads,
+        limits=limits,
+    )
     files = [describe(path, profile.role, "mp4") for profile, path in targets]
     files += poster.files + storyboard.files
     if info.audio is not None:
-        files += audio_renditions(master, out, info=info, waveform=False, progress=span.sub(0.95, 1.0),
-                                  limits=limits)
+        files += audio_renditions(
+            master, out, info=info, waveform=False, progress=span.sub(0.95, 1.0), limits=limits
+        )
     span(1.0)
     return files
 
 
-def render_audio(master: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-                 progress: Progress | None = None, waveform: bool = True, info: MediaInfo | None = None,
-                 limits: MediaLimits = DEFAULT_LIMITS) -> list[RenditionFile]:
+def render_audio(
+    master: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    waveform: bool = True,
+    info: MediaInfo | None = None,
+    limits: MediaLimits = DEFAULT_LIMITS,
+) -> list[RenditionFile]:
     """audio.mp3, audio.wav, waveform.png and waveform.json (peaks) from an audio master."""
     info = info or probe(master, limits=limits)
     if info.kind != "audio":
@@ -61,14 +83,21 @@ def render_audio(master: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     return audio_renditions(master, out_dir, info=info, waveform=waveform, progress=progress, limits=limits)
 
 
-def render_master(master: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-                  credits: PhotoCredits | None = None, progress: Progress | None = None,
-                  threads: int = DEFAULT_THREADS, limits: MediaLimits = DEFAULT_LIMITS
-                  ) -> tuple[MediaInfo, list[RenditionFile]]:
+def render_master(
+    master: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    credits: PhotoCredits | None = None,
+    progress: Progress | None = None,
+    threads: int = DEFAULT_THREADS,
+    limits: MediaLimits = DEFAULT_LIMITS,
+) -> tuple[MediaInfo, list[RenditionFile]]:
     """Probe `master` and render whatever it turns out to be."""
     info = probe(master, limits=limits)
     if info.kind == "video":
-        return info, render_video(master, out_dir, progress=progress, threads=threads, info=info, limits=limits)
+        return info, render_video(
+            master, out_dir, progress=progress, threads=threads, info=info, limits=limits
+        )
     if info.kind == "audio":
         return info, render_audio(master, out_dir, progress=progress, info=info, limits=limits)
     files = render_photo(master, out_dir, credits=credits, limits=limits)

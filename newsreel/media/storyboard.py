@@ -64,10 +64,22 @@ class Tile:
 class StoryboardTap:
     """Collects one frame every `interval` seconds into sprite sheets of COLUMNS x ROWS_PER_SHEET tiles."""
 
-    def __init__(self, out_dir: Path, duration: float, *, width: int, height: int, sar: float = 1.0,
-                 frame_rate: float = 25.0, interval: float = DEFAULT_INTERVAL, tile_width: int = TILE_WIDTH,
-                 columns: int = COLUMNS, rows: int = ROWS_PER_SHEET, basename: str = "storyboard",
-                 quality: int = 75) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        duration: float,
+        *,
+        width: int,
+        height: int,
+        sar: float = 1.0,
+        frame_rate: float = 25.0,
+        interval: float = DEFAULT_INTERVAL,
+        tile_width: int = TILE_WIDTH,
+        columns: int = COLUMNS,
+        rows: int = ROWS_PER_SHEET,
+        basename: str = "storyboard",
+        quality: int = 75,
+    ) -> None:
         self.out_dir, self.duration, self.basename, self.quality = out_dir, duration, basename, quality
         # Never finer than one frame (tiles would repeat frames) nor more than MAX_TILES tiles.
         self.interval = max(interval, 1 / frame_rate, duration / MAX_TILES)
@@ -91,7 +103,9 @@ class StoryboardTap:
         # A gap in a variable-rate source can span several grid times: they all show this frame.
         while seconds + 1e-6 >= self.next_time:
             if tile is None:
-                small = self.reformatter.reformat(frame, self.tile_w, self.tile_h, "rgb24", interpolation="AREA")
+                small = self.reformatter.reformat(
+                    frame, self.tile_w, self.tile_h, "rgb24", interpolation="AREA"
+                )
                 tile = small.to_image()
             self._place(tile)
             self.next_time = len(self.tiles) * self.interval
@@ -112,7 +126,9 @@ class StoryboardTap:
             self.sheet = grown
         self.sheet.paste(picture, (x, y))
         start = index * self.interval
-        self.tiles.append(Tile(start=start, end=start + self.interval, sheet=index // self.per_sheet, x=x, y=y))
+        self.tiles.append(
+            Tile(start=start, end=start + self.interval, sheet=index // self.per_sheet, x=x, y=y)
+        )
 
     def _flush_sheet(self) -> None:
         if self.sheet is None:
@@ -128,33 +144,51 @@ class StoryboardTap:
         if not self.tiles:
             return
         last = self.tiles[-1]
-        self.tiles[-1] = Tile(last.start, max(last.start, min(last.end, self.duration)), last.sheet, last.x,
-                              last.y)
+        self.tiles[-1] = Tile(
+            last.start, max(last.start, min(last.end, self.duration)), last.sheet, last.x, last.y
+        )
         index = {
             "interval": self.interval,
             "tile_width": self.tile_w,
             "tile_height": self.tile_h,
             "columns": self.columns,
             "sheets": [p.name for p in self.sheets],
-            "tiles": [{"start": round(t.start, 3), "end": round(t.end, 3), "sheet": t.sheet, "x": t.x, "y": t.y}
-                      for t in self.tiles],
+            "tiles": [
+                {"start": round(t.start, 3), "end": round(t.end, 3), "sheet": t.sheet, "x": t.x, "y": t.y}
+                for t in self.tiles
+            ],
         }
         json_path = self.out_dir / f"{self.basename}.json"
         write_atomic(json_path, json.dumps(index, indent=1).encode())
         lines = ["WEBVTT", ""]
         for t in self.tiles:
-            lines += [f"{_vtt_time(t.start)} --> {_vtt_time(t.end)}",
-                      f"{self.sheets[t.sheet].name}#xywh={t.x},{t.y},{self.tile_w},{self.tile_h}", ""]
+            lines += [
+                f"{_vtt_time(t.start)} --> {_vtt_time(t.end)}",
+                f"{self.sheets[t.sheet].name}#xywh={t.x},{t.y},{self.tile_w},{self.tile_h}",
+                "",
+            ]
         vtt_path = self.out_dir / f"{self.basename}.vtt"
         write_atomic(vtt_path, "\n".join(lines).encode())
-        self.files += [describe(json_path, "storyboard_index", "json"), describe(vtt_path, "storyboard_vtt", "vtt")]
+        self.files += [
+            describe(json_path, "storyboard_index", "json"),
+            describe(vtt_path, "storyboard_vtt", "vtt"),
+        ]
 
 
 class PosterTap:
     """Keeps the frame at `at` seconds (or the last one, for shorter videos) as poster and thumbnails."""
 
-    def __init__(self, out_dir: Path, at: float, *, width: int, height: int, sar: float = 1.0,
-                 basename: str = "poster", thumbnail_widths: tuple[int, ...] = THUMBNAIL_WIDTHS) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        at: float,
+        *,
+        width: int,
+        height: int,
+        sar: float = 1.0,
+        basename: str = "poster",
+        thumbnail_widths: tuple[int, ...] = THUMBNAIL_WIDTHS,
+    ) -> None:
         self.out_dir, self.at, self.basename = out_dir, at, basename
         self.size = output_size(width, height, Fraction(sar).limit_denominator(1000), *POSTER_MAX)
         self.thumbnail_widths = thumbnail_widths
@@ -190,25 +224,51 @@ def default_poster_time(duration: float) -> float:
     return min(10.0, duration * 0.1)
 
 
-def storyboard_tap(info: MediaInfo, out_dir: Path, *, interval: float = DEFAULT_INTERVAL,
-                   columns: int = COLUMNS, rows: int = ROWS_PER_SHEET) -> StoryboardTap:
+def storyboard_tap(
+    info: MediaInfo,
+    out_dir: Path,
+    *,
+    interval: float = DEFAULT_INTERVAL,
+    columns: int = COLUMNS,
+    rows: int = ROWS_PER_SHEET,
+) -> StoryboardTap:
     assert info.video is not None and info.duration is not None
     v = info.video
-    return StoryboardTap(out_dir, info.duration, width=v.width, height=v.height,
-                         sar=float(v.sample_aspect_ratio or 1), frame_rate=float(v.frame_rate), interval=interval,
-                         columns=columns, rows=rows)
+    return StoryboardTap(
+        out_dir,
+        info.duration,
+        width=v.width,
+        height=v.height,
+        sar=float(v.sample_aspect_ratio or 1),
+        frame_rate=float(v.frame_rate),
+        interval=interval,
+        columns=columns,
+        rows=rows,
+    )
 
 
 def poster_tap(info: MediaInfo, out_dir: Path, *, at: float | None = None) -> PosterTap:
     assert info.video is not None and info.duration is not None
     v = info.video
-    return PosterTap(out_dir, default_poster_time(info.duration) if at is None else at, width=v.width,
-                     height=v.height, sar=float(v.sample_aspect_ratio or 1))
+    return PosterTap(
+        out_dir,
+        default_poster_time(info.duration) if at is None else at,
+        width=v.width,
+        height=v.height,
+        sar=float(v.sample_aspect_ratio or 1),
+    )
 
 
-def make_storyboard(master: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-                    interval: float = DEFAULT_INTERVAL, columns: int = COLUMNS, rows: int = ROWS_PER_SHEET,
-                    progress: Progress | None = None, threads: int = 2) -> list[RenditionFile]:
+def make_storyboard(
+    master: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    interval: float = DEFAULT_INTERVAL,
+    columns: int = COLUMNS,
+    rows: int = ROWS_PER_SHEET,
+    progress: Progress | None = None,
+    threads: int = 2,
+) -> list[RenditionFile]:
     """Sprite sheets `storyboard_NNN.jpg`, `storyboard.json` and `storyboard.vtt` for a video master."""
     from newsreel.media.transcode import decode_with_taps
 
@@ -218,9 +278,15 @@ def make_storyboard(master: str | os.PathLike[str], out_dir: str | os.PathLike[s
     return decode_with_taps(master, build, progress=progress, threads=threads).files
 
 
-def make_poster(master: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, at: float | None = None,
-                progress: Progress | None = None, threads: int = 2) -> list[RenditionFile]:
-    """`poster.jpg` and `thumbnail_<width>.jpg` from the frame at `at` seconds (default: see default_poster_time)."""
+def make_poster(
+    master: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    at: float | None = None,
+    progress: Progress | None = None,
+    threads: int = 2,
+) -> list[RenditionFile]:
+    """`poster.jpg` and `thumbnail_<width>.jpg` from the frame at `at` s (None: default_poster_time)."""
     from newsreel.media.transcode import decode_with_taps
 
     def build(info: MediaInfo) -> PosterTap:

@@ -95,9 +95,10 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
     with av.open(str(path), "w", options=spec.container_options or {}) as out:
         out.metadata.update(spec.metadata or {})
         v = out.add_stream(spec.codec, rate=spec.rate)
+        assert isinstance(v, av.VideoStream)
         v.width, v.height, v.pix_fmt = spec.width, spec.height, spec.pix_fmt
         v.codec_context.gop_size = spec.gop
-        options = {"preset": spec.preset, "bf": str(spec.bframes)}
+        options: dict[str, object] = {"preset": spec.preset, "bf": str(spec.bframes)}
         if spec.codec == "libx264":
             params = [f"keyint={spec.gop}", f"min-keyint={spec.gop}", "scenecut=0", f"bframes={spec.bframes}"]
             if spec.open_gop:
@@ -109,10 +110,13 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
             options["bufsize"] = str(spec.bitrate * 2)
         elif spec.codec == "libx264":
             options["crf"] = str(spec.crf)
-        options.update(spec.codec_options or {})
+        options.update(dict(spec.codec_options or {}))
         v.options = options
-        tone = _Tone(out, out.add_stream(spec.audio_codec, rate=spec.audio_rate, layout="stereo"), spec.audio_rate,
-                     spec.tone_hz) if spec.audio else None
+        tone = None
+        if spec.audio:
+            audio = out.add_stream(spec.audio_codec, rate=spec.audio_rate, layout="stereo")
+            assert isinstance(audio, av.AudioStream)
+            tone = _Tone(out, audio, spec.audio_rate, spec.tone_hz)
         for i in range(n_frames):
             frame = av.VideoFrame.from_image(frame_image(i, spec, background)).reformat(format=spec.pix_fmt)
             frame.pts = i

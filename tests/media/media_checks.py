@@ -13,8 +13,10 @@ import pytest
 
 from newsreel.media.testpattern import PatternSpec
 
-needs_ffmpeg = pytest.mark.skipif(shutil.which("ffprobe") is None or shutil.which("ffmpeg") is None,
-                                  reason="system ffmpeg/ffprobe not installed")
+needs_ffmpeg = pytest.mark.skipif(
+    shutil.which("ffprobe") is None or shutil.which("ffmpeg") is None,
+    reason="system ffmpeg/ffprobe not installed",
+)
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,12 @@ class Master:
 
 
 def ffprobe(path: Path, *args: str) -> dict:
-    out = subprocess.run(["ffprobe", "-v", "error", "-of", "json", *args, str(path)], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-of", "json", *args, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out)
 
 
@@ -44,22 +50,63 @@ def stream_of(path: Path, kind: str) -> dict:
 
 def video_frame_flags(path: Path) -> list[tuple[float, bool]]:
     """(presentation time, keyframe) of every decoded video frame, per ffprobe."""
-    frames = ffprobe(path, "-select_streams", "v:0", "-show_entries", "frame=best_effort_timestamp_time,key_frame",
-                     "-show_frames")["frames"]
+    frames = ffprobe(
+        path,
+        "-select_streams",
+        "v:0",
+        "-show_entries",
+        "frame=best_effort_timestamp_time,key_frame",
+        "-show_frames",
+    )["frames"]
     return [(float(f["best_effort_timestamp_time"]), f["key_frame"] == 1) for f in frames]
 
 
 def decode_gray_frames(path: Path, width: int, height: int) -> np.ndarray:
     """Every video frame as a (n, height, width) uint8 luma array, decoded by the system ffmpeg."""
-    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v:0", "-vf",
-                          f"scale={width}:{height}:flags=area", "-pix_fmt", "gray", "-f", "rawvideo", "-"],
-                         check=True, capture_output=True).stdout
+    raw = subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-map",
+            "0:v:0",
+            "-vf",
+            f"scale={width}:{height}:flags=area",
+            "-pix_fmt",
+            "gray",
+            "-f",
+            "rawvideo",
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout
     return np.frombuffer(raw, np.uint8).reshape(-1, height, width)
 
 
 def decode_pcm(path: Path, rate: int = 48000, channels: int = 2) -> np.ndarray:
-    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", str(channels), "-ar",
-                          str(rate), "-f", "s16le", "-"], check=True, capture_output=True).stdout
+    raw = subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-ac",
+            str(channels),
+            "-ar",
+            str(rate),
+            "-f",
+            "s16le",
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout
     return np.frombuffer(raw, np.int16).reshape(-1, channels)
 
 

@@ -18,17 +18,44 @@ from tests.media.media_checks import Master
 W, H = 320, 180
 
 MASTERS = {
-    "h264_25": (".mp4", PatternSpec(width=W, height=H, rate=Fraction(25), seconds=3, gop=25),
-                "10:00:00:00"),
-    "h264_2997": (".mp4", PatternSpec(width=W, height=H, rate=Fraction(30000, 1001), seconds=2.5, gop=30),
-                  "01:00:00;00"),
+    "h264_25": (".mp4", PatternSpec(width=W, height=H, rate=Fraction(25), seconds=3, gop=25), "10:00:00:00"),
+    "h264_2997": (
+        ".mp4",
+        PatternSpec(width=W, height=H, rate=Fraction(30000, 1001), seconds=2.5, gop=30),
+        "01:00:00;00",
+    ),
     "h264_50": (".mov", PatternSpec(width=W, height=H, rate=Fraction(50), seconds=2.5, gop=50), None),
-    "prores_mov": (".mov", PatternSpec(width=W, height=H, rate=Fraction(25), seconds=2.5, codec="prores_ks",
-                                       pix_fmt="yuv422p10le", audio_codec="pcm_s16le", bframes=0,
-                                       codec_options={"profile": "1"}), "09:59:50:00"),
-    "mpeg2_mxf": (".mxf", PatternSpec(width=W, height=H, rate=Fraction(25), seconds=2.5, codec="mpeg2video",
-                                      pix_fmt="yuv422p", audio_codec="pcm_s16le", gop=12, bframes=2,
-                                      bitrate=4_000_000), "10:00:00:00"),
+    "prores_mov": (
+        ".mov",
+        PatternSpec(
+            width=W,
+            height=H,
+            rate=Fraction(25),
+            seconds=2.5,
+            codec="prores_ks",
+            pix_fmt="yuv422p10le",
+            audio_codec="pcm_s16le",
+            bframes=0,
+            codec_options={"profile": "1"},
+        ),
+        "09:59:50:00",
+    ),
+    "mpeg2_mxf": (
+        ".mxf",
+        PatternSpec(
+            width=W,
+            height=H,
+            rate=Fraction(25),
+            seconds=2.5,
+            codec="mpeg2video",
+            pix_fmt="yuv422p",
+            audio_codec="pcm_s16le",
+            gop=12,
+            bframes=2,
+            bitrate=4_000_000,
+        ),
+        "10:00:00:00",
+    ),
 }
 
 

@@ -34,7 +34,9 @@ def test_render_audio_writes_mp3_wav_waveform_and_peaks(rendered_audio: tuple[Pa
     assert roles["audio_wav"].duration == pytest.approx(3.0, abs=0.001)
 
 
-def test_wav_rendition_of_a_wav_master_is_sample_exact(rendered_audio: tuple[Path, list], wav_master: Path) -> None:
+def test_wav_rendition_of_a_wav_master_is_sample_exact(
+    rendered_audio: tuple[Path, list], wav_master: Path
+) -> None:
     out, _ = rendered_audio
     source, copy = decode_pcm(wav_master), decode_pcm(out / "audio.wav")
     assert copy.shape == source.shape
@@ -46,9 +48,9 @@ def test_mp3_rendition_sounds_like_the_master(rendered_audio: tuple[Path, list],
     source = decode_pcm(wav_master)[:, 0].astype(np.float64)
     mp3 = decode_pcm(out / "audio.mp3")[:, 0].astype(np.float64)
     # The encoder delay shifts the signal by a few hundred samples: align by cross-correlation first.
-    probe = source[48000:48000 + 4800]
-    best = max(range(0, 3000), key=lambda d: float(np.dot(probe, mp3[48000 + d:48000 + d + 4800])))
-    aligned = mp3[best:best + len(source) - 3000]
+    probe = source[48000 : 48000 + 4800]
+    best = max(range(0, 3000), key=lambda d: float(np.dot(probe, mp3[48000 + d : 48000 + d + 4800])))
+    aligned = mp3[best : best + len(source) - 3000]
     error = aligned - source[: len(aligned)]
     snr = 10 * np.log10(np.sum(source[: len(aligned)] ** 2) / np.sum(error**2))
     assert snr > 20, f"SNR {snr:.1f} dB"

@@ -11,22 +11,41 @@ import pytest
 from PIL import Image, ImageCms
 
 from newsreel.media.credits import build_app13
-from newsreel.media.images import render_photo, read_photo_credits
+from newsreel.media.images import read_photo_credits, render_photo
 from newsreel.media.probe import PhotoCredits, probe
 from newsreel.media.testpattern import generate_photo
 
-GIVEN = PhotoCredits(creator="Jane Doe", credit_line="Alliance Photo Service", copyright_notice="© 2026 Alliance")
-UNICODE = PhotoCredits(creator="Zoë Łukasiewicz-Müller", credit_line="Служба фото",
-                       copyright_notice="© 2026 Éditions Ōkami")
+GIVEN = PhotoCredits(
+    creator="Jane Doe", credit_line="Alliance Photo Service", copyright_notice="© 2026 Alliance"
+)
+UNICODE = PhotoCredits(
+    creator="Zoë Łukasiewicz-Müller", credit_line="Служба фото", copyright_notice="© 2026 Éditions Ōkami"
+)
 
-needs_exiftool = pytest.mark.skipif(shutil.which("exiftool") is None,
-                                    reason="exiftool not installed (apt-get install libimage-exiftool-perl)")
+needs_exiftool = pytest.mark.skipif(
+    shutil.which("exiftool") is None, reason="exiftool not installed (apt-get install libimage-exiftool-perl)"
+)
 
 
 def exiftool(path: Path) -> dict:
-    out = subprocess.run(["exiftool", "-json", "-charset", "iptc=UTF8", "-IPTC:all", "-XMP:all", "-EXIF:Orientation",
-                          "-ICC_Profile:ProfileDescription", "-ImageWidth", "-ImageHeight", str(path)],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [
+            "exiftool",
+            "-json",
+            "-charset",
+            "iptc=UTF8",
+            "-IPTC:all",
+            "-XMP:all",
+            "-EXIF:Orientation",
+            "-ICC_Profile:ProfileDescription",
+            "-ImageWidth",
+            "-ImageHeight",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out)[0]
 
 
@@ -67,8 +86,11 @@ def test_given_credits_are_embedded_in_iptc_and_xmp(tmp_path: Path) -> None:
         assert read_photo_credits(path) == UNICODE
         raw = path.read_bytes()
         app13 = raw.index(b"\xff\xedPhotoshop 3.0\x00"[:2])
-        assert b"Photoshop 3.0\x00" in raw[app13:app13 + 20]
-        assert b"\x1c\x02\x50" + len(UNICODE.creator.encode()).to_bytes(2, "big") + UNICODE.creator.encode() in raw
+        assert b"Photoshop 3.0\x00" in raw[app13 : app13 + 20]
+        assert (
+            b"\x1c\x02\x50" + len(UNICODE.creator.encode()).to_bytes(2, "big") + UNICODE.creator.encode()
+            in raw
+        )
         assert b"\x1c\x02\x6e" + len(UNICODE.credit_line.encode()).to_bytes(2, "big") in raw
         assert b"\x1c\x01\x5a\x00\x03\x1b%G" in raw  # IIM declares UTF-8
         assert b"http://ns.adobe.com/xap/1.0/\x00" in raw
@@ -92,16 +114,32 @@ def test_exiftool_reads_the_embedded_credits(tmp_path: Path) -> None:
 def test_master_credits_win_over_given_ones(tmp_path: Path) -> None:
     master = generate_photo(tmp_path / "m.jpg", 800, 600)
     # Written by an independent tool, so the reader is tested against real-world IPTC/XMP too.
-    subprocess.run(["exiftool", "-q", "-overwrite_original", "-charset", "iptc=UTF8", "-IPTC:CodedCharacterSet=UTF8",
-                    "-IPTC:By-line=Photographer Ü", "-XMP-dc:Creator=Photographer Ü",
-                    "-XMP-photoshop:Credit=Agency X", "-IPTC:Credit=Agency X", str(master)], check=True)
+    subprocess.run(
+        [
+            "exiftool",
+            "-q",
+            "-overwrite_original",
+            "-charset",
+            "iptc=UTF8",
+            "-IPTC:CodedCharacterSet=UTF8",
+            "-IPTC:By-line=Photographer Ü",
+            "-XMP-dc:Creator=Photographer Ü",
+            "-XMP-photoshop:Credit=Agency X",
+            "-IPTC:Credit=Agency X",
+            str(master),
+        ],
+        check=True,
+    )
     assert read_photo_credits(master) == PhotoCredits("Photographer Ü", "Agency X", None)
     large = _renditions(master, tmp_path / "out", GIVEN)["photo_large"]
     # Creator and credit from the master, the missing copyright notice from the given metadata.
     assert read_photo_credits(large) == PhotoCredits("Photographer Ü", "Agency X", GIVEN.copyright_notice)
     tags = exiftool(large)
     assert (tags["By-line"], tags["Credit"], tags["CopyrightNotice"]) == (
-        "Photographer Ü", "Agency X", GIVEN.copyright_notice)
+        "Photographer Ü",
+        "Agency X",
+        GIVEN.copyright_notice,
+    )
 
 
 def test_reader_takes_iptc_only_credits(tmp_path: Path) -> None:
@@ -155,4 +193,7 @@ def test_rendering_again_overwrites_the_same_files(tmp_path: Path) -> None:
     assert [f.path for f in first] == [f.path for f in second]
     assert [f.sha256 for f in first] == [f.sha256 for f in second]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "photo_large.jpg", "photo_medium.jpg", "photo_thumbnail.jpg"]
+        "photo_large.jpg",
+        "photo_medium.jpg",
+        "photo_thumbnail.jpg",
+    ]

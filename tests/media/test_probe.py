@@ -25,8 +25,15 @@ pytest_plugins = ["tests.media.media_fixtures"]
         ("mpeg2_mxf", "mxf", "mpeg2video", Fraction(25), 62, "10:00:00:00"),
     ],
 )
-def test_probe_describes_video_masters(masters: dict[str, Master], name: str, container: str, codec: str,
-                                       rate: Fraction, frames: int, timecode: str | None) -> None:
+def test_probe_describes_video_masters(
+    masters: dict[str, Master],
+    name: str,
+    container: str,
+    codec: str,
+    rate: Fraction,
+    frames: int,
+    timecode: str | None,
+) -> None:
     master = masters[name]
     info = probe(master.path)
     assert info.kind == "video"
@@ -70,7 +77,11 @@ def test_probe_reads_colour_metadata_when_tagged(tmp_path: Path) -> None:
     video = probe(path).video
     assert video is not None
     assert (video.color_primaries, video.color_transfer, video.color_space, video.color_range) == (
-        "bt709", "bt709", "bt709", "tv")
+        "bt709",
+        "bt709",
+        "bt709",
+        "tv",
+    )
 
 
 def test_probe_decides_kind_by_content_not_by_name(wav_master: Path, tmp_path: Path) -> None:
@@ -95,8 +106,9 @@ def test_probe_describes_wav(wav_master: Path) -> None:
     assert info.duration == pytest.approx(3.0, abs=0.001)
 
 
-def test_probe_describes_mp3_and_adts_aac(rendered_audio: tuple[Path, list], wav_master: Path,
-                                          tmp_path: Path) -> None:
+def test_probe_describes_mp3_and_adts_aac(
+    rendered_audio: tuple[Path, list], wav_master: Path, tmp_path: Path
+) -> None:
     out, _ = rendered_audio
     mp3 = probe(out / "audio.mp3")
     assert (mp3.kind, mp3.container) == ("audio", "mp3")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -42,7 +43,7 @@ def test_storyboard_vtt_covers_the_video_with_tiles_inside_the_sprite(rendered_v
     assert len(cues) == math.ceil(3.0 / 2.0)
     assert cues[0][0] == 0.0
     assert cues[-1][1] == pytest.approx(3.0, abs=0.001)
-    for (_, end, _, _), (start, _, _, _) in zip(cues, cues[1:], strict=False):
+    for (_, end, _, _), (start, _, _, _) in itertools.pairwise(cues):
         assert start == pytest.approx(end)
     for _, _, name, (x, y, w, h) in cues:
         with Image.open(out / name) as sprite:
@@ -63,13 +64,15 @@ def test_storyboard_json_matches_the_vtt(rendered_video: tuple) -> None:
         assert index["sheets"][tile["sheet"]] == name
 
 
-def test_storyboard_tiles_show_the_frame_at_their_start_time(rendered_video: tuple, master_25: Master) -> None:
+def test_storyboard_tiles_show_the_frame_at_their_start_time(
+    rendered_video: tuple, master_25: Master
+) -> None:
     out, _, _ = rendered_video
     source = decode_gray_frames(master_25.path, 160, 90).astype(np.float32)
     index = json.loads((out / "storyboard.json").read_text())
     sprite = np.asarray(Image.open(out / index["sheets"][0]).convert("L"), np.float32)
     for tile in index["tiles"]:
-        crop = sprite[tile["y"]:tile["y"] + 90, tile["x"]:tile["x"] + 160]
+        crop = sprite[tile["y"] : tile["y"] + 90, tile["x"] : tile["x"] + 160]
         distances = np.abs(source - crop).mean(axis=(1, 2))
         assert int(np.argmin(distances)) == round(tile["start"] * 25)
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from pathlib import Path
 
@@ -7,8 +8,8 @@ import numpy as np
 import pytest
 
 from newsreel.media.geometry import output_size
-from newsreel.media.renditions import RenditionFile, sha256_of
 from newsreel.media.render import render_video
+from newsreel.media.renditions import RenditionFile, sha256_of
 from newsreel.media.transcode import BROADCAST, WEB_PREVIEW, transcode_video
 from tests.media.media_checks import (
     Master,
@@ -29,8 +30,10 @@ def _by_role(files: list[RenditionFile]) -> dict[str, RenditionFile]:
     return {f.role: f for f in files}
 
 
-def test_web_preview_is_browser_safe_h264_aac_with_fast_start(rendered_video: tuple, master_25: Master) -> None:
-    out, files, _ = rendered_video
+def test_web_preview_is_browser_safe_h264_aac_with_fast_start(
+    rendered_video: tuple, master_25: Master
+) -> None:
+    out, _files, _ = rendered_video
     web = out / "web.mp4"
     video, audio = stream_of(web, "video"), stream_of(web, "audio")
     assert video["codec_name"] == "h264"
@@ -50,7 +53,7 @@ def test_web_preview_has_a_keyframe_every_two_seconds(rendered_video: tuple) -> 
     flags = video_frame_flags(out / "web.mp4")
     keyframe_times = [t for t, key in flags if key]
     assert keyframe_times[0] == pytest.approx(0.0, abs=1e-3)
-    gaps = np.diff(keyframe_times + [flags[-1][0] + 1 / 25])
+    gaps = np.diff([*keyframe_times, flags[-1][0] + 1 / 25])
     assert max(gaps) <= 2.0 + 1e-3
     assert keyframe_times == pytest.approx([0.0, 2.0], abs=1e-3)
 
@@ -62,7 +65,9 @@ def test_web_preview_holds_the_source_frames_in_order(rendered_video: tuple, mas
     assert len(preview) == len(source)
     for i, frame in enumerate(preview):
         distances = np.abs(source - frame).mean(axis=(1, 2))
-        assert int(np.argmin(distances)) == i, f"preview frame {i} looks like source frame {np.argmin(distances)}"
+        assert int(np.argmin(distances)) == i, (
+            f"preview frame {i} looks like source frame {np.argmin(distances)}"
+        )
 
 
 def test_web_preview_keeps_audio_in_sync(rendered_video: tuple) -> None:
@@ -116,8 +121,18 @@ def test_renditions_of_other_rates_and_codecs(masters: dict[str, Master], name: 
 def test_render_video_describes_every_file_it_wrote(rendered_video: tuple) -> None:
     out, files, _ = rendered_video
     roles = _by_role(files)
-    assert {"web", "broadcast", "poster", "thumbnail_640", "thumbnail_320", "storyboard_sprite",
-            "storyboard_index", "storyboard_vtt", "audio_mp3", "audio_wav"} <= set(roles)
+    assert {
+        "web",
+        "broadcast",
+        "poster",
+        "thumbnail_640",
+        "thumbnail_320",
+        "storyboard_sprite",
+        "storyboard_index",
+        "storyboard_vtt",
+        "audio_mp3",
+        "audio_wav",
+    } <= set(roles)
     written = {p.name for p in out.iterdir()}
     assert written == {f.path.name for f in files}, "no temporary or stray files may remain"
     for f in files:
@@ -125,14 +140,21 @@ def test_render_video_describes_every_file_it_wrote(rendered_video: tuple) -> No
         assert f.size_bytes == f.path.stat().st_size
         assert f.sha256 == sha256_of(f.path)
     web = roles["web"]
-    assert (web.container, web.mime_type, web.video_codec, web.audio_codec) == ("mp4", "video/mp4", "h264", "aac")
+    assert (web.container, web.mime_type, web.video_codec, web.audio_codec) == (
+        "mp4",
+        "video/mp4",
+        "h264",
+        "aac",
+    )
     assert (web.width, web.height, web.frame_rate) == (320, 180, Fraction(25))
     assert web.duration == pytest.approx(3.0, abs=0.05)
     assert roles["audio_mp3"].audio_codec == "mp3"
     assert roles["audio_wav"].audio_codec == "pcm_s16le"
 
 
-def test_render_video_again_overwrites_instead_of_duplicating(rendered_video: tuple, master_25: Master) -> None:
+def test_render_video_again_overwrites_instead_of_duplicating(
+    rendered_video: tuple, master_25: Master
+) -> None:
     out, files, _ = rendered_video
     before = sorted(p.name for p in out.iterdir())
     again = render_video(master_25.path, out, threads=1, broadcast=False)
@@ -145,7 +167,7 @@ def test_render_video_reports_progress_from_start_to_finish(rendered_video: tupl
     assert len(progress) > 10
     assert progress[0] < 0.1
     assert progress[-1] == 1.0
-    assert all(b >= a for a, b in zip(progress, progress[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(progress))
     assert all(0.0 <= p <= 1.0 for p in progress)
 
 
@@ -161,6 +183,7 @@ def test_render_video_reports_progress_from_start_to_finish(rendered_video: tupl
         ((321, 181), None, (1280, 720), (320, 180)),
     ],
 )
-def test_output_size_fits_the_box_with_square_even_pixels(size: tuple[int, int], sar: Fraction | None,
-                                                          box: tuple[int, int], expected: tuple[int, int]) -> None:
+def test_output_size_fits_the_box_with_square_even_pixels(
+    size: tuple[int, int], sar: Fraction | None, box: tuple[int, int], expected: tuple[int, int]
+) -> None:
     assert output_size(size[0], size[1], sar, *box) == expected
