@@ -14,6 +14,7 @@ Speed is reported as a multiple of real time (master duration / wall time).
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -95,11 +96,23 @@ def ffmpeg_args(profile: VideoProfile, master: Path, out: Path, threads: int) ->
     ]
 
 
-def timed(label: str, seconds: float, job: Callable[[], object]) -> float:
-    start = time.perf_counter()
+def _cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(label: str, seconds: float, job: Callable[[], object], cores: int) -> float:
+    """Print wall-clock speed, and the speed the same CPU time would give on `cores` idle cores (the
+    machine is shared, so the second figure is the steadier one to compare)."""
+    load = os.getloadavg()[0]
+    start, cpu_start = time.perf_counter(), _cpu_seconds()
     job()
-    wall = time.perf_counter() - start
-    print(f"{label:<34} {wall:7.1f} s   {seconds / wall:5.2f}x real time", flush=True)
+    wall, cpu = time.perf_counter() - start, _cpu_seconds() - cpu_start
+    print(
+        f"{label:<36} {wall:6.1f} s wall  {seconds / wall:5.2f}x real time | CPU {cpu:6.1f} s "
+        f"= {seconds * cores / cpu:5.2f}x on {cores} idle cores | load before {load:.1f}",
+        flush=True,
+    )
     return wall
 
 
@@ -115,29 +128,30 @@ def main() -> None:
     master = master_path(args.seconds)
     have_ffmpeg = shutil.which("ffmpeg") is not None and not args.no_ffmpeg
     print(f"master: {master.name}, {args.seconds} s 1080p25 8 Mb/s; threads={args.threads}; scaler={SCALER}")
+    cores = args.threads
     for name, profile in (("web", WEB_PREVIEW), ("broadcast", BROADCAST)):
         if args.only not in (name, "all"):
             continue
         out = OUT / f"newsreel_{name}.mp4"
-        timed(
-            f"newsreel {name} ({profile.preset})",
-            args.seconds,
-            lambda p=profile, o=out: transcode_video(master, [(p, o)], threads=args.threads),
-        )
+
+        def ours(p: VideoProfile = profile, o: Path = out) -> None:
+            transcode_video(master, [(p, o)], threads=args.threads)
+
+        timed(f"newsreel {name} ({profile.preset})", args.seconds, ours, cores)
         if have_ffmpeg:
-            ff_out = OUT / f"ffmpeg_{name}.mp4"
+            cmd = ffmpeg_args(profile, master, OUT / f"ffmpeg_{name}.mp4", args.threads)
             timed(
                 f"ffmpeg   {name} (baseline)",
                 args.seconds,
-                lambda p=profile, o=ff_out: subprocess.run(
-                    ffmpeg_args(p, master, o, args.threads), check=True
-                ),
+                lambda c=cmd: subprocess.run(c, check=True),
+                cores,
             )
     if args.only in ("render", "all"):
         timed(
             "newsreel render_video (everything)",
             args.seconds,
             lambda: render_video(master, OUT / "render", threads=args.threads),
+            cores,
         )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process: {rss:.0f} MB")

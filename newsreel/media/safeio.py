@@ -49,6 +49,9 @@ _OPEN_OPTIONS = {
     "probesize": str(32 * 1024 * 1024),
 }
 
+# QuickTime "reference movies" can point at other files through data references; never follow them.
+_FAMILY_OPTIONS = {"mov": {"enable_drefs": "0", "use_absolute_path": "0"}}
+
 _SNIFF_BYTES = 64 * 1024
 
 # Text formats that name other resources; refused by name so the editor knows why.
@@ -197,7 +200,12 @@ def open_input(path: str | os.PathLike[str], **options: Any) -> av.container.Inp
     if family is None:
         raise_refusal(p)
     try:
-        return av.open(str(p), "r", format=_DEMUXERS[family], options={**_OPEN_OPTIONS, **options})
+        return av.open(
+            str(p),
+            "r",
+            format=_DEMUXERS[family],
+            options={**_OPEN_OPTIONS, **_FAMILY_OPTIONS.get(family, {}), **options},
+        )
     except av.FFmpegError as exc:
         raise DamagedMedia(
             f"{p.name}: the file could not be read as {family.upper()}; "

@@ -26,8 +26,9 @@ from newsreel.media.probe import MediaInfo, probe
 from newsreel.media.renditions import Progress, ProgressSpan, RenditionFile, atomic_path, describe
 from newsreel.media.safeio import DamagedMedia, UnsupportedMedia, open_input
 
-# swscale flags for the downscale; bicubic is nearly as fast as bilinear at these ratios and visibly sharper.
-SCALER = "BICUBIC"
+# swscale's bilinear widens its kernel when shrinking, so at 1.5:1 it is as clean as bicubic and ~20 %
+# cheaper: it is a per-frame cost on the Python thread, which the encoder threads cannot hide.
+SCALER = "BILINEAR"
 DEFAULT_THREADS = 2
 _MAX_DECODE_ERRORS = 25
 _BT709 = 1
@@ -82,6 +83,27 @@ class FrameTap(Protocol):
     def __call__(self, frame: av.VideoFrame, seconds: float) -> None: ...
 
     def finish(self) -> None: ...
+
+
+_FULL_RANGE = 2
+# AVColorSpace of a frame -> swscale matrix. Untagged pictures follow the usual convention: BT.709 for HD,
+# BT.601 below. Naming both ends lets swscale skip the matrix step (3x the scaling cost) when they agree.
+_MATRICES = {
+    1: Colorspace.ITU709,
+    4: Colorspace.FCC,
+    5: Colorspace.ITU601,
+    6: Colorspace.SMPTE170M,
+    7: Colorspace.SMPTE240M,
+    9: Colorspace.BT2020,
+    10: Colorspace.BT2020,
+}
+
+
+def source_matrix(frame: av.VideoFrame) -> Colorspace:
+    tagged = _MATRICES.get(int(frame.colorspace or 2))
+    if tagged is not None:
+        return tagged
+    return Colorspace.ITU709 if frame.height >= 720 else Colorspace.ITU601
 
 
 class _Encoder:
@@ -143,14 +165,17 @@ class _Encoder:
         if pts <= self.last_pts:  # variable-rate sources: keep the output at the nominal rate
             return
         self.last_pts = pts
+        full_range = frame.color_range == _FULL_RANGE
         out = self.reformatter.reformat(
             frame,
             self.width,
             self.height,
             "yuv420p",
+            src_colorspace=source_matrix(frame),
             dst_colorspace=Colorspace.ITU709,
             interpolation=SCALER,
-            dst_color_range="MPEG",
+            src_color_range="JPEG" if full_range else None,
+            dst_color_range="MPEG" if full_range else None,
         )
         out.pts = pts
         out.time_base = self.video.codec_context.time_base

@@ -92,3 +92,12 @@ def test_render_audio_refuses_a_video_master(masters: dict, tmp_path: Path) -> N
 
     with pytest.raises(UnsupportedMedia, match="not audio"):
         render_audio(masters["h264_25"].path, tmp_path)
+
+
+def test_mp3_master_gets_the_same_renditions(rendered_audio: tuple[Path, list], tmp_path: Path) -> None:
+    out, _ = rendered_audio
+    files = render_audio(out / "audio.mp3", tmp_path)
+    roles = _roles(files)
+    assert set(roles) == {"audio_mp3", "audio_wav", "waveform", "waveform_peaks"}
+    assert roles["audio_wav"].duration == pytest.approx(3.0, abs=0.1)
+    assert stream_of(tmp_path / "audio.wav", "audio")["sample_rate"] == "48000"

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from newsreel.media.geometry import output_size
+from newsreel.media.probe import probe
 from newsreel.media.render import render_video
 from newsreel.media.renditions import RenditionFile, sha256_of
+from newsreel.media.testpattern import PatternSpec, generate_video
 from newsreel.media.transcode import BROADCAST, WEB_PREVIEW, transcode_video
 from tests.media.media_checks import (
     Master,
@@ -187,3 +189,26 @@ def test_output_size_fits_the_box_with_square_even_pixels(
     size: tuple[int, int], sar: Fraction | None, box: tuple[int, int], expected: tuple[int, int]
 ) -> None:
     assert output_size(size[0], size[1], sar, *box) == expected
+
+
+def test_interlaced_master_is_deinterlaced_at_the_same_frame_rate(tmp_path: Path) -> None:
+    master = generate_video(
+        tmp_path / "interlaced.mxf",
+        PatternSpec(
+            width=320,
+            height=180,
+            seconds=2,
+            codec="mpeg2video",
+            pix_fmt="yuv422p",
+            audio_codec="pcm_s16le",
+            codec_options={"flags": "+ildct+ilme"},
+        ),
+    )
+    info = probe(master)
+    assert info.video is not None and info.video.interlaced
+    web = tmp_path / "web.mp4"
+    transcode_video(master, [(WEB_PREVIEW, web)], info=info, threads=1)
+    video = stream_of(web, "video")
+    assert video["field_order"] == "progressive"
+    assert video["r_frame_rate"] == "25/1"
+    assert int(video["nb_frames"]) == 50
