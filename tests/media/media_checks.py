@@ -125,3 +125,27 @@ def top_level_atoms(path: Path) -> list[str]:
             else:
                 fh.seek(size - 8, 1)
     return names
+
+
+def first_frame_rgb(path: Path) -> np.ndarray:
+    """The first picture as (height, width, 3) RGB, converted by the system ffmpeg per the colour tags."""
+    info = next(s for s in ffprobe(path, "-show_streams")["streams"] if s["codec_type"] == "video")
+    raw = subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-frames:v",
+            "1",
+            "-pix_fmt",
+            "rgb24",
+            "-f",
+            "rawvideo",
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout
+    return np.frombuffer(raw, np.uint8).reshape(info["height"], info["width"], 3)

@@ -18,6 +18,7 @@ from tests.media.media_checks import (
     decode_gray_frames,
     decode_pcm,
     ffprobe,
+    first_frame_rgb,
     needs_ffmpeg,
     stream_of,
     top_level_atoms,
@@ -212,3 +213,18 @@ def test_interlaced_master_is_deinterlaced_at_the_same_frame_rate(tmp_path: Path
     assert video["field_order"] == "progressive"
     assert video["r_frame_rate"] == "25/1"
     assert int(video["nb_frames"]) == 50
+
+
+def test_colours_survive_the_change_to_bt709(rendered_video: tuple, master_25: Master) -> None:
+    # The untagged SD master is BT.601 by convention; the preview is tagged BT.709, so its pixels must be
+    # converted for the colour bars to look the same once a player applies the tags.
+    out, _, _ = rendered_video
+    assert stream_of(out / "web.mp4", "video")["color_space"] == "bt709"
+
+    def bars(path: Path) -> np.ndarray:
+        rgb = first_frame_rgb(path).astype(np.int16)
+        w = rgb.shape[1]
+        centres = [int((i + 0.5) * w / 7) for i in range(7)]
+        return np.array([rgb[20:60, c - 5 : c + 5].reshape(-1, 3).mean(axis=0) for c in centres])
+
+    assert np.abs(bars(out / "web.mp4") - bars(master_25.path)).max() <= 8
