@@ -40,6 +40,21 @@ MASTERS = {
         ),
         "09:59:50:00",
     ),
+    "dnxhr_mov": (
+        ".mov",
+        PatternSpec(
+            width=W,
+            height=H,
+            rate=Fraction(25),
+            seconds=2.5,
+            codec="dnxhd",
+            pix_fmt="yuv422p",
+            audio_codec="pcm_s16le",
+            bframes=0,
+            codec_options={"profile": "dnxhr_lb"},
+        ),
+        None,
+    ),
     "mpeg2_mxf": (
         ".mxf",
         PatternSpec(

@@ -23,6 +23,7 @@ pytest_plugins = ["tests.media.media_fixtures"]
         ("h264_50", "mov", "h264", Fraction(50), 125, None),
         ("prores_mov", "mov", "prores", Fraction(25), 62, "09:59:50:00"),
         ("mpeg2_mxf", "mxf", "mpeg2video", Fraction(25), 62, "10:00:00:00"),
+        ("dnxhr_mov", "mov", "dnxhd", Fraction(25), 62, None),
     ],
 )
 def test_probe_describes_video_masters(
@@ -46,7 +47,8 @@ def test_probe_describes_video_masters(
     assert info.video.frame_count == frames
     assert info.duration == pytest.approx(frames / rate, abs=float(1 / rate))
     assert info.start_timecode == timecode
-    assert info.video.field_order == "progressive"
+    assert info.video.field_order in {"progressive", None}  # DNxHR does not say
+    assert not info.video.interlaced
     assert info.audio is not None
     assert (info.audio.sample_rate, info.audio.channels) == (48000, 2)
     assert info.size_bytes == master.path.stat().st_size

@@ -98,7 +98,7 @@ def test_broadcast_keeps_frame_rate_timecode_and_has_the_higher_bitrate(rendered
     assert roles["broadcast"].bitrate > roles["web"].bitrate  # type: ignore[operator]
 
 
-@pytest.mark.parametrize("name", ["h264_2997", "h264_50", "prores_mov", "mpeg2_mxf"])
+@pytest.mark.parametrize("name", ["h264_2997", "h264_50", "prores_mov", "dnxhr_mov", "mpeg2_mxf"])
 def test_renditions_of_other_rates_and_codecs(masters: dict[str, Master], name: str, tmp_path: Path) -> None:
     master = masters[name]
     rate = master.spec.rate
