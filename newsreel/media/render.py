@@ -1,5 +1,17 @@
 """The entry points ingest calls: one per kind of master, each writing a fixed set of file names into
 `out_dir` (so a retried job overwrites its previous attempt) and returning what it wrote.
+
+    info = probe(master)  # MediaInfo; raises UnsupportedMedia with an editor-facing reason
+    files = render_master(master, out_dir, credits=PhotoCredits(...), progress=cb, threads=2)[1]
+    # or, per kind: render_video / render_audio / render_photo (all keyword-only after out_dir)
+
+Every produced file is a `RenditionFile` (role, path, container, mime_type, size_bytes, sha256, codecs,
+width, height, frame_rate, duration, bitrate). Each file is written under a temporary name and renamed
+into place, so readers never see half a file. Nothing is written outside `out_dir`, nothing is read but
+the master, and no network or nested resource is ever opened (see safeio).
+
+Failures raise `UnsupportedMedia` or one of its subclasses (`HostileMedia`, `DamagedMedia`,
+`MediaTooLarge`), whose message is safe to show to an editor.
 """
 
 from __future__ import annotations
@@ -16,7 +28,7 @@ from newsreel.media.safeio import UnsupportedMedia
 from newsreel.media.storyboard import DEFAULT_INTERVAL, poster_tap, storyboard_tap
 from newsreel.media.transcode import BROADCAST, DEFAULT_THREADS, WEB_PREVIEW, transcode_video
 
-__all__ = ["render_audio", "render_master", "render_photo", "render_video"]
+__all__ = ["probe", "render_audio", "render_master", "render_photo", "render_video"]
 
 
 def render_video(
