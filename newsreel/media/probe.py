@@ -282,6 +282,11 @@ def _audio_info(p: Path, stream: av.AudioStream, limits: MediaLimits) -> AudioIn
         )
     if not cc.sample_rate or not cc.channels:
         raise DamagedMedia(f"{p.name}: the audio has no sample rate or channels; the file may be damaged")
+    if cc.sample_rate > limits.max_sample_rate:
+        raise MediaTooLarge(
+            f"{p.name}: an audio sample rate of {cc.sample_rate} Hz is more than the "
+            f"{limits.max_sample_rate} Hz allowed"
+        )
     if cc.channels > limits.max_audio_channels:
         raise MediaTooLarge(
             f"{p.name}: {cc.channels} audio channels, more than the {limits.max_audio_channels} allowed"

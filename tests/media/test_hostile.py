@@ -279,3 +279,13 @@ def test_xmp_with_entity_expansion_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "laughs.jpg"
     Image.new("RGB", (16, 16)).save(path, "JPEG", xmp=laughs.encode())
     assert read_photo_credits(path).credit_line is None
+
+
+def test_absurd_audio_sample_rate_is_refused(tmp_path: Path, wav_master: Path) -> None:
+    data = bytearray(wav_master.read_bytes())
+    fmt = data.index(b"fmt ")
+    data[fmt + 12 : fmt + 16] = struct.pack("<I", 2_000_000_000)  # samples per second
+    path = tmp_path / "fast.wav"
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnsupportedMedia, match="2000000000 Hz"):
+        probe(path)
