@@ -39,6 +39,9 @@ class PatternSpec:
     codec: str = "libx264"
     pix_fmt: str = "yuv420p"
     container_options: dict[str, str] | None = None
+    metadata: dict[str, str] | None = None  # container metadata, e.g. {"timecode": "10:00:00:00"}
+    audio_codec: str = "aac"  # pcm_s16le for MOV/MXF masters
+    codec_options: dict[str, str] | None = None  # extra encoder options, e.g. a ProRes profile
 
 
 _BARS = [
@@ -91,11 +94,12 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
     n_frames = round(spec.seconds * spec.rate)
     background = _background(spec.width, spec.height, spec.title)
     with av.open(str(path), "w", options=spec.container_options or {}) as out:
+        out.metadata.update(spec.metadata or {})
         v = out.add_stream(spec.codec, rate=spec.rate)
-        assert isinstance(v, av.video.stream.VideoStream)
+        assert isinstance(v, av.VideoStream)
         v.width, v.height, v.pix_fmt = spec.width, spec.height, spec.pix_fmt
         v.codec_context.gop_size = spec.gop
-        options = {"preset": spec.preset, "bf": str(spec.bframes)}
+        options: dict[str, object] = {"preset": spec.preset, "bf": str(spec.bframes)}
         if spec.codec == "libx264":
             params = [f"keyint={spec.gop}", f"min-keyint={spec.gop}", "scenecut=0", f"bframes={spec.bframes}"]
             if spec.open_gop:
@@ -107,11 +111,12 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
             options["bufsize"] = str(spec.bitrate * 2)
         elif spec.codec == "libx264":
             options["crf"] = str(spec.crf)
-        v.options = dict(options)
+        options.update(dict(spec.codec_options or {}))
+        v.options = options
         tone = None
         if spec.audio:
             audio = out.add_stream(spec.audio_codec, rate=spec.audio_rate, layout="stereo")
-            assert isinstance(audio, av.audio.stream.AudioStream)
+            assert isinstance(audio, av.AudioStream)
             tone = _Tone(out, audio, spec.audio_rate, spec.tone_hz)
         for i in range(n_frames):
             frame = av.VideoFrame.from_image(frame_image(i, spec, background)).reformat(format=spec.pix_fmt)
