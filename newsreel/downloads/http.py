@@ -137,6 +137,7 @@ def serve_file(request: HttpRequest, path: Path, *, content_type: str, sha256: s
             return response
 
     start, length, status = (byte_range.start, byte_range.length, 206) if byte_range else (0, size, 200)
+    response: HttpResponse | StreamingHttpResponse
     if request.method == "HEAD":
         response = HttpResponse(status=status, content_type=content_type)
     else:

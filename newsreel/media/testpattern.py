@@ -33,7 +33,6 @@ class PatternSpec:
     open_gop: bool = False
     audio: bool = True
     audio_rate: int = 48000
-    audio_codec: str = "aac"
     tone_hz: float = 1000.0
     title: str = "NEWSREEL TEST PATTERN"
     codec: str = "libx264"
