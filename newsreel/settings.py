@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "newsreel.front",
     "newsreel.catalogue",
     "newsreel.news",
+    "newsreel.search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
