@@ -60,30 +60,38 @@ def shot_link(url: str, tc_in: str) -> str:
     return f"{url}?t={tc_in}#shotlist"
 
 
+def _texts(obj: object, kind: str, lang: str) -> list[str]:
+    fields = ["summary", "body"] if kind == "article" else ["summary", "description"]
+    texts = []
+    for field in fields:
+        value = getattr(obj, f"{field}_{lang}", "") or ""
+        texts.append(strip_html(value) if field == "body" else value)
+    return [text for text in texts if text.strip()]
+
+
 def annotate(hits: list[Hit], query: ParsedQuery, lang: str) -> None:
+    """Snippets in the reader's language when the match is there, else from the other language's text."""
     matcher = Matcher(query.clauses)
+    other = next(code for code in LANGS if code != lang)
     for hit in hits:
         obj = hit.obj
+        summary = str(localized(obj, "summary", lang))
         if not matcher:
-            hit.snippet = escape(str(localized(obj, "summary", lang)))[:300]
+            hit.snippet = escape(summary[:300])
             continue
-        texts = [str(localized(obj, "summary", lang))]
-        if hit.kind == "article":
-            texts.append(strip_html(str(localized(obj, "body", lang))))
-        else:
-            texts.append(str(localized(obj, "description", lang)))
-            for shot in obj.shots.all():
-                line = localized(shot, "description", lang)
-                marked = highlight(str(line), matcher)
-                if marked:
-                    hit.shot, hit.shot_url = shot, shot_link(obj.get_absolute_url(), shot.tc_in)
-                    hit.shot_snippet = marked
-                    break
-        for text in texts:
-            marked = highlight(text, matcher)
-            if marked:
-                hit.snippet = marked
-                break
-        else:
-            hit.snippet = escape(texts[0][:240])
         hit.title_html = highlight(str(localized(obj, "title", lang)), matcher, window=1000) or ""
+        candidates = _texts(obj, hit.kind, lang)
+        if not hit.title_html:
+            candidates.append(getattr(obj, f"title_{other}", "") or "")
+        candidates += _texts(obj, hit.kind, other)
+        hit.snippet = next((marked for text in candidates if (marked := highlight(text, matcher))), None) \
+            or escape(summary[:240])
+        if hit.kind == "article":
+            continue
+        for code in (lang, other):
+            shot = next((shot for shot in obj.shots.all()
+                         if highlight(getattr(shot, f"description_{code}", "") or "", matcher)), None)
+            if shot is not None:
+                hit.shot, hit.shot_url = shot, shot_link(obj.get_absolute_url(), shot.tc_in)
+                hit.shot_snippet = highlight(getattr(shot, f"description_{code}"), matcher) or ""
+                break
