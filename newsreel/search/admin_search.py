@@ -22,4 +22,4 @@ class EngineSearchMixin:
         if query is None:
             return queryset, False
         sql, args = query
-        return queryset.filter(pk__in=RawSQL(sql, args)), False
+        return queryset.filter(pk__in=RawSQL(sql, args)), False  # noqa: S611 - user values are parameters

@@ -8,13 +8,13 @@ so quoting them cannot be escaped from.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.db import connection
 
 from newsreel.search.query import Clause
 
-Sql = tuple[str, list[object]]
+Sql = tuple[str, list[Any]]
 
 
 class Dialect(Protocol):

@@ -47,7 +47,7 @@ def _suggestions(page: SearchPage, lang: str) -> list[Suggestion]:
         candidates.append((str(_("the same words without filters")), SearchParams(q=params.q)))
     pieces = params.q.split()
     if len(pieces) > 1:
-        for index, piece in enumerate(pieces[:6]):
+        for index in range(min(len(pieces), 6)):
             rest = " ".join(pieces[:index] + pieces[index + 1:])
             candidates.append((rest, params.with_(q=rest)))
     if '"' in params.q:
