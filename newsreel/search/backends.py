@@ -49,26 +49,29 @@ class Fts5:
 
 class TsQuery:
     strpos = "strpos"
-    _WEIGHTS = {"en": "A", "fr": "B", "words": "C"}
+    _PREFIX = {"en": "e", "fr": "f", "words": "w"}  # glued to each lexeme by the generated tsv column
 
-    @staticmethod
-    def _phrase(terms: Sequence[str], weight: str, prefix: bool = False) -> str:
-        parts = [f"'{term}':{weight}" for term in terms]
+    def _phrase(self, column: str, terms: Sequence[str], prefix: bool = False) -> str:
+        letter = self._PREFIX[column]
+        parts = [f"'{letter}{term}'" for term in terms]
         if prefix:
-            parts[-1] = f"'{terms[-1]}':*{weight}"
+            parts[-1] += ":*"
         return "(" + " <-> ".join(parts) + ")"
 
     def _clause(self, clause: Clause) -> str:
-        options = [self._phrase(terms, self._WEIGHTS[column]) for column, terms in clause.alternatives()]
+        options = [self._phrase(column, terms) for column, terms in clause.alternatives()]
         if clause.prefix:
-            options.append(self._phrase(clause.words, "C", prefix=True))
+            options.append(self._phrase("words", clause.words, prefix=True))
         return "(" + " | ".join(options) + ")"
 
+    def _in(self, tsquery: str) -> Sql:
+        return "d.id IN (SELECT t.document_id FROM search_text t WHERE t.tsv @@ CAST(%s AS tsquery))", [tsquery]
+
     def match(self, clauses: Sequence[Clause]) -> Sql:
-        return "d.tsv @@ CAST(%s AS tsquery)", [" & ".join(self._clause(c) for c in clauses)]
+        return self._in(" & ".join(self._clause(c) for c in clauses))
 
     def match_any(self, clauses: Sequence[Clause]) -> Sql:
-        return "d.tsv @@ CAST(%s AS tsquery)", [" | ".join(self._clause(c) for c in clauses)]
+        return self._in(" | ".join(self._clause(c) for c in clauses))
 
 
 def dialect() -> Dialect:

@@ -10,9 +10,9 @@ from typing import Any
 
 from django.db import transaction
 
-from newsreel.catalogue.models import Event, Item, Person, Tag
+from newsreel.catalogue.models import Event, Item, Person, ShotlistLine, Tag
 from newsreel.news.models import Article
-from newsreel.search.models import SearchDocument
+from newsreel.search.models import SearchDocument, SearchText
 from newsreel.search.text import LANGS, stems, strip_html, words
 
 # A document's text is capped so one huge body cannot blow PostgreSQL's per-vector limits.
@@ -73,9 +73,11 @@ def _meta_pairs(tags: Iterable[Tag], people: Iterable[Person], event: Event | No
 
 
 def item_document_fields(item: Item) -> dict[str, Any]:
-    tags = list(item.tags.all())
-    people = list(item.people.all())
-    shots = list(item.shots.all())
+    return item_fields(item, list(item.tags.all()), list(item.people.all()), list(item.shots.all()))
+
+
+def item_fields(item: Item, tags: list[Tag], people: list[Person], shots: list[ShotlistLine]) -> dict[str, Any]:
+    """The index row of an item given its related rows (also used by bulk loaders, which have them at hand)."""
     event = item.event
     text = _Text()
     for field in ("title", "summary", "description"):
@@ -121,19 +123,30 @@ def article_document_fields(article: Article) -> dict[str, Any]:
     }
 
 
+TEXT_FIELDS = ("en", "fr", "words")
+
+
+def split_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(SearchDocument fields, SearchText fields)."""
+    return ({k: v for k, v in fields.items() if k not in TEXT_FIELDS}, {k: fields[k] for k in TEXT_FIELDS})
+
+
+def _write(target: dict[str, Any], fields: dict[str, Any]) -> None:
+    document_fields, text_fields = split_fields(fields)
+    with transaction.atomic():
+        document, _ = SearchDocument.objects.update_or_create(**target, defaults=document_fields)
+        SearchText.objects.update_or_create(document=document, defaults=text_fields)
+
+
 def index_item(item: Item) -> None:
     """(Re)write the item's index row from its current state, tags, people and shotlist included."""
-    if item.pk is None:
-        return
-    with transaction.atomic():
-        SearchDocument.objects.update_or_create(item=item, defaults=item_document_fields(item))
+    if item.pk is not None:
+        _write({"item": item}, item_document_fields(item))
 
 
 def index_article(article: Article) -> None:
-    if article.pk is None:
-        return
-    with transaction.atomic():
-        SearchDocument.objects.update_or_create(article=article, defaults=article_document_fields(article))
+    if article.pk is not None:
+        _write({"article": article}, article_document_fields(article))
 
 
 def index_items(items: Iterable[Item]) -> None:

@@ -1,6 +1,7 @@
 """The search index: one row per item or article, written in the same transaction as the content it describes.
 
-The row keeps the normalised terms (see text.py) and the columns that filters and facets need. Status and
+The row keeps the columns that filters, ranking and facets need; its normalised text (see text.py) is in
+SearchText. Status and
 publish time are copied so visibility is decided at query time (an embargo lifts by itself); the full-text
 structures are backend-specific and live in the migration: an FTS5 table kept in step by SQLite triggers, or a
 generated tsvector column with a GIN index on PostgreSQL.
@@ -28,10 +29,6 @@ class SearchDocument(models.Model):
     has_shotlist = models.BooleanField(default=False)
     has_en = models.BooleanField(default=False)
     has_fr = models.BooleanField(default=False)
-    # Full-text columns: English stems, French stems, and every folded word (exact words, names, prefixes).
-    en = models.TextField(blank=True)
-    fr = models.TextField(blank=True)
-    words = models.TextField(blank=True)
     # Short " term term | term " strings that ranking looks into: titles, and tags/people/event/location.
     title_key = models.TextField(blank=True)
     meta_key = models.TextField(blank=True)
@@ -53,3 +50,21 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.item_id or self.article_id}"
+
+
+class SearchText(models.Model):
+    """The searchable text of a document, apart so filtering, ranking and facets only touch narrow rows.
+
+    Columns: English stems, French stems, and every folded word (exact words, names, prefixes).
+    """
+
+    document = models.OneToOneField(SearchDocument, primary_key=True, on_delete=models.CASCADE, related_name="text")
+    en = models.TextField(blank=True)
+    fr = models.TextField(blank=True)
+    words = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "search_text"
+
+    def __str__(self) -> str:
+        return f"text of {self.document_id}"

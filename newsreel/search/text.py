@@ -42,6 +42,8 @@ _STEMMERS = {"en": snowballstemmer.stemmer("english"), "fr": snowballstemmer.ste
 
 def fold(text: str) -> str:
     """Lower-case, accent-free text: 'Défense À Bruxelles' -> 'defense a bruxelles'."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 

@@ -1,43 +1,47 @@
-"""Backend-specific full-text structures over search_document (see newsreel/search/models.py)."""
+"""Backend-specific full-text structures over search_text (see newsreel/search/models.py)."""
 
 from django.db import migrations
 
 SQLITE_FORWARD = [
-    # External-content FTS5 table: the text lives once, in search_document; the triggers keep the inverted
-    # index in step inside the writing transaction. Terms are already normalised, so the tokenizer only splits.
+    # External-content FTS5 table: the text lives once, in search_text; the triggers keep the inverted index in
+    # step inside the writing transaction. Terms are already normalised, so the tokenizer only splits.
     """CREATE VIRTUAL TABLE search_fts USING fts5(
-        en, fr, words, content='search_document', content_rowid='id',
+        en, fr, words, content='search_text', content_rowid='document_id',
         tokenize='unicode61 remove_diacritics 0', detail=full)""",
-    """CREATE TRIGGER search_document_ai AFTER INSERT ON search_document BEGIN
-        INSERT INTO search_fts(rowid, en, fr, words) VALUES (new.id, new.en, new.fr, new.words);
+    """CREATE TRIGGER search_text_ai AFTER INSERT ON search_text BEGIN
+        INSERT INTO search_fts(rowid, en, fr, words) VALUES (new.document_id, new.en, new.fr, new.words);
     END""",
-    """CREATE TRIGGER search_document_ad AFTER DELETE ON search_document BEGIN
-        INSERT INTO search_fts(search_fts, rowid, en, fr, words) VALUES ('delete', old.id, old.en, old.fr, old.words);
+    """CREATE TRIGGER search_text_ad AFTER DELETE ON search_text BEGIN
+        INSERT INTO search_fts(search_fts, rowid, en, fr, words)
+        VALUES ('delete', old.document_id, old.en, old.fr, old.words);
     END""",
-    """CREATE TRIGGER search_document_au AFTER UPDATE OF en, fr, words ON search_document BEGIN
-        INSERT INTO search_fts(search_fts, rowid, en, fr, words) VALUES ('delete', old.id, old.en, old.fr, old.words);
-        INSERT INTO search_fts(rowid, en, fr, words) VALUES (new.id, new.en, new.fr, new.words);
+    """CREATE TRIGGER search_text_au AFTER UPDATE ON search_text BEGIN
+        INSERT INTO search_fts(search_fts, rowid, en, fr, words)
+        VALUES ('delete', old.document_id, old.en, old.fr, old.words);
+        INSERT INTO search_fts(rowid, en, fr, words) VALUES (new.document_id, new.en, new.fr, new.words);
     END""",
 ]
 SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS search_document_au",
-    "DROP TRIGGER IF EXISTS search_document_ad",
-    "DROP TRIGGER IF EXISTS search_document_ai",
+    "DROP TRIGGER IF EXISTS search_text_au",
+    "DROP TRIGGER IF EXISTS search_text_ad",
+    "DROP TRIGGER IF EXISTS search_text_ai",
     "DROP TABLE IF EXISTS search_fts",
 ]
 
-# The 'simple' configuration only lower-cases and splits; our [a-z0-9] terms come through unchanged, one
-# lexeme per term, so positions (and phrases) match FTS5's. Weights mark the column: A en, B fr, C words.
+# The 'simple' configuration only lower-cases and splits; our [a-z0-9] terms come through unchanged, one lexeme
+# per term, so positions (and phrases) match FTS5's. The column is a letter glued to each term (e/f/w), not a
+# weight: GIN can then answer term and prefix queries exactly, without rechecking (de-TOASTing) every row.
+# toast_tuple_target keeps the heap rows small (text and vector out of line), so the id lookups stay cheap.
 POSTGRES_FORWARD = [
-    """ALTER TABLE search_document ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('simple'::regconfig, en), 'A')
-        || setweight(to_tsvector('simple'::regconfig, fr), 'B')
-        || setweight(to_tsvector('simple'::regconfig, words), 'C')) STORED""",
-    "CREATE INDEX search_document_tsv ON search_document USING gin (tsv)",
+    """ALTER TABLE search_text ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig,
+        regexp_replace(en, '(\\S+)', 'e\\1', 'g') || ' ' || regexp_replace(fr, '(\\S+)', 'f\\1', 'g') || ' '
+        || regexp_replace(words, '(\\S+)', 'w\\1', 'g'))) STORED""",
+    "CREATE INDEX search_text_tsv ON search_text USING gin (tsv)",
+    "ALTER TABLE search_text SET (toast_tuple_target = 128)",
 ]
 POSTGRES_BACKWARD = [
-    "DROP INDEX IF EXISTS search_document_tsv",
-    "ALTER TABLE search_document DROP COLUMN IF EXISTS tsv",
+    "DROP INDEX IF EXISTS search_text_tsv",
+    "ALTER TABLE search_text DROP COLUMN IF EXISTS tsv",
 ]
 
 
