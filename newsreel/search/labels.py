@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from newsreel.catalogue.models import Event, Kind, Person, Tag
 from newsreel.search.params import SearchParams
@@ -19,7 +20,14 @@ def _by_id(model: type[Any], values: list[Any], label: Any) -> dict[str, tuple[s
     return {str(obj.pk): (obj.slug, label(obj)) for obj in model.objects.filter(pk__in=ids)}
 
 
+def _top(values: list[Any], limit: int) -> list[Any]:
+    """Most frequent first; ties by value (numeric ids as numbers) so both backends show the same list."""
+    return sorted(values, key=lambda v: (-v.count, int(v.value) if v.value.isdigit() else 0, v.value))[:limit]
+
+
 def label_facets(found: dict[str, list[Any]], params: SearchParams, *, limit: int) -> dict[str, list[Any]]:
+    """Label the top `limit` values of each facet (only those: an event facet may have thousands)."""
+    found = {name: _top(values, limit) for name, values in found.items()}
     out: dict[str, list[Any]] = {}
     kinds = kind_labels()
     for value in found.get("type", []):
@@ -39,10 +47,10 @@ def label_facets(found: dict[str, list[Any]], params: SearchParams, *, limit: in
     for value in found.get("shotlist", []):
         value.label, value.selected = _("With shotlist"), params.shotlist
     for value in found.get("lang", []):
-        value.label = {"en": _("English"), "fr": _("French")}[value.value]
+        value.label = {"en": pgettext("content language", "English"),
+                       "fr": pgettext("content language", "French")}[value.value]
         value.selected = value.value == params.lang
     for name in ("type", "event", "tag", "person", "location", "shotlist", "lang"):
-        values = sorted(found.get(name, []), key=lambda v: (-v.count, v.label.casefold(), v.value))
-        if values:
-            out[name] = values[:limit]
+        if found.get(name):
+            out[name] = found[name]
     return out

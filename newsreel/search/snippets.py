@@ -22,11 +22,18 @@ class Matcher:
         self.words = {word for clause in clauses for word in clause.words}
         self.stems = {lang: {s for clause in clauses for s in clause.stems(lang)} for lang in LANGS}
         self.prefixes = tuple(clause.words[-1] for clause in clauses if clause.prefix)
+        self._seen: dict[str, bool] = {}  # raw token -> matches; a page repeats the same words a lot
 
     def __bool__(self) -> bool:
         return bool(self.words)
 
     def hits(self, word: str) -> bool:
+        known = self._seen.get(word)
+        if known is None:
+            known = self._seen[word] = self._hits(word)
+        return known
+
+    def _hits(self, word: str) -> bool:
         folded = fold(word)
         if folded in self.words or (self.prefixes and folded.startswith(self.prefixes)):
             return True
