@@ -25,11 +25,55 @@ TOPICS = [("defence spending", "dépenses de défense"), ("negotiations", "négo
           ("innovation", "innovation"), ("women, peace and security", "femmes, paix et sécurité"),
           ("hybrid threats", "menaces hybrides"), ("crisis management", "gestion de crise"),
           ("deterrence", "dissuasion"), ("reinforcement of the eastern flank", "renforcement du flanc est")]
+EXTRA_TOPICS = [
+    ("logistics", "logistique"), ("submarines", "sous-marins"), ("air defence", "défense aérienne"),
+    ("border security", "sécurité des frontières"), ("humanitarian aid", "aide humanitaire"),
+    ("peacekeeping", "maintien de la paix"), ("disinformation", "désinformation"), ("ammunition", "munitions"),
+    ("training mission", "mission de formation"), ("satellites", "satellites"), ("drones", "drones"),
+    ("artificial intelligence", "intelligence artificielle"), ("critical infrastructure", "infrastructures critiques"),
+    ("undersea cables", "câbles sous-marins"), ("nuclear policy", "politique nucléaire"), ("budget", "budget"),
+    ("enlargement", "élargissement"), ("the Arctic", "l'Arctique"), ("the Black Sea", "la mer Noire"),
+    ("the Western Balkans", "les Balkans occidentaux"), ("the Sahel", "le Sahel"), ("medical support",
+    "soutien médical"), ("search and rescue", "recherche et sauvetage"),
+    ("fuel supply", "approvisionnement en carburant"),
+    ("standardisation", "normalisation"), ("capability targets", "objectifs capacitaires"), ("readiness",
+    "disponibilité opérationnelle"), ("naval patrols", "patrouilles navales"), ("mine clearance", "déminage"),
+    ("cyber attacks", "cyberattaques"), ("quantum technology", "technologies quantiques"), ("wildfires",
+    "feux de forêt"), ("floods", "inondations"), ("pipelines", "gazoducs"), ("helicopters", "hélicoptères"),
+    ("tanks", "chars"), ("frigates", "frégates"), ("air transport", "transport aérien"), ("fuel depots",
+    "dépôts de carburant"), ("veterans", "anciens combattants"), ("youth", "jeunesse"), ("science", "science"),
+    ("public diplomacy", "diplomatie publique"), ("resilience", "résilience"), ("strategic concept",
+    "concept stratégique"), ("partnerships", "partenariats"), ("interoperability", "interopérabilité"),
+    ("defence industry", "industrie de défense"), ("procurement", "acquisitions"), ("research", "recherche"),
+]
+EXTRA_CITIES = [
+    ("Copenhagen", "Copenhague", "Denmark", "Danemark"), ("Reykjavik", "Reykjavik", "Iceland", "Islande"),
+    ("Luxembourg", "Luxembourg", "Luxembourg", "Luxembourg"), ("Paris", "Paris", "France", "France"),
+    ("Sofia", "Sofia", "Bulgaria", "Bulgarie"), ("Zagreb", "Zagreb", "Croatia", "Croatie"),
+    ("Tirana", "Tirana", "Albania", "Albanie"), ("Skopje", "Skopje", "North Macedonia", "Macédoine du Nord"),
+    ("Podgorica", "Podgorica", "Montenegro", "Monténégro"), ("Bratislava", "Bratislava", "Slovakia", "Slovaquie"),
+    ("Ljubljana", "Ljubljana", "Slovenia", "Slovénie"), ("Budapest", "Budapest", "Hungary", "Hongrie"),
+    ("Naples", "Naples", "Italy", "Italie"), ("Norfolk", "Norfolk", "United States", "États-Unis"),
+    ("Mons", "Mons", "Belgium", "Belgique"), ("Ramstein", "Ramstein", "Germany", "Allemagne"),
+    ("Brunssum", "Brunssum", "Netherlands", "Pays-Bas"), ("Geilenkirchen", "Geilenkirchen", "Germany", "Allemagne"),
+    ("Andøya", "Andøya", "Norway", "Norvège"), ("Constanța", "Constanța", "Romania", "Roumanie"),
+    ("Gdańsk", "Gdańsk", "Poland", "Pologne"), ("Kaunas", "Kaunas", "Lithuania", "Lituanie"),
+    ("Tartu", "Tartu", "Estonia", "Estonie"), ("Toronto", "Toronto", "Canada", "Canada"),
+    ("Halifax", "Halifax", "Canada", "Canada"), ("Izmir", "Izmir", "Türkiye", "Türkiye"),
+    ("Thessaloniki", "Thessalonique", "Greece", "Grèce"), ("Porto", "Porto", "Portugal", "Portugal"),
+    ("Seville", "Séville", "Spain", "Espagne"), ("Edinburgh", "Édimbourg", "United Kingdom", "Royaume-Uni"),
+]
+TOPICS = TOPICS + EXTRA_TOPICS
+CITIES = CITIES + EXTRA_CITIES
 MEETINGS = [("summit", "sommet"), ("meeting of defence ministers", "réunion des ministres de la Défense"),
             ("meeting of foreign ministers", "réunion des ministres des Affaires étrangères"),
             ("press conference", "conférence de presse"), ("visit", "visite"), ("exercise", "exercice"),
             ("conference", "conférence"), ("round table", "table ronde"), ("seminar", "séminaire"),
-            ("parliamentary assembly", "assemblée parlementaire")]
+            ("parliamentary assembly", "assemblée parlementaire"), ("ceremony", "cérémonie"),
+            ("working lunch", "déjeuner de travail"), ("bilateral meeting", "réunion bilatérale"),
+            ("town hall", "débat public"), ("trip", "déplacement"), ("forum", "forum"), ("workshop", "atelier"),
+            ("signing ceremony", "cérémonie de signature"), ("interview", "entretien"), ("briefing", "point presse"),
+            ("change of command", "passation de commandement"), ("open day", "journée portes ouvertes")]
 ROLES = [("Secretary General", "Secrétaire général"), ("Deputy Secretary General", "Secrétaire général adjoint"),
          ("Chair of the Military Committee", "Président du Comité militaire"),
          ("Defence Minister", "ministre de la Défense"), ("Foreign Minister", "ministre des Affaires étrangères"),
@@ -52,7 +96,8 @@ SHOTS = [("Wide shot of the venue, flags", "Plan large du lieu, drapeaux"),
          ("Ships sail in formation at sea", "Des navires naviguent en formation en mer")]
 SENTENCES = [
     ("Allies agreed to step up {topic} and to review progress at the next {meeting}.",
-     "Les Alliés sont convenus de renforcer leurs efforts en matière de {topic_fr} et de faire le point lors du prochain {meeting_fr}."),
+     "Les Alliés sont convenus de renforcer leurs efforts en matière de {topic_fr} "
+     "et de faire le point lors du prochain {meeting_fr}."),
     ("The {role} said that {topic} remains a priority for all nations.",
      "Le {role_fr} a déclaré que les {topic_fr} restent une priorité pour toutes les nations."),
     ("Talks in {city} focused on {topic} and on cooperation with industry.",

@@ -211,14 +211,30 @@ def _score_sql(clauses: Sequence[Clause], db: Dialect) -> Sql:
 
 
 def _order(params: SearchParams, parsed: ParsedQuery, lang: str, db: Dialect) -> tuple[str, str, list[Any]]:
-    """(select expressions, ORDER BY, args of the select expressions)."""
+    """(in_lang and score expressions over `d`, ORDER BY over those names, args of the expressions)."""
     if params.sort == "date" or (params.sort == "relevance" and not parsed.clauses):
-        return "0, 0", "d.publish_at DESC, d.id DESC", []
+        return "0 AS in_lang, 0 AS score", "publish_at DESC, id DESC", []
     if params.sort == "oldest":
-        return "0, 0", "d.publish_at ASC, d.id ASC", []
+        return "0 AS in_lang, 0 AS score", "publish_at ASC, id ASC", []
     score, args = _score_sql(parsed.clauses, db)
     in_lang = f"CASE WHEN d.has_{lang} THEN 1 ELSE 0 END"
-    return f"{in_lang}, {score}", "2 DESC, 3 DESC, d.publish_at DESC, d.id DESC", args
+    return f"{in_lang} AS in_lang, {score} AS score", "in_lang DESC, score DESC, publish_at DESC, id DESC", args
+
+
+def _facet_selects() -> str:
+    tags, people = Item.tags.through._meta.db_table, Item.people.through._meta.db_table
+    return f"""
+        UNION ALL SELECT 'type', m.kind, COUNT(*), 0, 0 FROM m GROUP BY m.kind
+        UNION ALL SELECT 'event', CAST(m.event_id AS TEXT), COUNT(*), 0, 0 FROM m WHERE m.event_id IS NOT NULL
+            GROUP BY m.event_id
+        UNION ALL SELECT 'location', m.location, COUNT(*), 0, 0 FROM m WHERE m.location <> '' GROUP BY m.location
+        UNION ALL SELECT 'shotlist', '1', COUNT(*), 0, 0 FROM m WHERE m.has_shotlist
+        UNION ALL SELECT 'lang', 'en', COUNT(*), 0, 0 FROM m WHERE m.has_en
+        UNION ALL SELECT 'lang', 'fr', COUNT(*), 0, 0 FROM m WHERE m.has_fr
+        UNION ALL SELECT 'tag', CAST(t.tag_id AS TEXT), COUNT(*), 0, 0 FROM m JOIN {tags} t ON t.item_id = m.item_id
+            GROUP BY t.tag_id
+        UNION ALL SELECT 'person', CAST(p.person_id AS TEXT), COUNT(*), 0, 0 FROM m
+            JOIN {people} p ON p.item_id = m.item_id GROUP BY p.person_id"""  # noqa: S608 - fixed SQL
 
 
 def search(params: SearchParams, *, lang: str | None = None, per_page: int | None = None,
@@ -232,53 +248,51 @@ def search(params: SearchParams, *, lang: str | None = None, per_page: int | Non
     unknown: list[str] = []
     where = build_where(params, parsed, db, now=now, unknown=unknown)
     page = params.page
+    offset = (page - 1) * per_page if 1 <= page <= settings.NEWSREEL_MAX_PAGE else -1
     select, order, select_args = _order(params, parsed, lang, db)
-    rows: list[tuple[Any, ...]] = []
-    if 1 <= page <= settings.NEWSREEL_MAX_PAGE:
-        sql = (f"SELECT d.id, {select}, d.item_id, d.article_id FROM search_document d WHERE {where.sql()} "  # noqa: S608 - fixed SQL; user values are parameters
-               f"ORDER BY {order} LIMIT %s OFFSET %s")
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*select_args, *where.args, per_page, (page - 1) * per_page])
-            rows = cursor.fetchall()
-    if facets:
-        counted = _facets(where, params)
-        total = counted.pop("total")[0].count
-    else:
-        counted = {}
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM search_document d WHERE {where.sql()}", where.args)  # noqa: S608 - fixed SQL; user values are parameters
-            total = int(cursor.fetchone()[0])
-    return SearchPage(params=params, query=parsed, hits=_load_hits(rows), total=total, page=page,
-                      per_page=per_page, facets=_label_facets(counted, params), unknown_filters=unknown)
-
-
-def _facets(where: _Where, params: SearchParams) -> dict[str, list[FacetValue]]:
-    tags, people = Item.tags.through._meta.db_table, Item.people.through._meta.db_table
+    if not facets and not parsed:
+        hits, total = _browse(where, order, per_page, offset)
+        return SearchPage(params=params, query=parsed, hits=hits, total=total, page=page, per_page=per_page,
+                          unknown_filters=unknown)
+    # One statement: the full-text match runs once, its rows feed both the page and the counts.
     sql = f"""
         WITH m AS MATERIALIZED (
-            SELECT d.id, d.item_id, d.kind, d.event_id, d.location, d.has_shotlist, d.has_en, d.has_fr
-            FROM search_document d WHERE {where.sql()})
-        SELECT 'total', '', COUNT(*) FROM m
-        UNION ALL SELECT 'type', m.kind, COUNT(*) FROM m GROUP BY m.kind
-        UNION ALL SELECT 'event', CAST(m.event_id AS TEXT), COUNT(*) FROM m WHERE m.event_id IS NOT NULL
-            GROUP BY m.event_id
-        UNION ALL SELECT 'location', m.location, COUNT(*) FROM m WHERE m.location <> '' GROUP BY m.location
-        UNION ALL SELECT 'shotlist', '1', COUNT(*) FROM m WHERE m.has_shotlist
-        UNION ALL SELECT 'lang', 'en', COUNT(*) FROM m WHERE m.has_en
-        UNION ALL SELECT 'lang', 'fr', COUNT(*) FROM m WHERE m.has_fr
-        UNION ALL SELECT 'tag', CAST(t.tag_id AS TEXT), COUNT(*) FROM m JOIN {tags} t ON t.item_id = m.item_id
-            GROUP BY t.tag_id
-        UNION ALL SELECT 'person', CAST(p.person_id AS TEXT), COUNT(*) FROM m
-            JOIN {people} p ON p.item_id = m.item_id GROUP BY p.person_id
+            SELECT d.id, d.item_id, d.article_id, d.kind, d.event_id, d.location, d.has_shotlist, d.has_en,
+                   d.has_fr, d.publish_at, {select}
+            FROM search_document d WHERE {where.sql()}),
+        page AS (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s)
+        SELECT 'hit', CASE WHEN page.item_id IS NULL THEN 'a' ELSE 'i' END,
+               ROW_NUMBER() OVER (ORDER BY {order}), COALESCE(page.item_id, page.article_id), page.score FROM page
+        UNION ALL SELECT 'total', '', COUNT(*), 0, 0 FROM m
+        {_facet_selects() if facets else ""}
     """  # noqa: S608 - fixed SQL; user values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, where.args)
-        found: dict[str, list[FacetValue]] = {}
-        for name, value, count in cursor.fetchall():
-            if count:
+        cursor.execute(sql, [*select_args, *where.args, per_page if offset >= 0 else 0, max(offset, 0)])
+        found: dict[str, list[Any]] = {}
+        for name, value, count, target, score in cursor.fetchall():
+            if name == "hit":
+                found.setdefault(name, []).append((int(count), value, int(target), int(score or 0)))
+            elif count:
                 found.setdefault(name, []).append(FacetValue(str(value), str(value), int(count)))
-    found.setdefault("total", [FacetValue("", "", 0)])
-    return found
+    total = found.pop("total")[0].count if found.get("total") else 0
+    hits = _load_hits([(value, target, score) for _rank, value, target, score in sorted(found.pop("hit", []))])
+    return SearchPage(params=params, query=parsed, hits=hits, total=total, page=page, per_page=per_page,
+                      facets=_label_facets(found, params) if facets else {}, unknown_filters=unknown)
+
+
+def _browse(where: _Where, order: str, per_page: int, offset: int) -> tuple[list[Hit], int]:
+    """Newest first without words: the publish-time index walks the rows, no full-text work."""
+    order_d = ", ".join(f"d.{part}" for part in order.split(", "))
+    with connection.cursor() as cursor:
+        rows: list[tuple[Any, ...]] = []
+        if offset >= 0:
+            cursor.execute(
+                f"SELECT CASE WHEN d.item_id IS NULL THEN 'a' ELSE 'i' END, COALESCE(d.item_id, d.article_id), 0 "  # noqa: S608 - fixed SQL; user values are parameters
+                f"FROM search_document d WHERE {where.sql()} ORDER BY {order_d} LIMIT %s OFFSET %s",
+                [*where.args, per_page, offset])
+            rows = cursor.fetchall()
+        cursor.execute(f"SELECT COUNT(*) FROM search_document d WHERE {where.sql()}", where.args)  # noqa: S608 - fixed SQL; user values are parameters
+        return _load_hits(rows), int(cursor.fetchone()[0])
 
 
 def _label_facets(found: dict[str, list[FacetValue]], params: SearchParams) -> dict[str, list[FacetValue]]:
@@ -288,13 +302,14 @@ def _label_facets(found: dict[str, list[FacetValue]], params: SearchParams) -> d
 
 
 def _load_hits(rows: list[tuple[Any, ...]]) -> list[Hit]:
-    item_ids = [row[3] for row in rows if row[3] is not None]
-    article_ids = [row[4] for row in rows if row[4] is not None]
+    """Rows of (kind 'i' or 'a', item or article id, score) -> hits with their objects, in the same order."""
+    item_ids = [target for kind, target, _score in rows if kind == "i"]
+    article_ids = [target for kind, target, _score in rows if kind == "a"]
     items = Item.objects.select_related("event").prefetch_related("renditions", "shots").in_bulk(item_ids)
     articles = Article.objects.select_related("event").in_bulk(article_ids)
     hits = []
-    for _id, _in_lang, score, item_id, article_id in rows:
-        obj = items.get(item_id) if item_id is not None else articles.get(article_id)
+    for kind, target, score in rows:
+        obj = items.get(target) if kind == "i" else articles.get(target)
         if obj is not None:
             hits.append(Hit(kind=getattr(obj, "kind", "article"), obj=obj, score=int(score or 0)))
     return hits
