@@ -231,10 +231,10 @@ def _facet_selects() -> str:
         UNION ALL SELECT 'shotlist', '1', COUNT(*), 0, 0 FROM m WHERE m.has_shotlist
         UNION ALL SELECT 'lang', 'en', COUNT(*), 0, 0 FROM m WHERE m.has_en
         UNION ALL SELECT 'lang', 'fr', COUNT(*), 0, 0 FROM m WHERE m.has_fr
-        UNION ALL SELECT 'tag', CAST(t.tag_id AS TEXT), COUNT(*), 0, 0 FROM m JOIN {tags} t ON t.item_id = m.item_id
-            GROUP BY t.tag_id
-        UNION ALL SELECT 'person', CAST(p.person_id AS TEXT), COUNT(*), 0, 0 FROM m
-            JOIN {people} p ON p.item_id = m.item_id GROUP BY p.person_id"""  # noqa: S608 - fixed SQL
+        UNION ALL SELECT 'tag', CAST(t.tag_id AS TEXT), COUNT(*), 0, 0 FROM m CROSS JOIN {tags} t
+            WHERE t.item_id = m.item_id GROUP BY t.tag_id
+        UNION ALL SELECT 'person', CAST(p.person_id AS TEXT), COUNT(*), 0, 0 FROM m CROSS JOIN {people} p
+            WHERE p.item_id = m.item_id GROUP BY p.person_id"""  # noqa: S608 - fixed SQL; CROSS JOIN: SQLite keeps m outer
 
 
 def search(params: SearchParams, *, lang: str | None = None, per_page: int | None = None,
