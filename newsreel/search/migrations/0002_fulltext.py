@@ -31,13 +31,13 @@ SQLITE_BACKWARD = [
 # The 'simple' configuration only lower-cases and splits; our [a-z0-9] terms come through unchanged, one lexeme
 # per term, so positions (and phrases) match FTS5's. The column is a letter glued to each term (e/f/w), not a
 # weight: GIN can then answer term and prefix queries exactly, without rechecking (de-TOASTing) every row.
-# toast_tuple_target keeps the heap rows small (text and vector out of line), so the id lookups stay cheap.
+# Do not shrink the heap with toast_tuple_target: the planner then prices a sequential scan as cheap, ignores the
+# de-TOASTing of every vector, and skips the GIN index (measured: 1.9 s instead of 51 ms at 120,000 documents).
 POSTGRES_FORWARD = [
     """ALTER TABLE search_text ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple'::regconfig,
         regexp_replace(en, '(\\S+)', 'e\\1', 'g') || ' ' || regexp_replace(fr, '(\\S+)', 'f\\1', 'g') || ' '
         || regexp_replace(words, '(\\S+)', 'w\\1', 'g'))) STORED""",
     "CREATE INDEX search_text_tsv ON search_text USING gin (tsv)",
-    "ALTER TABLE search_text SET (toast_tuple_target = 128)",
 ]
 POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS search_text_tsv",
