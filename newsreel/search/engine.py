@@ -127,8 +127,13 @@ class _Where:
         return " AND ".join(self.parts) if self.parts else "1=1"
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+def _day_start(day: dt.date) -> Any:
+    return _instant(timezone.make_aware(dt.datetime.combine(day, dt.time.min)))
+
+
+def _instant(value: dt.datetime) -> Any:
+    """A datetime parameter in the column's stored form: SQLite compares text, so '+00:00' must not differ."""
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _text_predicate(parsed: ParsedQuery, db: Dialect, where: _Where) -> None:
@@ -156,7 +161,7 @@ def build_where(params: SearchParams, parsed: ParsedQuery, db: Dialect, *, now: 
                 public: bool = True, unknown: list[str] | None = None) -> _Where:
     where = _Where()
     if public:
-        where.add("d.status IN (%s, %s) AND d.publish_at <= %s", *_VISIBLE, now)
+        where.add("d.status IN (%s, %s) AND d.publish_at <= %s", *_VISIBLE, _instant(now))
     if params.type:
         where.add(f"d.kind IN ({', '.join(['%s'] * len(params.type))})", *params.type)
     if params.article_type:

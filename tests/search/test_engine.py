@@ -158,3 +158,15 @@ def test_both_backends_index_the_same_terms(corpus):
         else:
             cursor.execute("SELECT COUNT(*) FROM search_fts")
             assert cursor.fetchone()[0] == 10
+
+
+def test_date_boundaries_are_exact_on_both_backends(item_factory):
+    import datetime as dt_
+
+    from django.utils import timezone as tz
+
+    midnight = tz.make_aware(dt_.datetime(2024, 1, 1))
+    inside = item_factory(title_en="Boundary inside", publish_at=midnight)
+    item_factory(title_en="Boundary outside", publish_at=midnight - dt_.timedelta(microseconds=1))
+    page = search(SearchParams(q="boundary", published_from=dt_.date(2024, 1, 1)), lang="en")
+    assert [hit.obj.pk for hit in page.hits] == [inside.pk]
