@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "newsreel.catalogue",
     "newsreel.news",
     "newsreel.ingest",
+    "newsreel.search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -20,5 +20,6 @@ urlpatterns += i18n_patterns(
     path("", include("newsreel.catalogue.urls")),
     path("", include("newsreel.news.urls")),
     path("accounts/", include("newsreel.accounts.urls")),
+    path("", include("newsreel.search.urls")),
     prefix_default_language=True,
 )
