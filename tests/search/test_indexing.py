@@ -90,9 +90,10 @@ def test_reindex_command_rebuilds_rows(capsys):
 
 @pytest.fixture
 def admin_client(client):
+    from tests.factories import sign_in_staff
+
     user = get_user_model().objects.create_superuser("editor", "editor@example.org", "Str0ng!Passw0rd#")
-    client.force_login(user)
-    return client
+    return sign_in_staff(client, user)
 
 
 def test_admin_save_indexes_tags_and_shotlist_saved_after_the_item(admin_client):
@@ -104,7 +105,7 @@ def test_admin_save_indexes_tags_and_shotlist_saved_after_the_item(admin_client)
         "shots-MAX_NUM_FORMS": "1000", "shots-0-position": "0", "shots-0-tc_in": "00:00:01:00",
         "shots-0-tc_out": "00:00:03:00", "shots-0-description_en": "Submarine surfaces",
         "renditions-TOTAL_FORMS": "0", "renditions-INITIAL_FORMS": "0", "renditions-MIN_NUM_FORMS": "0",
-        "renditions-MAX_NUM_FORMS": "1000",
+        "renditions-MAX_NUM_FORMS": "1000", "ingest_jobs-TOTAL_FORMS": "0", "ingest_jobs-INITIAL_FORMS": "0",
     }
     response = admin_client.post("/admin/catalogue/item/add/", data)
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -196,10 +196,11 @@
     scrub.addEventListener("click", (event) => seekFrame(frameAt(position(event).seconds)));
   }
 
-  // Deep links from search results: #t=HH:MM:SS:FF seeks there.
-  const hash = /[#&]t=([0-9:;.,]+)/.exec(window.location.hash);
-  if (hash) video.addEventListener("loadedmetadata", () => {
-    const frames = tcToFrames(decodeURIComponent(hash[1]));
+  // Deep links from search results and shotlists: ?t=HH:MM:SS:FF or #t=HH:MM:SS:FF seeks there.
+  const linked = new URLSearchParams(window.location.search).get("t")
+    || (/[#&]t=([0-9:;.,%A-F]+)/i.exec(window.location.hash) || [])[1];
+  if (linked) video.addEventListener("loadedmetadata", () => {
+    const frames = tcToFrames(decodeURIComponent(linked));
     if (frames !== null) seekFrame(frames);
   }, { once: true });
 
