@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "newsreel.catalogue",
     "newsreel.news",
     "newsreel.ingest",
+    "newsreel.newsletter",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -211,6 +212,21 @@ FILE_UPLOAD_HANDLERS = ["newsreel.ingest.uploads.LimitedTemporaryFileUploadHandl
 # Spool uploads beside the media so that storing a master is a rename, not a copy of several GB.
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "uploads")
 MEDIA_ROOT.joinpath("uploads").mkdir(parents=True, exist_ok=True)
+
+# --- Newsletter and alerts -------------------------------------------------------------------------------
+# Subscribe rate limits live in the default cache. Django's default (local memory) is per process, which is
+# enough on a laptop; production needs a cache shared by every web process (file-based, database or Redis).
+NEWSLETTER_BATCH_SIZE = env_int("NEWSREEL_NEWSLETTER_BATCH_SIZE", 100)  # messages per SMTP connection
+NEWSLETTER_SENDERS = env_int("NEWSREEL_NEWSLETTER_SENDERS", 2)  # batches of one issue sent in parallel
+NEWSLETTER_MAX_PER_SECOND = env_int("NEWSREEL_NEWSLETTER_MAX_PER_SECOND", 0)  # per sender; 0: unthrottled
+NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSREEL_NEWSLETTER_MAX_ATTEMPTS", 6)  # temporary failures, then failed
+NEWSLETTER_RETRY_BASE = env_int("NEWSREEL_NEWSLETTER_RETRY_BASE", 120)  # seconds, doubled on each retry
+NEWSLETTER_HARD_BOUNCE_LIMIT = env_int("NEWSREEL_NEWSLETTER_HARD_BOUNCE_LIMIT", 3)
+NEWSLETTER_CLAIM_LEASE = env_int("NEWSREEL_NEWSLETTER_CLAIM_LEASE", 900)  # seconds before a batch is presumed dead
+NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSREEL_NEWSLETTER_CONFIRM_MAX_AGE", 2 * 24 * 3600)
+NEWSLETTER_FORM_MIN_SECONDS = env_int("NEWSREEL_NEWSLETTER_FORM_MIN_SECONDS", 3)
+NEWSLETTER_RATE_PER_IP = env_int("NEWSREEL_NEWSLETTER_RATE_PER_IP", 10)  # subscribe requests per hour
+NEWSLETTER_RATE_PER_ADDRESS = env_int("NEWSREEL_NEWSLETTER_RATE_PER_ADDRESS", 3)  # confirmation mails per day
 
 AUTH_PASSWORD_VALIDATORS: list[dict[str, object]] = []
 

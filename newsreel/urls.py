@@ -19,5 +19,6 @@ urlpatterns += i18n_patterns(
     path("", front.home, name="home"),
     path("", include("newsreel.catalogue.urls")),
     path("", include("newsreel.news.urls")),
+    path("newsletter/", include("newsreel.newsletter.urls")),
     prefix_default_language=True,
 )
