@@ -57,6 +57,8 @@ def subscription_request(*, email: str, language: str, topics: Iterable[Topic],
 
 def confirmation_send(*, subscriber: Subscriber, language: str, topic_ids: list[int]) -> None:
     already = subscriber.status == SubscriberStatus.ACTIVE
+    if already:
+        language = subscriber.language  # the owner reads the reminder, in the language they chose
     token = confirmation_token(subscriber=subscriber, language=language, topic_ids=topic_ids)
     with translation.override(language):
         confirm_url = absolute(reverse("newsletter:confirm", args=[token]))
