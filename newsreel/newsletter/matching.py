@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import QueryDict
+from django.utils import translation
 
 from newsreel.catalogue.models import Item
 from newsreel.news.models import Article
@@ -49,6 +50,11 @@ def _words_filter(words: list[str]) -> Q:
 
 
 def find_matches(query: str, *, lang: str, since: datetime, until: datetime, limit: int = 50) -> list[Match]:
+    with translation.override(lang):  # links and labels in the reader's language
+        return _find(query, lang=lang, since=since, until=until, limit=limit)
+
+
+def _find(query: str, *, lang: str, since: datetime, until: datetime, limit: int) -> list[Match]:
     data = QueryDict(query)
     words = [w for w in data.get("q", "").split() if len(w) > 1][:8]
     kinds = [k for k in data.getlist("type") if k in KINDS] or list(KINDS)
