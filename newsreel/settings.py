@@ -152,7 +152,13 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- E-mail ----------------------------------------------------------------------------------------------
-_email = dj_email_url.parse(env_str("NEWSREEL_EMAIL_URL", "console://"))
+try:
+    _email = dj_email_url.parse(env_str("NEWSREEL_EMAIL_URL", "console://"))
+except KeyError:
+    _email = {}
+if "EMAIL_BACKEND" not in _email:
+    raise ConfigError("NEWSREEL_EMAIL_URL: unknown scheme; use console://, file:////path, smtp://, "
+                      "submission:// or smtp://...:465?ssl=True")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
 EMAIL_PORT = _email["EMAIL_PORT"] or 25
@@ -237,3 +243,79 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("NEWSREEL_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Accounts (django-allauth; see docs/accounts.md) ------------------------------------------------------
+INSTALLED_APPS += [
+    "newsreel.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+]
+MIDDLEWARE += [
+    "allauth.account.middleware.AccountMiddleware",
+    "newsreel.accounts.middleware.StaffTwoFactorMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# allauth's rate limits live in the cache: it must be shared by every worker process in production.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+         "LOCATION": str(env_path("NEWSREEL_CACHE_DIR", VAR_DIR / "cache"))}
+        if PRODUCTION
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "newsreel.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "newsreel.accounts.signup.ProfileSignupForm"
+ACCOUNT_FORMS = {
+    "reset_password": "newsreel.accounts.forms.ResetPasswordForm",
+    "confirm_password_reset_code": "newsreel.accounts.forms.ConfirmResetCodeForm",
+}
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = env_int("NEWSREEL_VERIFY_CODE_TIMEOUT", 15 * 60)
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_CHANGE_EMAIL = True
+# Changing the sign-in address needs the password again (OWASP ASVS 3.7.1), as do 2FA changes and deletion.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = env_int("NEWSREEL_RESET_CODE_TIMEOUT", 10 * 60)
+NEWSREEL_RESET_CODE_RESEND_COOLDOWN = env_int("NEWSREEL_RESET_CODE_RESEND_COOLDOWN", 60)
+NEWSREEL_RESET_CODE_MAX_RESENDS = env_int("NEWSREEL_RESET_CODE_MAX_RESENDS", 3)
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "10/h/ip",
+    "reset_password": "20/h/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/30s/key,20/h/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Behind nginx (deploy/) one proxy appends the client address to X-Forwarded-For; 0 trusts no header.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("NEWSREEL_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("NEWSREEL_TRUSTED_CLIENT_IP_HEADER") or None
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = SITE_NAME
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "newsreel.accounts.passwords.PortalPasswordPolicy"},
+    {"NAME": "newsreel.accounts.passwords.PersonalDataSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]

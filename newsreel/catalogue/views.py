@@ -1,10 +1,15 @@
 from __future__ import annotations
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+import json
+from pathlib import Path
 
-from newsreel.catalogue.models import Access, Event, Item, Kind, Rendition
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_safe
+
+from newsreel.catalogue.models import Access, Event, Item, Kind, Rendition, Role
+from newsreel.downloads.http import serve_file
 from newsreel.front.paging import paginate
 from newsreel.news.models import Article
 
@@ -31,7 +36,33 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
     if item.is_withdrawn:
         return render(request, "catalogue/withdrawn.html", {"item": item}, status=410)
     articles = item.articles.visible().order_by("-publish_at")[:5]
-    return render(request, "catalogue/item_detail.html", {"item": item, "articles": articles})
+    context: dict[str, object] = {"item": item, "articles": articles, "web": item.rendition(Role.WEB)}
+    if item.kind == Kind.VIDEO:
+        context["storyboard"] = storyboard_for_player(item)
+        context["clip_renditions"] = [r for r in item.renditions.all() if r.role in CLIP_ROLES]
+        try:
+            context["clip_url"] = reverse("downloads:clip", args=[item.reference])
+        except NoReverseMatch:
+            context["clip_url"] = None
+    return render(request, "catalogue/item_detail.html", context)
+
+
+# What a user may cut a clip from, best first.
+CLIP_ROLES = [Role.BROADCAST, Role.WEB, Role.AUDIO_WAV, Role.AUDIO_MP3, Role.MASTER]
+
+
+def storyboard_for_player(item: Item) -> dict[str, object] | None:
+    """The storyboard index with its sprite sheets' file names replaced by their preview URLs."""
+    index = item.rendition(Role.STORYBOARD_INDEX)
+    if index is None:
+        return None
+    try:
+        data = json.loads(Path(index.file.path).read_text())
+    except (OSError, ValueError):
+        return None
+    sheets = {Path(r.file.name).name: r.preview_url() for r in item.renditions.all() if r.role == Role.STORYBOARD}
+    data["sheets"] = [sheets.get(name, "") for name in data.get("sheets", [])]
+    return data
 
 
 @require_GET
@@ -50,14 +81,15 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
-@require_GET
-def rendition_preview(request: HttpRequest, pk: int) -> FileResponse:
+@require_safe
+def rendition_preview(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """Preview files (poster, thumbnails, storyboard, web preview) of visible, non-restricted items."""
     rendition = get_object_or_404(Rendition.objects.select_related("item"), pk=pk)
     if not rendition.is_preview or not rendition.item.is_visible():
         raise Http404
     if rendition.effective_access == Access.RESTRICTED and not request.user.is_staff:
         raise Http404
-    response = FileResponse(rendition.file.open("rb"))
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    cache = "public, max-age=3600" if rendition.effective_access == Access.OPEN else "private, max-age=3600"
+    mime = rendition.mime_type or "application/octet-stream"
+    return serve_file(request, Path(rendition.file.path), content_type=mime, sha256=rendition.sha256,
+                      cache_control=cache)

@@ -22,7 +22,14 @@ from PIL import Image, ImageDraw
 from newsreel.media.frames import audio_copies
 from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits
 from newsreel.media.probe import MediaInfo, probe
-from newsreel.media.renditions import Progress, ProgressSpan, RenditionFile, atomic_path, describe, write_atomic
+from newsreel.media.renditions import (
+    Progress,
+    ProgressSpan,
+    RenditionFile,
+    atomic_path,
+    describe,
+    write_atomic,
+)
 from newsreel.media.safeio import DamagedMedia, UnsupportedMedia, open_input
 
 WAVEFORM_SIZE = (1800, 280)
@@ -41,8 +48,9 @@ class AudioProfile:
 
 
 MP3 = AudioProfile(role="audio_mp3", container="mp3", codec="libmp3lame", bitrate=256_000)
-WAV = AudioProfile(role="audio_wav", container="wav", codec="pcm_s16le",
-                   rates=(48000, 44100, 32000, 96000, 88200))
+WAV = AudioProfile(
+    role="audio_wav", container="wav", codec="pcm_s16le", rates=(48000, 44100, 32000, 96000, 88200)
+)
 
 
 class Peaks:
@@ -74,12 +82,19 @@ class Peaks:
         data = np.empty(self.buckets * 2, np.int32)
         data[0::2] = np.clip(np.round(self.low * 128), -128, 127)
         data[1::2] = np.clip(np.round(self.high * 128), -128, 127)
-        return {"version": 2, "channels": 1, "sample_rate": self.sample_rate,
-                "samples_per_pixel": self.samples_per_bucket, "bits": 8, "length": self.buckets,
-                "data": data.tolist()}
+        return {
+            "version": 2,
+            "channels": 1,
+            "sample_rate": self.sample_rate,
+            "samples_per_pixel": self.samples_per_bucket,
+            "bits": 8,
+            "length": self.buckets,
+            "data": data.tolist(),
+        }
 
-    def image(self, size: tuple[int, int] = WAVEFORM_SIZE, colour: tuple[int, int, int, int] = WAVEFORM_COLOUR
-              ) -> Image.Image:
+    def image(
+        self, size: tuple[int, int] = WAVEFORM_SIZE, colour: tuple[int, int, int, int] = WAVEFORM_COLOUR
+    ) -> Image.Image:
         width, height = size
         img = Image.new("RGBA", size, (0, 0, 0, 0))
         draw = ImageDraw.Draw(img)
@@ -121,6 +136,7 @@ def transcode_audio(
             out = stack.enter_context(av.open(str(tmp), "w", format=profile.container))
             rate = source.sample_rate if source.sample_rate in profile.rates else profile.rates[0]
             stream = out.add_stream(profile.codec, rate=rate, layout=layout)
+            assert isinstance(stream, av.AudioStream)
             if profile.bitrate:
                 stream.bit_rate = profile.bitrate
             outputs.append((out, stream))
@@ -166,10 +182,16 @@ def render_waveform(peaks: Peaks, out_dir: Path, basename: str = "waveform") -> 
     return [describe(png, "waveform", "png"), describe(js, "waveform_peaks", "json")]
 
 
-def audio_renditions(master: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-                     info: MediaInfo | None = None, waveform: bool = True, basename: str = "audio",
-                     progress: Progress | None = None, limits: MediaLimits = DEFAULT_LIMITS
-                     ) -> list[RenditionFile]:
+def audio_renditions(
+    master: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    info: MediaInfo | None = None,
+    waveform: bool = True,
+    basename: str = "audio",
+    progress: Progress | None = None,
+    limits: MediaLimits = DEFAULT_LIMITS,
+) -> list[RenditionFile]:
     """`<basename>.mp3`, `<basename>.wav` and (optionally) `waveform.png` + `waveform.json` in `out_dir`."""
     info = info or probe(master, limits=limits)
     if info.audio is None or info.duration is None:
@@ -177,7 +199,9 @@ def audio_renditions(master: str | os.PathLike[str], out_dir: str | os.PathLike[
     out = Path(out_dir)
     mp3, wav = out / f"{basename}.mp3", out / f"{basename}.wav"
     peaks = Peaks(info.duration, info.audio.sample_rate) if waveform else None
-    transcode_audio(master, [(MP3, mp3), (WAV, wav)], peaks=peaks, info=info, progress=progress, limits=limits)
+    transcode_audio(
+        master, [(MP3, mp3), (WAV, wav)], peaks=peaks, info=info, progress=progress, limits=limits
+    )
     files = [describe(mp3, MP3.role, "mp3"), describe(wav, WAV.role, "wav")]
     if peaks is not None:
         files += render_waveform(peaks, out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import struct
-import xml.etree.ElementTree as ET  # noqa: S405 - input is screened for DTDs and entities before parsing
+import xml.etree.ElementTree as ET
 from xml.sax.saxutils import escape
 
 from newsreel.media.probe import PhotoCredits
@@ -30,6 +30,7 @@ _NS = {
 
 # --- IPTC IIM -------------------------------------------------------------------------------------------
 
+
 def _dataset(record: int, number: int, value: bytes) -> bytes:
     if len(value) > 0x7FFF:
         value = value[:0x7FFF]
@@ -39,8 +40,11 @@ def _dataset(record: int, number: int, value: bytes) -> bytes:
 def build_iim(credits: PhotoCredits) -> bytes:
     """An IIM block (records 1 and 2) holding the credits."""
     out = _dataset(1, 90, _UTF8_MARKER) + _dataset(2, 0, b"\x00\x04")
-    for number, value in ((_IIM_BYLINE, credits.creator), (_IIM_CREDIT, credits.credit_line),
-                          (_IIM_COPYRIGHT, credits.copyright_notice)):
+    for number, value in (
+        (_IIM_BYLINE, credits.creator),
+        (_IIM_CREDIT, credits.credit_line),
+        (_IIM_COPYRIGHT, credits.copyright_notice),
+    ):
         if value:
             out += _dataset(2, number, value.encode("utf-8"))
     return out
@@ -61,10 +65,10 @@ def parse_iim(data: bytes) -> PhotoCredits:
     utf8 = False
     pos = 0
     while pos + 5 <= len(data) and data[pos] == 0x1C:
-        record, number, length = data[pos + 1], data[pos + 2], struct.unpack(">H", data[pos + 3:pos + 5])[0]
+        record, number, length = data[pos + 1], data[pos + 2], struct.unpack(">H", data[pos + 3 : pos + 5])[0]
         if length & 0x8000:  # extended datasets are never credits; stop rather than guess
             break
-        value = data[pos + 5:pos + 5 + length]
+        value = data[pos + 5 : pos + 5 + length]
         pos += 5 + length
         if record == 1 and number == 90:
             utf8 = value == _UTF8_MARKER
@@ -78,8 +82,9 @@ def parse_iim(data: bytes) -> PhotoCredits:
         decoded = [_decode_iim(v, utf8) for v in parts]
         return "; ".join(d for d in decoded if d) or None
 
-    return PhotoCredits(creator=text(_IIM_BYLINE), credit_line=text(_IIM_CREDIT),
-                        copyright_notice=text(_IIM_COPYRIGHT))
+    return PhotoCredits(
+        creator=text(_IIM_BYLINE), credit_line=text(_IIM_CREDIT), copyright_notice=text(_IIM_COPYRIGHT)
+    )
 
 
 def _decode_iim(value: bytes, utf8: bool) -> str:
@@ -93,15 +98,15 @@ def _decode_iim(value: bytes, utf8: bool) -> str:
 def iim_from_photoshop_irb(data: bytes) -> bytes | None:
     """The IPTC block inside a Photoshop image resource block list (APP13 payload without signature)."""
     pos = 0
-    while pos + 12 <= len(data) and data[pos:pos + 4] == b"8BIM":
-        resource_id = struct.unpack(">H", data[pos + 4:pos + 6])[0]
+    while pos + 12 <= len(data) and data[pos : pos + 4] == b"8BIM":
+        resource_id = struct.unpack(">H", data[pos + 4 : pos + 6])[0]
         name_len = data[pos + 6]
         name_total = 1 + name_len + ((1 + name_len) % 2)
         size_at = pos + 6 + name_total
         if size_at + 4 > len(data):
             return None
-        size = struct.unpack(">I", data[size_at:size_at + 4])[0]
-        body = data[size_at + 4:size_at + 4 + size]
+        size = struct.unpack(">I", data[size_at : size_at + 4])[0]
+        body = data[size_at + 4 : size_at + 4 + size]
         if resource_id == _IRB_IPTC:
             return body
         pos = size_at + 4 + size + (size % 2)
@@ -110,14 +115,19 @@ def iim_from_photoshop_irb(data: bytes) -> bytes | None:
 
 # --- XMP ------------------------------------------------------------------------------------------------
 
+
 def build_xmp(credits: PhotoCredits) -> bytes:
     """A minimal XMP packet with the credits."""
     fields = []
     if credits.creator:
-        fields.append(f"<dc:creator><rdf:Seq><rdf:li>{escape(credits.creator)}</rdf:li></rdf:Seq></dc:creator>")
+        fields.append(
+            f"<dc:creator><rdf:Seq><rdf:li>{escape(credits.creator)}</rdf:li></rdf:Seq></dc:creator>"
+        )
     if credits.copyright_notice:
-        fields.append("<dc:rights><rdf:Alt><rdf:li xml:lang=\"x-default\">"
-                      f"{escape(credits.copyright_notice)}</rdf:li></rdf:Alt></dc:rights>")
+        fields.append(
+            '<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">'
+            f"{escape(credits.copyright_notice)}</rdf:li></rdf:Alt></dc:rights>"
+        )
     if credits.credit_line:
         fields.append(f"<photoshop:Credit>{escape(credits.credit_line)}</photoshop:Credit>")
     body = "\n   ".join(fields)
@@ -152,7 +162,7 @@ def parse_xmp(packet: bytes) -> PhotoCredits:
     else:
         end_tag = b"</x:xmpmeta>"
     try:
-        root = ET.fromstring(packet[start:end + len(end_tag)])  # noqa: S314 - DTDs refused above
+        root = ET.fromstring(packet[start : end + len(end_tag)])  # noqa: S314 - DTDs refused above
     except ET.ParseError:
         return PhotoCredits()
 
@@ -167,16 +177,24 @@ def parse_xmp(packet: bytes) -> PhotoCredits:
                 return value.strip()
         return None
 
-    creators = [n.text.strip() for n in root.iterfind(".//dc:creator//rdf:li", _NS) if n.text and n.text.strip()]
-    alternatives = [(li.get(f"{{{_NS['xml']}}}lang"), li.text.strip())
-                    for li in root.iterfind(".//dc:rights//rdf:li", _NS) if li.text and li.text.strip()]
-    rights = next((text for lang, text in alternatives if lang == "x-default"),
-                  alternatives[0][1] if alternatives else None)
+    creators = [
+        n.text.strip() for n in root.iterfind(".//dc:creator//rdf:li", _NS) if n.text and n.text.strip()
+    ]
+    alternatives = [
+        (li.get(f"{{{_NS['xml']}}}lang"), li.text.strip())
+        for li in root.iterfind(".//dc:rights//rdf:li", _NS)
+        if li.text and li.text.strip()
+    ]
+    rights = next(
+        (text for lang, text in alternatives if lang == "x-default"),
+        alternatives[0][1] if alternatives else None,
+    )
     credit = first(".//photoshop:Credit") or attribute(f"{{{_NS['photoshop']}}}Credit")
     return PhotoCredits(creator="; ".join(creators) or None, credit_line=credit, copyright_notice=rights)
 
 
 # --- JPEG segments --------------------------------------------------------------------------------------
+
 
 def jpeg_metadata_segments(data: bytes) -> tuple[bytes | None, bytes | None]:
     """The IPTC IIM block and the XMP packet of a JPEG (raw bytes of the file head), each None if absent."""
@@ -189,12 +207,12 @@ def jpeg_metadata_segments(data: bytes) -> tuple[bytes | None, bytes | None]:
             continue
         if marker in (0xD9, 0xDA):  # end of image / start of scan: no metadata after this
             break
-        length = struct.unpack(">H", data[pos + 2:pos + 4])[0]
-        payload = data[pos + 4:pos + 2 + length]
+        length = struct.unpack(">H", data[pos + 2 : pos + 4])[0]
+        payload = data[pos + 4 : pos + 2 + length]
         if marker == 0xED and payload.startswith(_PHOTOSHOP_SIGNATURE) and iim is None:
-            iim = iim_from_photoshop_irb(payload[len(_PHOTOSHOP_SIGNATURE):])
+            iim = iim_from_photoshop_irb(payload[len(_PHOTOSHOP_SIGNATURE) :])
         elif marker == 0xE1 and payload.startswith(_XMP_SIGNATURE) and xmp is None:
-            xmp = payload[len(_XMP_SIGNATURE):]
+            xmp = payload[len(_XMP_SIGNATURE) :]
         pos += 2 + length
     return iim, xmp
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from fractions import Fraction
 
 
-def output_size(width: int, height: int, sar: Fraction | None, max_width: int, max_height: int) -> tuple[int, int]:
+def output_size(
+    width: int, height: int, sar: Fraction | None, max_width: int, max_height: int
+) -> tuple[int, int]:
     """Square-pixel size of a `width` x `height` picture with sample aspect `sar`, fitted in the box without
     upscaling, even in both directions as 4:2:0 requires."""
     display_width = width * (sar or 1)

@@ -14,7 +14,14 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
-from newsreel.media.credits import build_app13, build_xmp, combine, jpeg_metadata_segments, parse_iim, parse_xmp
+from newsreel.media.credits import (
+    build_app13,
+    build_xmp,
+    combine,
+    jpeg_metadata_segments,
+    parse_iim,
+    parse_xmp,
+)
 from newsreel.media.limits import DEFAULT_LIMITS, MAX_IMAGE_PIXELS, MediaLimits
 from newsreel.media.probe import PhotoCredits, PhotoInfo
 from newsreel.media.renditions import RenditionFile, describe, write_atomic
@@ -64,19 +71,31 @@ def open_image(path: str | os.PathLike[str], *, limits: MediaLimits = DEFAULT_LI
     try:
         img = Image.open(p, formats=ALLOWED_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise MediaTooLarge(f"{p.name}: the picture has too many pixels to process safely "
-                            f"(limit {limits.max_image_pixels / 1e6:.0f} megapixels)") from exc
+        raise MediaTooLarge(
+            f"{p.name}: the picture has too many pixels to process safely "
+            f"(limit {limits.max_image_pixels / 1e6:.0f} megapixels)"
+        ) from exc
     except (OSError, SyntaxError, ValueError) as exc:
         raise DamagedMedia(f"{p.name}: the photo could not be read; it may be truncated or damaged") from exc
     w, h = img.size
     if w <= 0 or h <= 0:
         img.close()
         raise DamagedMedia(f"{p.name}: the photo has no picture size")
-    if w > limits.max_image_width or h > limits.max_image_height or w * h > limits.max_image_pixels:
+    if w > limits.max_image_width or h > limits.max_image_height:
         img.close()
-        raise MediaTooLarge(f"{p.name}: the photo is {w}x{h} pixels, more than allowed "
-                            f"({limits.max_image_width}x{limits.max_image_height}, "
-                            f"{limits.max_image_pixels / 1e6:.0f} megapixels)")
+        raise MediaTooLarge(
+            f"{p.name}: the photo is {w}x{h} pixels, more than allowed "
+            f"({limits.max_image_width}x{limits.max_image_height})"
+        )
+    # Pillow's guard is process-wide and only warns; it is enforced here too, in case a caller's warning
+    # filters (a test runner, a library) turned our "error" filter off.
+    max_pixels = min(limits.max_image_pixels, Image.MAX_IMAGE_PIXELS or limits.max_image_pixels)
+    if w * h > max_pixels:
+        img.close()
+        raise MediaTooLarge(
+            f"{p.name}: the picture has too many pixels to process safely ({w}x{h}; "
+            f"limit {max_pixels / 1e6:.0f} megapixels)"
+        )
     return img
 
 
@@ -173,11 +192,22 @@ def _to_web_mode(img: Image.Image) -> tuple[Image.Image, bytes | None]:
     return img.convert("RGB"), icc
 
 
-def _jpeg_bytes(img: Image.Image, *, quality: int, icc: bytes | None, exif: Image.Exif,
-                credits: PhotoCredits) -> bytes:
+def _jpeg_bytes(
+    img: Image.Image, *, quality: int, icc: bytes | None, exif: Image.Exif, credits: PhotoCredits
+) -> bytes:
     buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=quality, optimize=True, progressive=True, subsampling="4:2:0",
-             icc_profile=icc, exif=exif, xmp=build_xmp(credits), extra=build_app13(credits))
+    img.save(
+        buf,
+        "JPEG",
+        quality=quality,
+        optimize=True,
+        progressive=True,
+        subsampling="4:2:0",
+        icc_profile=icc,
+        exif=exif,
+        xmp=build_xmp(credits),
+        extra=build_app13(credits),
+    )
     return buf.getvalue()
 
 
@@ -187,9 +217,15 @@ def _fit(size: tuple[int, int], long_edge: int) -> tuple[int, int]:
     return max(1, round(w * scale)), max(1, round(h * scale))
 
 
-def render_photo(master: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-                 credits: PhotoCredits | None = None, sizes: tuple[PhotoSize, ...] = PHOTO_SIZES,
-                 limits: MediaLimits = DEFAULT_LIMITS, basename: str = "photo") -> list[RenditionFile]:
+def render_photo(
+    master: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    credits: PhotoCredits | None = None,
+    sizes: tuple[PhotoSize, ...] = PHOTO_SIZES,
+    limits: MediaLimits = DEFAULT_LIMITS,
+    basename: str = "photo",
+) -> list[RenditionFile]:
     """Write `<basename>_<size>.jpg` renditions into `out_dir` and describe them.
 
     Credits embedded are the master's own where present, else those given. Never upscales: a master
@@ -211,8 +247,11 @@ def render_photo(master: str | os.PathLike[str], out_dir: str | os.PathLike[str]
         # Each size is reduced from the previous one: much cheaper than from the master, and Lanczos
         # from an image at least twice the target keeps the same sharpness.
         source = previous if previous.width >= target[0] else picture
-        resized = source if source.size == target else source.resize(target, Image.Resampling.LANCZOS,
-                                                                      reducing_gap=3.0)
+        resized = (
+            source
+            if source.size == target
+            else source.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        )
         final = out / f"{basename}_{size.role.removeprefix('photo_')}.jpg"
         write_atomic(final, _jpeg_bytes(resized, quality=size.quality, icc=icc, exif=exif, credits=embedded))
         results.append(describe(final, size.role, "jpeg"))

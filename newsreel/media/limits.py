@@ -13,6 +13,7 @@ MAX_VIDEO_WIDTH = 8192
 MAX_VIDEO_HEIGHT = 4320
 MAX_FRAME_RATE = 240
 MAX_AUDIO_CHANNELS = 64
+MAX_SAMPLE_RATE = 384_000
 MAX_IMAGE_WIDTH = 30_000
 MAX_IMAGE_HEIGHT = 30_000
 MAX_IMAGE_PIXELS = 120_000_000  # a 100 MP medium-format frame fits, a decompression bomb does not
@@ -25,6 +26,7 @@ class MediaLimits:
     max_video_height: int = MAX_VIDEO_HEIGHT
     max_frame_rate: float = MAX_FRAME_RATE
     max_audio_channels: int = MAX_AUDIO_CHANNELS
+    max_sample_rate: int = MAX_SAMPLE_RATE
     max_image_width: int = MAX_IMAGE_WIDTH
     max_image_height: int = MAX_IMAGE_HEIGHT
     max_image_pixels: int = MAX_IMAGE_PIXELS

@@ -31,14 +31,44 @@ from newsreel.media.safeio import (
 Kind = Literal["video", "audio", "photo"]
 
 # Decoders we let loose on untrusted input: the broadcast and camera codecs a press office receives.
-VIDEO_CODECS = frozenset({
-    "h264", "hevc", "prores", "dnxhd", "mpeg2video", "mpeg1video", "mpeg4", "mjpeg", "dvvideo", "av1", "vp9",
-})
+VIDEO_CODECS = frozenset(
+    {
+        "h264",
+        "hevc",
+        "prores",
+        "dnxhd",
+        "mpeg2video",
+        "mpeg1video",
+        "mpeg4",
+        "mjpeg",
+        "dvvideo",
+        "av1",
+        "vp9",
+    }
+)
 AUDIO_CODECS = frozenset({"aac", "mp3", "mp2", "ac3", "eac3", "alac", "flac", "opus"})
 
-_PRIMARIES = {1: "bt709", 4: "bt470m", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m", 9: "bt2020", 12: "smpte432"}
-_TRANSFERS = {1: "bt709", 4: "gamma22", 5: "gamma28", 6: "smpte170m", 8: "linear", 13: "iec61966-2-1",
-              14: "bt2020-10", 15: "bt2020-12", 16: "smpte2084", 18: "arib-std-b67"}
+_PRIMARIES = {
+    1: "bt709",
+    4: "bt470m",
+    5: "bt470bg",
+    6: "smpte170m",
+    7: "smpte240m",
+    9: "bt2020",
+    12: "smpte432",
+}
+_TRANSFERS = {
+    1: "bt709",
+    4: "gamma22",
+    5: "gamma28",
+    6: "smpte170m",
+    8: "linear",
+    13: "iec61966-2-1",
+    14: "bt2020-10",
+    15: "bt2020-12",
+    16: "smpte2084",
+    18: "arib-std-b67",
+}
 _MATRICES = {0: "gbr", 1: "bt709", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m", 9: "bt2020nc", 10: "bt2020c"}
 _RANGES = {1: "tv", 2: "pc"}
 _FIELD_ORDERS = {1: "progressive", 2: "tt", 3: "bb", 4: "tb", 5: "bt"}
@@ -124,7 +154,10 @@ class MediaInfo:
 
 
 def probe(path: str | os.PathLike[str], *, limits: MediaLimits = DEFAULT_LIMITS) -> MediaInfo:
-    """Describe the master at `path`; raise `UnsupportedMedia` (or a subclass) with an editor-facing reason."""
+    """Describe the master at `path`.
+
+    Raises `UnsupportedMedia` (or a subclass) with a reason an editor can act on.
+    """
     p = check_regular_file(path)
     family = sniff_family(p)
     if family is None:
@@ -132,8 +165,9 @@ def probe(path: str | os.PathLike[str], *, limits: MediaLimits = DEFAULT_LIMITS)
     if family in IMAGE_FAMILIES:
         from newsreel.media.images import probe_photo  # images imports probe's dataclasses
 
-        return MediaInfo(kind="photo", container=family, size_bytes=p.stat().st_size,
-                         photo=probe_photo(p, limits=limits))
+        return MediaInfo(
+            kind="photo", container=family, size_bytes=p.stat().st_size, photo=probe_photo(p, limits=limits)
+        )
     if family == "wav":
         _check_wav_complete(p)
     with open_input(p) as container:
@@ -148,8 +182,10 @@ def _probe_av(p: Path, family: str, container: av.container.InputContainer, limi
         raise UnsupportedMedia(f"{p.name}: the file holds no video or audio")
     duration = _duration(container)
     if duration is not None and duration > limits.max_duration:
-        raise MediaTooLarge(f"{p.name}: lasts {duration / 3600:.1f} h, more than the "
-                            f"{limits.max_duration / 3600:.1f} h allowed")
+        raise MediaTooLarge(
+            f"{p.name}: lasts {duration / 3600:.1f} h, more than the "
+            f"{limits.max_duration / 3600:.1f} h allowed"
+        )
     video = _video_info(p, container, videos[0], duration, limits) if videos else None
     audio = _audio_info(p, audios[0], limits) if audios else None
     if duration is None or duration <= 0:
@@ -178,29 +214,41 @@ def _duration(container: av.container.InputContainer) -> float | None:
     return None
 
 
-def _video_info(p: Path, container: av.container.InputContainer, stream: av.VideoStream,
-                duration: float | None, limits: MediaLimits) -> VideoInfo:
+def _video_info(
+    p: Path,
+    container: av.container.InputContainer,
+    stream: av.VideoStream,
+    duration: float | None,
+    limits: MediaLimits,
+) -> VideoInfo:
     cc = stream.codec_context
-    if cc.name not in VIDEO_CODECS:
-        raise UnsupportedMedia(f"{p.name}: video codec {cc.name!r} is not accepted "
-                               "(H.264, HEVC, ProRes, DNxHD, MPEG-2 and similar are)")
+    name = cc.codec.canonical_name
+    if name not in VIDEO_CODECS:
+        raise UnsupportedMedia(
+            f"{p.name}: video codec {name!r} is not accepted "
+            "(H.264, HEVC, ProRes, DNxHD, MPEG-2 and similar are)"
+        )
     if not cc.width or not cc.height:
         raise DamagedMedia(f"{p.name}: the video has no picture size; the file may be damaged")
     if cc.width > limits.max_video_width or cc.height > limits.max_video_height:
-        raise MediaTooLarge(f"{p.name}: the video is {cc.width}x{cc.height}, larger than the "
-                            f"{limits.max_video_width}x{limits.max_video_height} allowed")
+        raise MediaTooLarge(
+            f"{p.name}: the video is {cc.width}x{cc.height}, larger than the "
+            f"{limits.max_video_width}x{limits.max_video_height} allowed"
+        )
     rate = stream.average_rate or stream.guessed_rate or stream.base_rate
     if not rate or rate <= 0:
         raise DamagedMedia(f"{p.name}: the frame rate cannot be determined")
     rate = Fraction(rate).limit_denominator(1001)
     if rate > limits.max_frame_rate:
-        raise MediaTooLarge(f"{p.name}: {float(rate):.0f} frames per second is more than the "
-                            f"{limits.max_frame_rate:.0f} allowed")
+        raise MediaTooLarge(
+            f"{p.name}: {float(rate):.0f} frames per second is more than the "
+            f"{limits.max_frame_rate:.0f} allowed"
+        )
     frames = stream.frames or (round(duration * rate) if duration else 0)
-    field_order = _FIELD_ORDERS.get(int(cc.field_order or 0))
+    field_order = _FIELD_ORDERS.get(_field_order_code(cc))
     sar = stream.sample_aspect_ratio
     return VideoInfo(
-        codec=cc.name,
+        codec=name,
         profile=cc.profile or None,
         level=cc.level if cc.level and cc.level > 0 else None,
         width=cc.width,
@@ -218,17 +266,38 @@ def _video_info(p: Path, container: av.container.InputContainer, stream: av.Vide
     )
 
 
+def _field_order_code(cc: av.video.codeccontext.VideoCodecContext) -> int:
+    try:
+        return int(cc.field_order or 0)
+    except (AttributeError, ValueError):  # PyAV raises for values outside its enum (unknown field order)
+        return 0
+
+
 def _audio_info(p: Path, stream: av.AudioStream, limits: MediaLimits) -> AudioInfo:
     cc = stream.codec_context
-    if cc.name not in AUDIO_CODECS and not cc.name.startswith("pcm_"):
-        raise UnsupportedMedia(f"{p.name}: audio codec {cc.name!r} is not accepted (PCM, AAC, MP3 and similar are)")
+    name = cc.codec.canonical_name  # the format's name (mp3), not the decoder's (mp3float)
+    if name not in AUDIO_CODECS and not name.startswith("pcm_"):
+        raise UnsupportedMedia(
+            f"{p.name}: audio codec {name!r} is not accepted (PCM, AAC, MP3 and similar are)"
+        )
     if not cc.sample_rate or not cc.channels:
         raise DamagedMedia(f"{p.name}: the audio has no sample rate or channels; the file may be damaged")
+    if cc.sample_rate > limits.max_sample_rate:
+        raise MediaTooLarge(
+            f"{p.name}: an audio sample rate of {cc.sample_rate} Hz is more than the "
+            f"{limits.max_sample_rate} Hz allowed"
+        )
     if cc.channels > limits.max_audio_channels:
-        raise MediaTooLarge(f"{p.name}: {cc.channels} audio channels, more than the "
-                            f"{limits.max_audio_channels} allowed")
-    return AudioInfo(codec=cc.name, sample_rate=cc.sample_rate, channels=cc.channels,
-                     layout=cc.layout.name if cc.layout else None, bitrate=stream.bit_rate or cc.bit_rate or None)
+        raise MediaTooLarge(
+            f"{p.name}: {cc.channels} audio channels, more than the {limits.max_audio_channels} allowed"
+        )
+    return AudioInfo(
+        codec=name,
+        sample_rate=cc.sample_rate,
+        channels=cc.channels,
+        layout=cc.layout.name if cc.layout else None,
+        bitrate=stream.bit_rate or cc.bit_rate or None,
+    )
 
 
 def _start_timecode(container: av.container.InputContainer) -> str | None:
@@ -251,8 +320,9 @@ def _check_mov_complete(p: Path, container: av.container.InputContainer) -> None
         entries = s.index_entries
         n = len(entries)
         if n and entries[n - 1].pos + entries[n - 1].size > size:
-            raise DamagedMedia(f"{p.name}: the file is incomplete (truncated at {size} bytes); "
-                               "upload it again")
+            raise DamagedMedia(
+                f"{p.name}: the file is incomplete (truncated at {size} bytes); upload it again"
+            )
 
 
 def _check_wav_complete(p: Path) -> None:
@@ -267,8 +337,9 @@ def _check_wav_complete(p: Path) -> None:
             chunk_id, chunk_size = struct.unpack("<4sI", fh.read(8))
             if chunk_id == b"data":
                 if pos + 8 + chunk_size > size and chunk_size != 0xFFFFFFFF:
-                    raise DamagedMedia(f"{p.name}: the file is incomplete (truncated at {size} bytes); "
-                                       "upload it again")
+                    raise DamagedMedia(
+                        f"{p.name}: the file is incomplete (truncated at {size} bytes); upload it again"
+                    )
                 return
             pos += 8 + chunk_size + (chunk_size & 1)
     raise DamagedMedia(f"{p.name}: the WAV file has no audio data")

@@ -1,5 +1,17 @@
 """The entry points ingest calls: one per kind of master, each writing a fixed set of file names into
 `out_dir` (so a retried job overwrites its previous attempt) and returning what it wrote.
+
+    info = probe(master)  # MediaInfo; raises UnsupportedMedia with an editor-facing reason
+    files = render_master(master, out_dir, credits=PhotoCredits(...), progress=cb, threads=2)[1]
+    # or, per kind: render_video / render_audio / render_photo (all keyword-only after out_dir)
+
+Every produced file is a `RenditionFile` (role, path, container, mime_type, size_bytes, sha256, codecs,
+width, height, frame_rate, duration, bitrate). Each file is written under a temporary name and renamed
+into place, so readers never see half a file. Nothing is written outside `out_dir`, nothing is read but
+the master, and no network or nested resource is ever opened (see safeio).
+
+Failures raise `UnsupportedMedia` or one of its subclasses (`HostileMedia`, `DamagedMedia`,
+`MediaTooLarge`), whose message is safe to show to an editor.
 """
 
 from __future__ import annotations
@@ -13,16 +25,24 @@ from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits
 from newsreel.media.probe import MediaInfo, PhotoCredits, probe
 from newsreel.media.renditions import Progress, ProgressSpan, RenditionFile, describe
 from newsreel.media.safeio import UnsupportedMedia
-from newsreel.media.storyboard import DEFAULT_INTERVAL, PosterTap, StoryboardTap, default_poster_time
+from newsreel.media.storyboard import DEFAULT_INTERVAL, poster_tap, storyboard_tap
 from newsreel.media.transcode import BROADCAST, DEFAULT_THREADS, WEB_PREVIEW, transcode_video
 
-__all__ = ["render_audio", "render_master", "render_photo", "render_video"]
+__all__ = ["probe", "render_audio", "render_master", "render_photo", "render_video"]
 
 
-def render_video(master: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-                 progress: Progress | None = None, threads: int = DEFAULT_THREADS, broadcast: bool = True,
-                 storyboard_interval: float = DEFAULT_INTERVAL, poster_at: float | None = None,
-                 info: MediaInfo | None = None, limits: MediaLimits = DEFAULT_LIMITS) -> list[RenditionFile]:
+def render_video(
+    master: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    threads: int = DEFAULT_THREADS,
+    broadcast: bool = True,
+    storyboard_interval: float = DEFAULT_INTERVAL,
+    poster_at: float | None = None,
+    info: MediaInfo | None = None,
+    limits: MediaLimits = DEFAULT_LIMITS,
+) -> list[RenditionFile]:
     """Web preview, broadcast MP4, poster and thumbnails, storyboard, and MP3/WAV audio of a video master.
 
     Files: web.mp4, broadcast.mp4, poster.jpg, thumbnail_640.jpg, thumbnail_320.jpg, storyboard_NNN.jpg,
@@ -35,29 +55,39 @@ def render_video(master: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     span = ProgressSpan(progress)
-    v = info.video
-    sar = float(v.sample_aspect_ratio or 1)
-    storyboard = StoryboardTap(out, info.duration, width=v.width, height=v.height, sar=sar,
-                               interval=storyboard_interval)
-    poster = PosterTap(out, default_poster_time(info.duration) if poster_at is None else poster_at,
-                       width=v.width, height=v.height, sar=sar)
+    storyboard = storyboard_tap(info, out, interval=storyboard_interval)
+    poster = poster_tap(info, out, at=poster_at)
     targets = [(WEB_PREVIEW, out / "web.mp4")]
     if broadcast:
         targets.append((BROADCAST, out / "broadcast.mp4"))
-    transcode_video(master, targets, taps=[storyboard, poster], info=info, progress=span.sub(0.0, 0.95),
-                    threads=threads, limits=limits)
+    transcode_video(
+        master,
+        targets,
+        taps=[storyboard, poster],
+        info=info,
+        progress=span.sub(0.0, 0.95),
+        threads=threads,
+        limits=limits,
+    )
     files = [describe(path, profile.role, "mp4") for profile, path in targets]
     files += poster.files + storyboard.files
     if info.audio is not None:
-        files += audio_renditions(master, out, info=info, waveform=False, progress=span.sub(0.95, 1.0),
-                                  limits=limits)
+        files += audio_renditions(
+            master, out, info=info, waveform=False, progress=span.sub(0.95, 1.0), limits=limits
+        )
     span(1.0)
     return files
 
 
-def render_audio(master: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-                 progress: Progress | None = None, waveform: bool = True, info: MediaInfo | None = None,
-                 limits: MediaLimits = DEFAULT_LIMITS) -> list[RenditionFile]:
+def render_audio(
+    master: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    waveform: bool = True,
+    info: MediaInfo | None = None,
+    limits: MediaLimits = DEFAULT_LIMITS,
+) -> list[RenditionFile]:
     """audio.mp3, audio.wav, waveform.png and waveform.json (peaks) from an audio master."""
     info = info or probe(master, limits=limits)
     if info.kind != "audio":
@@ -65,14 +95,21 @@ def render_audio(master: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     return audio_renditions(master, out_dir, info=info, waveform=waveform, progress=progress, limits=limits)
 
 
-def render_master(master: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-                  credits: PhotoCredits | None = None, progress: Progress | None = None,
-                  threads: int = DEFAULT_THREADS, limits: MediaLimits = DEFAULT_LIMITS
-                  ) -> tuple[MediaInfo, list[RenditionFile]]:
+def render_master(
+    master: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    credits: PhotoCredits | None = None,
+    progress: Progress | None = None,
+    threads: int = DEFAULT_THREADS,
+    limits: MediaLimits = DEFAULT_LIMITS,
+) -> tuple[MediaInfo, list[RenditionFile]]:
     """Probe `master` and render whatever it turns out to be."""
     info = probe(master, limits=limits)
     if info.kind == "video":
-        return info, render_video(master, out_dir, progress=progress, threads=threads, info=info, limits=limits)
+        return info, render_video(
+            master, out_dir, progress=progress, threads=threads, info=info, limits=limits
+        )
     if info.kind == "audio":
         return info, render_audio(master, out_dir, progress=progress, info=info, limits=limits)
     files = render_photo(master, out_dir, credits=credits, limits=limits)

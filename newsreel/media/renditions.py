@@ -1,4 +1,4 @@
-"""What a produced file is: `RenditionFile`, plus atomic writing so a retried job replaces, never duplicates."""
+"""What a produced file is (`RenditionFile`), and atomic writing so a retried job replaces, not duplicates."""
 
 from __future__ import annotations
 
@@ -55,8 +55,14 @@ def sha256_of(path: Path) -> str:
 def describe(path: Path, role: str, container: str) -> RenditionFile:
     """Read back a file we produced and describe it (we trust our own output, so FFmpeg may probe it)."""
     size = path.stat().st_size
-    common = {"role": role, "path": path, "container": container, "mime_type": _MIME[container],
-              "size_bytes": size, "sha256": sha256_of(path)}
+    common = {
+        "role": role,
+        "path": path,
+        "container": container,
+        "mime_type": _MIME[container],
+        "size_bytes": size,
+        "sha256": sha256_of(path),
+    }
     if container in {"mp4", "mp3", "wav"}:
         with av.open(str(path), format={"mp4": "mp4", "mp3": "mp3", "wav": "wav"}[container]) as c:
             duration = c.duration / av.time_base if c.duration else None
@@ -65,8 +71,8 @@ def describe(path: Path, role: str, container: str) -> RenditionFile:
             rate = Fraction(v.average_rate).limit_denominator(1001) if v and v.average_rate else None
             return RenditionFile(
                 **common,  # type: ignore[arg-type]
-                video_codec=v.codec_context.name if v else None,
-                audio_codec=a.codec_context.name if a else None,
+                video_codec=v.codec_context.codec.canonical_name if v else None,
+                audio_codec=a.codec_context.codec.canonical_name if a else None,
                 width=v.codec_context.width if v else None,
                 height=v.codec_context.height if v else None,
                 frame_rate=rate,

@@ -49,6 +49,9 @@ _OPEN_OPTIONS = {
     "probesize": str(32 * 1024 * 1024),
 }
 
+# QuickTime "reference movies" can point at other files through data references; never follow them.
+_FAMILY_OPTIONS = {"mov": {"enable_drefs": "0", "use_absolute_path": "0"}}
+
 _SNIFF_BYTES = 64 * 1024
 
 # Text formats that name other resources; refused by name so the editor knows why.
@@ -75,7 +78,7 @@ _MPEG_AUDIO_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (110
 
 
 def _mpeg_audio_frame_length(head: bytes, i: int) -> int | None:
-    """Length of the MPEG audio (layer II/III) frame starting at `i`, or None when no valid header is there."""
+    """Length of the MPEG audio (layer II/III) frame starting at `i`; None without a valid header there."""
     if i + 4 > len(head) or head[i] != 0xFF or (head[i + 1] & 0xE0) != 0xE0:
         return None
     version = (head[i + 1] >> 3) & 3
@@ -173,10 +176,14 @@ def raise_refusal(path: Path) -> NoReturn:
         raise UnsupportedMedia(f"{path.name}: the file is empty")
     what = referencing_format(head)
     if what:
-        raise HostileMedia(f"{path.name}: this is {what}, which points at other files or addresses; "
-                           "upload the media file itself")
-    raise UnsupportedMedia(f"{path.name}: not a supported media file (video: MP4, MOV, MXF; "
-                           "audio: WAV, MP3, AAC; photo: JPEG, PNG, TIFF)")
+        raise HostileMedia(
+            f"{path.name}: this is {what}, which points at other files or addresses; "
+            "upload the media file itself"
+        )
+    raise UnsupportedMedia(
+        f"{path.name}: not a supported media file (video: MP4, MOV, MXF; "
+        "audio: WAV, MP3, AAC; photo: JPEG, PNG, TIFF)"
+    )
 
 
 def check_regular_file(path: str | os.PathLike[str]) -> Path:
@@ -193,8 +200,14 @@ def open_input(path: str | os.PathLike[str], **options: Any) -> av.container.Inp
     if family is None:
         raise_refusal(p)
     try:
-        return av.open(str(p), "r", format=_DEMUXERS[family], options={**_OPEN_OPTIONS, **options})
+        return av.open(
+            str(p),
+            "r",
+            format=_DEMUXERS[family],
+            options={**_OPEN_OPTIONS, **_FAMILY_OPTIONS.get(family, {}), **options},
+        )
     except av.FFmpegError as exc:
         raise DamagedMedia(
-            f"{p.name}: the file could not be read as {family.upper()}; it may be truncated or damaged ({exc})"
+            f"{p.name}: the file could not be read as {family.upper()}; "
+            f"it may be truncated or damaged ({exc})"
         ) from exc

@@ -20,6 +20,7 @@ from av.video.reformatter import VideoReformatter
 from PIL import Image
 
 from newsreel.media.geometry import output_size
+from newsreel.media.probe import MediaInfo
 from newsreel.media.renditions import Progress, RenditionFile, describe, write_atomic
 
 TILE_WIDTH = 160
@@ -63,11 +64,26 @@ class Tile:
 class StoryboardTap:
     """Collects one frame every `interval` seconds into sprite sheets of COLUMNS x ROWS_PER_SHEET tiles."""
 
-    def __init__(self, out_dir: Path, duration: float, *, width: int, height: int, sar: float = 1.0,
-                 interval: float = DEFAULT_INTERVAL, tile_width: int = TILE_WIDTH, basename: str = "storyboard",
-                 quality: int = 75) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        duration: float,
+        *,
+        width: int,
+        height: int,
+        sar: float = 1.0,
+        frame_rate: float = 25.0,
+        interval: float = DEFAULT_INTERVAL,
+        tile_width: int = TILE_WIDTH,
+        columns: int = COLUMNS,
+        rows: int = ROWS_PER_SHEET,
+        basename: str = "storyboard",
+        quality: int = 75,
+    ) -> None:
         self.out_dir, self.duration, self.basename, self.quality = out_dir, duration, basename, quality
-        self.interval = max(interval, duration / MAX_TILES)
+        # Never finer than one frame (tiles would repeat frames) nor more than MAX_TILES tiles.
+        self.interval = max(interval, 1 / frame_rate, duration / MAX_TILES)
+        self.columns, self.rows = columns, rows
         self.tile_w, self.tile_h = _fit_width(width, height, sar, tile_width)
         self.reformatter = VideoReformatter()
         self.next_time = 0.0
@@ -78,30 +94,41 @@ class StoryboardTap:
 
     @property
     def per_sheet(self) -> int:
-        return COLUMNS * ROWS_PER_SHEET
+        return self.columns * self.rows
 
     def __call__(self, frame: av.VideoFrame, seconds: float) -> None:
         if seconds + 1e-6 < self.next_time:
             return
+        tile = None
+        # A gap in a variable-rate source can span several grid times: they all show this frame.
+        while seconds + 1e-6 >= self.next_time:
+            if tile is None:
+                small = self.reformatter.reformat(
+                    frame, self.tile_w, self.tile_h, "rgb24", interpolation="AREA"
+                )
+                tile = small.to_image()
+            self._place(tile)
+            self.next_time = len(self.tiles) * self.interval
+
+    def _place(self, picture: Image.Image) -> None:
         index = len(self.tiles)
         slot = index % self.per_sheet
         if slot == 0:
             self._flush_sheet()
-            remaining = max(1, math.ceil(self.duration / self.interval) - index)
-            rows = min(ROWS_PER_SHEET, math.ceil(min(remaining, self.per_sheet) / COLUMNS))
-            self.sheet = Image.new("RGB", (self.tile_w * COLUMNS, self.tile_h * rows), (0, 0, 0))
+            remaining = max(1, math.ceil(self.duration / self.interval - 1e-6) - index)
+            rows = min(self.rows, math.ceil(min(remaining, self.per_sheet) / self.columns))
+            self.sheet = Image.new("RGB", (self.tile_w * self.columns, self.tile_h * rows), (0, 0, 0))
         assert self.sheet is not None
-        x, y = (slot % COLUMNS) * self.tile_w, (slot // COLUMNS) * self.tile_h
+        x, y = (slot % self.columns) * self.tile_w, (slot // self.columns) * self.tile_h
         if y + self.tile_h > self.sheet.height:  # more tiles than the duration promised: grow the sheet
             grown = Image.new("RGB", (self.sheet.width, y + self.tile_h), (0, 0, 0))
             grown.paste(self.sheet)
             self.sheet = grown
-        small = self.reformatter.reformat(frame, self.tile_w, self.tile_h, "rgb24", interpolation="AREA")
-        self.sheet.paste(small.to_image(), (x, y))
-        sheet_index = index // self.per_sheet
-        self.tiles.append(Tile(start=self.next_time, end=self.next_time + self.interval, sheet=sheet_index,
-                               x=x, y=y))
-        self.next_time += self.interval
+        self.sheet.paste(picture, (x, y))
+        start = index * self.interval
+        self.tiles.append(
+            Tile(start=start, end=start + self.interval, sheet=index // self.per_sheet, x=x, y=y)
+        )
 
     def _flush_sheet(self) -> None:
         if self.sheet is None:
@@ -117,33 +144,51 @@ class StoryboardTap:
         if not self.tiles:
             return
         last = self.tiles[-1]
-        self.tiles[-1] = Tile(last.start, max(last.start, min(last.end, self.duration)), last.sheet, last.x,
-                              last.y)
+        self.tiles[-1] = Tile(
+            last.start, max(last.start, min(last.end, self.duration)), last.sheet, last.x, last.y
+        )
         index = {
             "interval": self.interval,
             "tile_width": self.tile_w,
             "tile_height": self.tile_h,
-            "columns": COLUMNS,
+            "columns": self.columns,
             "sheets": [p.name for p in self.sheets],
-            "tiles": [{"start": round(t.start, 3), "end": round(t.end, 3), "sheet": t.sheet, "x": t.x, "y": t.y}
-                      for t in self.tiles],
+            "tiles": [
+                {"start": round(t.start, 3), "end": round(t.end, 3), "sheet": t.sheet, "x": t.x, "y": t.y}
+                for t in self.tiles
+            ],
         }
         json_path = self.out_dir / f"{self.basename}.json"
         write_atomic(json_path, json.dumps(index, indent=1).encode())
         lines = ["WEBVTT", ""]
         for t in self.tiles:
-            lines += [f"{_vtt_time(t.start)} --> {_vtt_time(t.end)}",
-                      f"{self.sheets[t.sheet].name}#xywh={t.x},{t.y},{self.tile_w},{self.tile_h}", ""]
+            lines += [
+                f"{_vtt_time(t.start)} --> {_vtt_time(t.end)}",
+                f"{self.sheets[t.sheet].name}#xywh={t.x},{t.y},{self.tile_w},{self.tile_h}",
+                "",
+            ]
         vtt_path = self.out_dir / f"{self.basename}.vtt"
         write_atomic(vtt_path, "\n".join(lines).encode())
-        self.files += [describe(json_path, "storyboard_index", "json"), describe(vtt_path, "storyboard_vtt", "vtt")]
+        self.files += [
+            describe(json_path, "storyboard_index", "json"),
+            describe(vtt_path, "storyboard_vtt", "vtt"),
+        ]
 
 
 class PosterTap:
     """Keeps the frame at `at` seconds (or the last one, for shorter videos) as poster and thumbnails."""
 
-    def __init__(self, out_dir: Path, at: float, *, width: int, height: int, sar: float = 1.0,
-                 basename: str = "poster", thumbnail_widths: tuple[int, ...] = THUMBNAIL_WIDTHS) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        at: float,
+        *,
+        width: int,
+        height: int,
+        sar: float = 1.0,
+        basename: str = "poster",
+        thumbnail_widths: tuple[int, ...] = THUMBNAIL_WIDTHS,
+    ) -> None:
         self.out_dir, self.at, self.basename = out_dir, at, basename
         self.size = output_size(width, height, Fraction(sar).limit_denominator(1000), *POSTER_MAX)
         self.thumbnail_widths = thumbnail_widths
@@ -179,25 +224,72 @@ def default_poster_time(duration: float) -> float:
     return min(10.0, duration * 0.1)
 
 
-def make_storyboard(master: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-                    interval: float = DEFAULT_INTERVAL, progress: Progress | None = None,
-                    threads: int = 2) -> list[RenditionFile]:
+def storyboard_tap(
+    info: MediaInfo,
+    out_dir: Path,
+    *,
+    interval: float = DEFAULT_INTERVAL,
+    columns: int = COLUMNS,
+    rows: int = ROWS_PER_SHEET,
+) -> StoryboardTap:
+    assert info.video is not None and info.duration is not None
+    v = info.video
+    return StoryboardTap(
+        out_dir,
+        info.duration,
+        width=v.width,
+        height=v.height,
+        sar=float(v.sample_aspect_ratio or 1),
+        frame_rate=float(v.frame_rate),
+        interval=interval,
+        columns=columns,
+        rows=rows,
+    )
+
+
+def poster_tap(info: MediaInfo, out_dir: Path, *, at: float | None = None) -> PosterTap:
+    assert info.video is not None and info.duration is not None
+    v = info.video
+    return PosterTap(
+        out_dir,
+        default_poster_time(info.duration) if at is None else at,
+        width=v.width,
+        height=v.height,
+        sar=float(v.sample_aspect_ratio or 1),
+    )
+
+
+def make_storyboard(
+    master: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    interval: float = DEFAULT_INTERVAL,
+    columns: int = COLUMNS,
+    rows: int = ROWS_PER_SHEET,
+    progress: Progress | None = None,
+    threads: int = 2,
+) -> list[RenditionFile]:
     """Sprite sheets `storyboard_NNN.jpg`, `storyboard.json` and `storyboard.vtt` for a video master."""
     from newsreel.media.transcode import decode_with_taps
 
-    def build(w: int, h: int, sar: float, duration: float) -> StoryboardTap:
-        return StoryboardTap(Path(out_dir), duration, width=w, height=h, sar=sar, interval=interval)
+    def build(info: MediaInfo) -> StoryboardTap:
+        return storyboard_tap(info, Path(out_dir), interval=interval, columns=columns, rows=rows)
 
     return decode_with_taps(master, build, progress=progress, threads=threads).files
 
 
-def make_poster(master: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, at: float | None = None,
-                progress: Progress | None = None, threads: int = 2) -> list[RenditionFile]:
-    """`poster.jpg` and `thumbnail_<width>.jpg` from the frame at `at` seconds (default: see default_poster_time)."""
+def make_poster(
+    master: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    at: float | None = None,
+    progress: Progress | None = None,
+    threads: int = 2,
+) -> list[RenditionFile]:
+    """`poster.jpg` and `thumbnail_<width>.jpg` from the frame at `at` s (None: default_poster_time)."""
     from newsreel.media.transcode import decode_with_taps
 
-    def build(w: int, h: int, sar: float, duration: float) -> PosterTap:
-        return PosterTap(Path(out_dir), default_poster_time(duration) if at is None else at, width=w, height=h,
-                         sar=sar)
+    def build(info: MediaInfo) -> PosterTap:
+        return poster_tap(info, Path(out_dir), at=at)
 
     return decode_with_taps(master, build, progress=progress, threads=threads).files

@@ -33,11 +33,15 @@ class PatternSpec:
     open_gop: bool = False
     audio: bool = True
     audio_rate: int = 48000
+    audio_codec: str = "aac"
     tone_hz: float = 1000.0
     title: str = "NEWSREEL TEST PATTERN"
     codec: str = "libx264"
     pix_fmt: str = "yuv420p"
     container_options: dict[str, str] | None = None
+    metadata: dict[str, str] | None = None  # container metadata, e.g. {"timecode": "10:00:00:00"}
+    audio_codec: str = "aac"  # pcm_s16le for MOV/MXF masters
+    codec_options: dict[str, str] | None = None  # extra encoder options, e.g. a ProRes profile
 
 
 _BARS = [
@@ -90,10 +94,12 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
     n_frames = round(spec.seconds * spec.rate)
     background = _background(spec.width, spec.height, spec.title)
     with av.open(str(path), "w", options=spec.container_options or {}) as out:
+        out.metadata.update(spec.metadata or {})
         v = out.add_stream(spec.codec, rate=spec.rate)
+        assert isinstance(v, av.VideoStream)
         v.width, v.height, v.pix_fmt = spec.width, spec.height, spec.pix_fmt
         v.codec_context.gop_size = spec.gop
-        options = {"preset": spec.preset, "bf": str(spec.bframes)}
+        options: dict[str, object] = {"preset": spec.preset, "bf": str(spec.bframes)}
         if spec.codec == "libx264":
             params = [f"keyint={spec.gop}", f"min-keyint={spec.gop}", "scenecut=0", f"bframes={spec.bframes}"]
             if spec.open_gop:
@@ -105,9 +111,13 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
             options["bufsize"] = str(spec.bitrate * 2)
         elif spec.codec == "libx264":
             options["crf"] = str(spec.crf)
+        options.update(dict(spec.codec_options or {}))
         v.options = options
-        tone = _Tone(out, out.add_stream("aac", rate=spec.audio_rate, layout="stereo"), spec.audio_rate,
-                     spec.tone_hz) if spec.audio else None
+        tone = None
+        if spec.audio:
+            audio = out.add_stream(spec.audio_codec, rate=spec.audio_rate, layout="stereo")
+            assert isinstance(audio, av.AudioStream)
+            tone = _Tone(out, audio, spec.audio_rate, spec.tone_hz)
         for i in range(n_frames):
             frame = av.VideoFrame.from_image(frame_image(i, spec, background)).reformat(format=spec.pix_fmt)
             frame.pts = i

@@ -3,14 +3,15 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.factories import sign_in_staff
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def admin_client(client):
     user = get_user_model().objects.create_superuser("editor", "editor@example.org", "Str0ng!Passw0rd#")
-    client.force_login(user)
-    return client
+    return sign_in_staff(client, user)  # the back office needs a second factor
 
 
 def test_editor_can_search_and_filter_items(admin_client, item_factory):

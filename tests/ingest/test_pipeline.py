@@ -13,6 +13,7 @@ from newsreel.catalogue.models import Item, Kind, Rendition, Role
 from newsreel.ingest.models import IngestJob, JobStatus
 from newsreel.ingest.services import ingest_file, queue_job, run_job
 from newsreel.media.images import read_photo_credits
+from tests.factories import sign_in_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +31,7 @@ def roles(item: Item) -> list[str]:
 @pytest.fixture
 def editor_client(client):
     user = get_user_model().objects.create_superuser("editor", "editor@example.org", "Str0ng!Passw0rd#")
-    client.force_login(user)
-    return client
+    return sign_in_staff(client, user)  # the back office needs a second factor
 
 
 def _admin_add_payload(**fields):

@@ -1,0 +1,453 @@
+"""Frame-accurate clips of long-GOP video by smart cut: copy whole GOPs, re-encode only the partial ones.
+
+`cut()` is the entry point. In accurate mode the clip holds exactly frames [start, end) of the source: GOPs
+that lie wholly inside the range are copied bit for bit, the partial GOPs at the edges are decoded and
+re-encoded as closed GOPs with settings matched to the source. Fast mode copies whole GOPs only and widens
+the range to them. Sources we cannot splice (another codec, no parameter sets) are re-encoded completely,
+and the report says so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Literal
+
+import av
+
+from newsreel.media import h264
+from newsreel.media.clip_audio import AudioPlan, audio_packets
+from newsreel.media.clip_encode import EdgeEncoder, encode_segment
+from newsreel.media.clip_index import ClipError, Gop, SourceIndex, build_index, read_only
+from newsreel.media.safeio import UnsupportedMedia, open_input
+from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
+
+__all__ = ["ClipError", "ClipReport", "Mode", "cut", "parse_point", "parse_range", "source_info"]
+
+Mode = Literal["accurate", "fast"]
+Method = Literal["smart-cut", "stream-copy", "re-encode"]
+
+_CONTAINERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov"}
+
+
+@dataclass
+class ClipReport:
+    mode: Mode
+    method: Method
+    requested_start: int
+    requested_end: int  # exclusive
+    first_frame: int  # first source frame actually included
+    last_frame: int  # last source frame actually included (inclusive)
+    frames_copied: int
+    frames_reencoded: int
+    start_timecode: str
+    rate: Fraction
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    copied_range: tuple[int, int] | None = None  # source frames stored bit for bit (first, last inclusive)
+
+    @property
+    def frames(self) -> int:
+        return self.last_frame - self.first_frame + 1
+
+    def summary(self) -> str:
+        lines = [
+            f"{self.method}: frames {self.first_frame}-{self.last_frame} ({self.frames} frames at "
+            f"{float(self.rate):.3f} fps), start timecode {self.start_timecode}",
+            f"  frames copied: {self.frames_copied}, frames re-encoded: {self.frames_reencoded}, "
+            f"time taken: {self.seconds:.2f} s",
+        ]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    rate: Fraction
+    frames: int
+    start_timecode: str | None
+    codec: str
+
+
+@dataclass(frozen=True)
+class _Segment:
+    copy: bool
+    first_pts: int  # source presentation times covered, [first_pts, stop_pts)
+    stop_pts: int
+    first_packet: int = 0  # copy only: source packets [first_packet, stop_packet) in decode order
+    stop_packet: int = 0
+    convert: bool = False  # the first picture is a non-IDR I picture to be rewritten as IDR
+    drop: int = 0  # leading pictures of the first GOP that are left out (re-encoded in the head instead)
+
+
+@dataclass
+class _Plan:
+    method: Method
+    origin: int  # source pts of the clip's first frame
+    first_frame: int
+    stop_frame: int
+    segments: list[_Segment]
+    warnings: list[str]
+
+
+def _index(source: Path) -> SourceIndex:
+    # parse_range() then cut() on the same file (the CLI, the portal) should read the file's index once.
+    try:
+        stat = source.stat()
+    except OSError as exc:
+        raise ClipError(f"{source.name}: cannot read the file ({exc.strerror})") from exc
+    key = (str(source.resolve()), stat.st_size, stat.st_mtime_ns)
+    cached = _INDEX_CACHE.get(key)
+    if cached is None:
+        cached = _build(source)
+        _INDEX_CACHE.clear()  # one entry: an index is small, but a worker may see thousands of files
+        _INDEX_CACHE[key] = cached
+    cached.warnings.clear()
+    return cached
+
+
+_INDEX_CACHE: dict[tuple[str, int, int], SourceIndex] = {}
+
+
+def _build(source: Path) -> SourceIndex:
+    try:
+        return build_index(source)
+    except UnsupportedMedia as exc:
+        raise ClipError(str(exc)) from exc
+    except (av.FFmpegError, h264.H264Error) as exc:
+        raise ClipError(f"{source.name}: cannot read the video ({exc})") from exc
+
+
+def source_info(source: Path) -> SourceInfo:
+    index = _index(source)
+    return SourceInfo(index.rate, index.frames, index.start_timecode, index.codec)
+
+
+def parse_point(text: str, rate: Fraction) -> int:
+    """A frame index from `HH:MM:SS:FF` (`;` drop-frame) counted from the file's first frame, or seconds."""
+    try:
+        return timecode_to_frames(text, rate)
+    except TimecodeError as exc:
+        raise ClipError(str(exc)) from exc
+
+
+def parse_range(source: Path, in_point: str, out_point: str) -> tuple[int, int]:
+    info = source_info(source)
+    start, end = parse_point(in_point, info.rate), parse_point(out_point, info.rate)
+    _check_range(start, end, info.frames, info.rate)
+    return start, end
+
+
+def _check_range(start: int, end: int, frames: int, rate: Fraction) -> None:
+    if start < 0 or end < 0:
+        raise ClipError("in and out points must not be negative")
+    if start >= end:
+        raise ClipError(f"the in point ({frames_to_timecode(start, rate)}) must come before the out point "
+                        f"({frames_to_timecode(end, rate)})")
+    if end > frames:
+        raise ClipError(f"the out point ({frames_to_timecode(end, rate)}) is past the end of the video "
+                        f"({frames_to_timecode(frames, rate)}, {frames} frames)")
+
+
+def _plan_accurate(index: SourceIndex, start: int, end: int) -> _Plan:
+    t0, t1 = index.pts_of(start), index.pts_of(end)
+    if index.bitstream is None:
+        why = (f"{index.codec} video cannot be smart-cut" if index.codec != "h264"
+               else "the H.264 parameter sets could not be found")
+        return _Plan("re-encode", t0, start, end, [_Segment(False, t0, t1)],
+                     [f"{why}: every frame was re-encoded to H.264"])
+    gops = index.gops
+    convertible = _can_convert(index)
+
+    def can_open(g: Gop) -> bool:
+        # A closed IDR GOP splices as is; an open GOP's I picture can be made an IDR picture, its leading
+        # pictures (shown before it, predicted from the GOP before) are then dropped and re-encoded instead.
+        return g.key_pts >= t0 and g.max_pts < t1 and (g.clean or (convertible and not g.idr))
+
+    run_start = next((i for i, g in enumerate(gops) if can_open(g)), None)
+    segments: list[_Segment] = []
+    warnings: list[str] = []
+    dropped = 0
+    if run_start is not None:
+        run_stop = run_start + 1
+        # Later GOPs, open or not, only refer to pictures of the run itself: they copy as they are.
+        while run_stop < len(gops) and gops[run_stop].max_pts < t1:
+            run_stop += 1
+        first, last = gops[run_start], gops[run_stop - 1]
+        dropped = sum(1 for p in index.packets[first.first:first.stop] if p.pts < first.key_pts)
+        frames_in_run = index.frame_at(last.max_pts) - index.frame_at(first.key_pts) + 1
+        if frames_in_run != last.stop - first.first - dropped:
+            run_start = None  # the GOPs do not tile the timeline (damaged or VFR source): do not splice
+    if run_start is None:
+        if any(not g.clean for g in gops[1:]) and not convertible:
+            warnings.append("no closed IDR-started GOP lies inside the range and this open-GOP stream cannot "
+                            "be rewritten: every frame was re-encoded")
+        return _Plan("re-encode" if warnings else "smart-cut", t0, start, end, [_Segment(False, t0, t1)],
+                     warnings)
+    copy_stop = index.pts_of(index.frame_at(last.max_pts) + 1)
+    if first.key_pts > t0:
+        segments.append(_Segment(False, t0, first.key_pts))
+    segments.append(_Segment(True, first.key_pts, copy_stop, first.first, last.stop,
+                             convert=not first.idr, drop=dropped))
+    if copy_stop < t1:
+        segments.append(_Segment(False, copy_stop, t1))
+    return _Plan("smart-cut", t0, start, end, segments, warnings)
+
+
+def _can_convert(index: SourceIndex) -> bool:
+    bitstream = index.bitstream
+    if bitstream is None or bitstream.config is None:
+        return False
+    try:
+        return h264.SpliceRewriter(bitstream.config).supported()
+    except (h264.H264Error, KeyError):
+        return False
+
+
+def _plan_fast(index: SourceIndex, start: int, end: int) -> _Plan:
+    t0, t_last = index.pts_of(start), index.pts_of(end - 1)
+
+    def can_start(i: int) -> bool:
+        g = index.gops[i]
+        return (g.clean if index.codec == "h264" else g.closed) or i == 0
+
+    first_gop = max(i for i, g in enumerate(index.gops) if g.key_pts <= t0 and can_start(i))
+    last_packet = next(i for i, p in enumerate(index.packets) if p.pts == t_last)
+    last_gop = index.gop_of_packet(last_packet)
+    first, last = index.gops[first_gop], index.gops[last_gop]
+    lo = min(g.min_pts for g in index.gops[first_gop:last_gop + 1])
+    hi = max(g.max_pts for g in index.gops[first_gop:last_gop + 1])
+    a, b = index.frame_at(lo), index.frame_at(hi) + 1
+    warnings = ["fast mode is not frame-accurate: the clip was widened to whole GOPs, "
+                f"frames {a}-{b - 1} instead of {start}-{end - 1}"]
+    if b - a != last.stop - first.first:
+        warnings.append("the copied GOPs do not tile the timeline; some frames may not decode")
+    return _Plan("stream-copy", lo, a, b, [_Segment(True, lo, index.pts_of(b), first.first, last.stop)],
+                 warnings)
+
+
+def _copied_packets(index: SourceIndex, seg: _Segment) -> Iterator[av.Packet]:
+    with open_input(index.path) as container:
+        stream = container.streams.video[0]
+        read_only(container, stream)
+        first = index.packets[seg.first_packet]
+        container.seek(first.raw, stream=stream, backward=True, any_frame=False)
+        position: int | None = None
+        for packet in container.demux(stream):
+            if packet.size == 0:
+                continue
+            pts = packet.pts if packet.pts is not None else packet.dts
+            if position is None:
+                if not (packet.is_keyframe and pts == first.raw):
+                    continue  # the seek landed before our keyframe
+                position = seg.first_packet
+            if position >= seg.stop_packet:
+                return
+            expected = index.packets[position]
+            if pts != expected.raw:
+                raise ClipError("the source changed while it was being cut")
+            position += 1
+            yield packet
+    if position is None or position < seg.stop_packet:
+        raise ClipError("could not read all the packets to copy; the source may be damaged")
+
+
+@dataclass
+class _VideoOut:
+    pts: int
+    data: bytes | av.Packet
+    key: bool
+
+
+def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
+                   counters: dict[str, int], context: av.video.codeccontext.VideoCodecContext | None
+                   ) -> Iterator[_VideoOut]:
+    bitstream = index.bitstream
+    strip: set[bytes] = set()
+    if bitstream is not None and bitstream.config is not None:
+        strip = set(bitstream.config.sps) | set(bitstream.config.pps)
+    for seg in plan.segments:
+        if seg.copy:
+            rewriter = None
+            if seg.convert and bitstream is not None and bitstream.config is not None:
+                rewriter = h264.SpliceRewriter(bitstream.config)
+            key_pts = index.packets[seg.first_packet].pts
+            for position, packet in enumerate(_copied_packets(index, seg), seg.first_packet):
+                pts = index.packets[position].pts
+                if seg.drop and position < index.gops[index.gop_of_packet(seg.first_packet)].stop \
+                        and pts < key_pts:
+                    continue  # a leading picture of the first open GOP: re-encoded in the head instead
+                counters["copied"] += 1
+                if rewriter is not None:
+                    assert bitstream is not None
+                    nals = _rewrite(rewriter, bitstream.nals(bytes(packet)), position == seg.first_packet,
+                                    strip)
+                    data = h264.to_length_prefixed(nals)
+                    yield _VideoOut(pts - plan.origin, data, bool(packet.is_keyframe))
+                elif bitstream is None or bitstream.passthrough:
+                    yield _VideoOut(pts - plan.origin, packet, bool(packet.is_keyframe))
+                else:  # Annex B (MXF) or odd length prefixes: re-frame without touching the slices
+                    nals = [n for n in bitstream.nals(bytes(packet))
+                            if n not in strip and h264.nal_type(n) != h264.NAL_AUD]
+                    data = h264.to_length_prefixed(nals)
+                    yield _VideoOut(pts - plan.origin, data, bool(packet.is_keyframe))
+        else:
+            assert encoder is not None
+            for enc in encode_segment(index, encoder, seg.first_pts, seg.stop_pts, plan.origin, context):
+                counters["encoded"] += 1
+                yield _VideoOut(enc.pts, enc.data, enc.key)
+
+
+def _rewrite(rewriter: h264.SpliceRewriter, nals: list[bytes], first: bool, strip: set[bytes]) -> list[bytes]:
+    out: list[bytes] = []
+    for nal in nals:
+        kind = h264.nal_type(nal)
+        if nal in strip or kind in (h264.NAL_AUD, h264.NAL_SPS, h264.NAL_PPS):
+            continue
+        if first:
+            if kind == h264.NAL_SLICE:
+                out.append(rewriter.to_idr(nal))
+            elif kind != h264.NAL_SEI:  # the recovery point SEI would be wrong on an IDR picture
+                out.append(nal)
+        elif kind == h264.NAL_IDR:
+            rewriter.active = False  # a real IDR restarts frame_num: nothing more to renumber
+            out.append(nal)
+        elif kind == h264.NAL_SLICE and rewriter.active:
+            out.append(rewriter.follow(nal))
+        else:
+            out.append(nal)
+    return out
+
+
+def _free_parameter_set_id(index: SourceIndex) -> int:
+    used = {0}
+    if index.bitstream is not None and index.bitstream.config is not None:
+        used |= {h264.sps_id(s) for s in index.bitstream.config.sps}
+        used |= {h264.pps_ids(p)[0] for p in index.bitstream.config.pps}
+    return max(used) + 1 if max(used) < 31 else next(i for i in range(32) if i not in used)
+
+
+def cut(source: Path, output: Path, *, start: int, end: int, mode: Mode = "accurate",
+        progress: Callable[[float], None] | None = None) -> ClipReport:
+    """Write frames [start, end) of `source` to `output` (MP4 or MOV, by suffix) and say how it was done."""
+    began = time.perf_counter()
+    source, output = Path(source), Path(output)
+    fmt = _CONTAINERS.get(output.suffix.lower())
+    if fmt is None:
+        raise ClipError(f"{output.name}: clips are written as .mp4 or .mov")
+    if mode not in ("accurate", "fast"):
+        raise ClipError(f"unknown mode {mode!r}")
+    index = _index(source)
+    _check_range(start, end, index.frames, index.rate)
+    plan = _plan_accurate(index, start, end) if mode == "accurate" else _plan_fast(index, start, end)
+    encoder: EdgeEncoder | None = None
+    if any(not s.copy for s in plan.segments):
+        smart = index.bitstream is not None
+        encoder = EdgeEncoder.matching(index, sps_id=_free_parameter_set_id(index) if smart else 0,
+                                       match_source=smart)
+    try:
+        counters = _write(index, plan, encoder, output, fmt, progress)
+    except BaseException:
+        output.unlink(missing_ok=True)
+        raise
+    start_tc = _clip_timecode(index, plan.first_frame)
+    total = plan.stop_frame - plan.first_frame
+    if counters["copied"] + counters["encoded"] != total:
+        raise ClipError(f"internal error: wrote {counters['copied'] + counters['encoded']} frames, "
+                        f"expected {total}")
+    if progress:
+        progress(1.0)
+    copied = next(((index.frame_at(s.first_pts), index.frame_at(s.stop_pts) - 1)
+                   for s in plan.segments if s.copy), None)
+    return ClipReport(mode, plan.method, start, end, plan.first_frame, plan.stop_frame - 1,
+                      counters["copied"], counters["encoded"], start_tc, index.rate,
+                      plan.warnings + index.warnings, time.perf_counter() - began, copied)
+
+
+def _clip_timecode(index: SourceIndex, first_frame: int) -> str:
+    base = 0
+    if index.start_timecode:
+        try:
+            base = timecode_to_frames(index.start_timecode, index.rate)
+        except TimecodeError:
+            index.warnings.append(f"ignored the source's unreadable timecode {index.start_timecode!r}")
+    return frames_to_timecode(base + first_frame, index.rate)
+
+
+def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output: Path, fmt: str,
+           progress: Callable[[float], None] | None) -> dict[str, int]:
+    counters = {"copied": 0, "encoded": 0}
+    clip_pts = [p - plan.origin for p in index.display[plan.first_frame:plan.stop_frame]]
+    reorder = max(index.reorder, encoder.bframes if encoder else 0)
+    duration = index.frame_duration
+    options = {"movflags": "+negative_cts_offsets", "write_tmcd": "1"}
+    with open_input(index.path) as template, av.open(str(output), "w", format=fmt, options=options) as out:
+        video_in = template.streams.video[0]
+        copies = any(s.copy for s in plan.segments)
+        context: av.video.codeccontext.VideoCodecContext | None = None
+        if copies or index.bitstream is not None:
+            ov = out.add_stream_from_template(video_in)
+            config = _output_config(index, encoder, copies, any(s.convert for s in plan.segments))
+            if config is not None:
+                ov.codec_context.extradata = config.build()
+        else:  # another codec: the output stream's own encoder makes the whole clip
+            assert encoder is not None
+            ov = out.add_stream("libx264", rate=index.rate)
+            context = encoder.open(ov.codec_context)
+        ov.time_base = index.time_base
+        ov.metadata["timecode"] = _clip_timecode(index, plan.first_frame)
+        clip_stop = plan.origin + clip_pts[-1] + duration
+        audio_plan = AudioPlan.for_clip(index, template, out, plan.origin, clip_stop)
+
+        time_base, seconds_per_tick = index.time_base, float(index.time_base)
+
+        def video_stream() -> Iterator[tuple[float, av.Packet]]:
+            for k, item in enumerate(_video_packets(index, plan, encoder, counters, context)):
+                dts = clip_pts[k - reorder] if k >= reorder else clip_pts[0] - (reorder - k) * duration
+                if dts > item.pts:
+                    raise ClipError(f"internal error: B-frame reordering deeper than {reorder} frames")
+                packet = item.data if isinstance(item.data, av.Packet) else av.Packet(item.data)
+                packet.pts, packet.dts, packet.duration = item.pts, dts, duration
+                packet.time_base = time_base
+                packet.is_keyframe = item.key
+                packet.stream = ov
+                if progress and k % 50 == 0:
+                    progress(min(0.99, k / max(1, len(clip_pts))))
+                yield dts * seconds_per_tick, packet
+
+        audio = audio_packets(audio_plan) if audio_plan else iter(())
+        _interleave(out, video_stream(), audio)
+    return counters
+
+
+def _output_config(index: SourceIndex, encoder: EdgeEncoder | None, copies: bool,
+                   converted: bool) -> h264.AvcConfig | None:
+    """The avcC record: the source's parameter sets for copied GOPs plus the edge encoder's, side by side."""
+    source = index.bitstream.config if index.bitstream is not None else None
+    if source is not None and converted:
+        source = h264.AvcConfig(source.length_size, [h264.allow_frame_num_gaps(s) for s in source.sps],
+                                source.pps, source.extension)
+    edge = encoder.parameter_sets() if encoder is not None else None
+    if copies and source is not None:
+        if edge is None:
+            return h264.AvcConfig(4, list(source.sps), list(source.pps), source.extension)
+        return h264.AvcConfig(4, source.sps + edge.sps, source.pps + edge.pps, source.extension)
+    return edge
+
+
+def _interleave(out: av.container.OutputContainer, video: Iterator[tuple[float, av.Packet]],
+                audio: Iterator[tuple[float, av.Packet]]) -> None:
+    """Mux two time-ordered packet streams in time order, holding at most one packet of each."""
+    v = next(video, None)
+    a = next(audio, None)
+    while v is not None or a is not None:
+        if a is None or (v is not None and v[0] <= a[0]):
+            assert v is not None
+            out.mux(v[1])
+            v = next(video, None)
+        else:
+            out.mux(a[1])
+            a = next(audio, None)

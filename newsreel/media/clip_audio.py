@@ -1,0 +1,168 @@
+"""The audio of a clip: cut to the same instants as the video.
+
+Compressed audio (AAC and friends) is stream-copied, never re-encoded: the packets that cover the clip
+plus one packet of pre-roll are copied, and the first packet is given a negative timestamp so that the MP4
+muxer writes an audio edit list that starts playback at the exact first sample, the same mechanism every AAC
+encoder uses for its priming samples. The original audio is thus untouched (no join, so no click) and in
+sync.
+Audio MP4 cannot carry (e.g. PCM from MXF) is decoded, trimmed to the sample and encoded to AAC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import av
+import numpy as np
+
+from newsreel.media.clip_index import SourceIndex, read_only
+from newsreel.media.safeio import open_input
+
+_MP4_COPYABLE = {"aac", "mp3", "ac3", "eac3", "opus", "alac", "flac"}
+_MOV_COPYABLE = _MP4_COPYABLE | {"pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_s24be", "pcm_s32le", "pcm_f32le"}
+_NEEDS_PREROLL = {"aac", "mp3", "ac3", "eac3", "opus"}
+
+
+@dataclass
+class AudioPlan:
+    index: SourceIndex
+    stream: av.audio.stream.AudioStream  # output stream
+    time_base: Fraction  # source audio time base
+    origin: int  # source audio pts of the clip's first sample
+    stop: int  # exclusive
+    copy: bool
+    preroll: bool
+    sample_rate: int
+    layout: str
+
+    tick: float = 0.0  # seconds per time_base unit
+
+    def __post_init__(self) -> None:
+        self.tick = float(self.time_base)
+
+    @classmethod
+    def for_clip(cls, index: SourceIndex, template: av.container.InputContainer,
+                 out: av.container.OutputContainer, video_origin: int, video_stop: int) -> AudioPlan | None:
+        if not template.streams.audio:
+            return None
+        src = template.streams.audio[0]
+        tb = Fraction(src.time_base) if src.time_base else Fraction(1, src.codec_context.sample_rate)
+        origin = round(video_origin * index.time_base / tb)
+        stop = round(video_stop * index.time_base / tb)
+        name = src.codec_context.name
+        copyable = _MOV_COPYABLE if out.format.name == "mov" else _MP4_COPYABLE
+        layout = src.codec_context.layout.name if src.codec_context.layout else "stereo"
+        rate = src.codec_context.sample_rate
+        if name in copyable:
+            stream = out.add_stream_from_template(src)
+            return cls(index, stream, tb, origin, stop, True, name in _NEEDS_PREROLL, rate, layout)
+        index.warnings.append(f"{name} audio cannot be stored in this container: it was re-encoded to AAC")
+        if layout not in ("mono", "stereo", "5.1", "5.1(side)"):
+            layout = "stereo"
+        stream = out.add_stream("aac", rate=rate, layout=layout)
+        return cls(index, stream, tb, origin, stop, False, False, rate, layout)
+
+
+def audio_packets(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
+    """Output audio packets with their presentation time in seconds, in order."""
+    return _copied(plan) if plan.copy else _reencoded(plan)
+
+
+def _seek(container: av.container.InputContainer, stream: av.audio.stream.AudioStream,
+          plan: AudioPlan) -> None:
+    read_only(container, stream)
+    # Two seconds early: the demuxer's keyframe index for audio is coarse in some containers.
+    target = plan.origin - round(2 / plan.time_base)
+    if target > 0:
+        container.seek(target, stream=stream, backward=True, any_frame=False)
+
+
+def _copied(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
+    with open_input(plan.index.path) as container:
+        src = container.streams.audio[0]
+        _seek(container, src, plan)
+        previous: av.Packet | None = None
+        started = False
+        for packet in container.demux(src):
+            if packet.size == 0 or packet.pts is None:
+                continue
+            end = packet.pts + (packet.duration or 0)
+            if not started:
+                if end <= plan.origin:
+                    previous = packet
+                    continue
+                started = True
+                if plan.preroll and previous is not None:
+                    yield _retime(previous, plan)
+            if packet.pts >= plan.stop:
+                return
+            yield _retime(packet, plan)
+
+
+def _retime(packet: av.Packet, plan: AudioPlan) -> tuple[float, av.Packet]:
+    pts = (packet.pts or 0) - plan.origin
+    packet.pts = packet.dts = pts
+    packet.stream = plan.stream  # the packet keeps its source time base; mux() rescales
+    return pts * plan.tick, packet
+
+
+def _reencoded(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
+    """Decode, trim to the exact samples, resample to the encoder's format and encode."""
+    encoder = plan.stream.codec_context
+    fifo = av.AudioFifo()
+    resampler = av.AudioResampler(format=encoder.format.name if encoder.format else "fltp",
+                                  layout=plan.layout, rate=plan.sample_rate)
+    first = round(plan.origin * plan.time_base * plan.sample_rate)  # in samples
+    last = round(plan.stop * plan.time_base * plan.sample_rate)
+    written = 0
+
+    def encode(frame: av.AudioFrame | None) -> Iterator[tuple[float, av.Packet]]:
+        for packet in plan.stream.encode(frame):
+            assert packet.pts is not None and packet.time_base is not None
+            yield float(packet.pts * packet.time_base), packet
+
+    with open_input(plan.index.path) as container:
+        src = container.streams.audio[0]
+        _seek(container, src, plan)
+        for packet in container.demux(src):
+            for frame in packet.decode():
+                if frame.pts is None:
+                    continue
+                start = round(frame.pts * plan.time_base * plan.sample_rate)
+                lo, hi = max(first, start), min(last, start + frame.samples)
+                if hi <= lo:
+                    if start >= last:
+                        break
+                    continue
+                for chunk in resampler.resample(_slice(frame, lo - start, hi - start)):
+                    fifo.write(chunk)
+            while fifo.samples >= (encoder.frame_size or 1024):
+                block = fifo.read(encoder.frame_size or 1024)
+                assert block is not None
+                chunk = block
+                chunk.pts, chunk.time_base = written, Fraction(1, plan.sample_rate)
+                written += chunk.samples
+                yield from encode(chunk)
+            if first + written >= last and fifo.samples == 0:
+                break
+    rest = fifo.read()
+    if rest is not None and rest.samples:
+        rest.pts, rest.time_base = written, Fraction(1, plan.sample_rate)
+        yield from encode(rest)
+    yield from encode(None)
+
+
+def _slice(frame: av.AudioFrame, lo: int, hi: int) -> av.AudioFrame:
+    if lo == 0 and hi == frame.samples:
+        frame.pts = None
+        return frame
+    array = frame.to_ndarray()
+    planar = frame.format.is_planar
+    channels = 1 if planar else len(frame.layout.channels)
+    part: Any = np.ascontiguousarray(array[:, lo * channels:hi * channels])
+    out = av.AudioFrame.from_ndarray(part, format=frame.format.name, layout=frame.layout.name)
+    out.sample_rate = frame.sample_rate
+    return out

@@ -1,0 +1,188 @@
+"""Re-encoding the partial GOPs at a clip's edges with settings matched to the source.
+
+Every edge segment is a closed GOP that starts with an IDR picture, so switching to or from the source's
+parameter sets happens only where H.264 allows it. The encoder writes its SPS/PPS with an id the source does
+not use (x264 `sps-id`), so both sets can live side by side in one `avcC` record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+import av
+from av.codec.context import Flags
+
+from newsreel.media import h264
+from newsreel.media.clip_index import ClipError, Gop, SourceIndex, read_only
+from newsreel.media.safeio import open_input
+
+# Quality for re-encoded edges: they sit next to untouched source frames, so they must not look softer.
+EDGE_CRF = 10
+EDGE_PRESET = "ultrafast"
+
+_X264_PROFILES = {
+    "baseline": "baseline",
+    "constrained baseline": "baseline",
+    "main": "main",
+    "extended": "main",
+    "high": "high",
+    "high 10": "high10",
+    "high 10 intra": "high10",
+    "high 4:2:2": "high422",
+    "high 4:2:2 intra": "high422",
+    "high 4:4:4 predictive": "high444",
+    "high 4:4:4 intra": "high444",
+}
+
+
+@dataclass(frozen=True)
+class EncodedPacket:
+    pts: int  # output time base (= source video time base), relative to the clip start
+    data: bytes  # 4-byte length-prefixed NAL units
+    key: bool
+
+
+@dataclass
+class EdgeEncoder:
+    """The encoder settings for one clip; `open()` gives a fresh libx264 context with them."""
+
+    index: SourceIndex
+    width: int
+    height: int
+    pix_fmt: str
+    options: dict[str, str]
+    colour: dict[str, int]
+    sample_aspect_ratio: Fraction | None
+    bframes: int
+
+    @classmethod
+    def matching(cls, index: SourceIndex, *, sps_id: int, match_source: bool) -> EdgeEncoder:
+        with open_input(index.path) as container:
+            cc = container.streams.video[0].codec_context
+            width, height, pix_fmt = cc.width, cc.height, cc.format.name if cc.format else "yuv420p"
+            profile = (cc.profile or "").lower()
+            level = cc.level
+            field_order = getattr(cc, "field_order", None) or "progressive"
+            names = ("color_range", "colorspace", "color_primaries", "color_trc")
+            colour = {name: int(getattr(cc, name)) for name in names if getattr(cc, name, None)}
+            sar = cc.sample_aspect_ratio
+        x264_profile = _X264_PROFILES.get(profile, "high") if match_source else "high"
+        bframes = 0 if x264_profile == "baseline" else min(max(index.reorder, 0), 3) if match_source else 2
+        # Edges are short: lookahead and macroblock-tree only add latency and memory there, and a fixed
+        # B-frame pattern keeps the reorder depth known in advance.
+        params = [f"sps-id={sps_id}", "scenecut=0", "open-gop=0", f"keyint={10 ** 6}", f"bframes={bframes}",
+                  "b-adapt=0", "rc-lookahead=0", "mbtree=0", "sync-lookahead=0"]
+        if bframes < 2:
+            params.append("b-pyramid=none")
+        if match_source and field_order in ("tt", "tb"):
+            params += ["interlaced=1", "tff=1"]
+        elif match_source and field_order in ("bb", "bt"):
+            params += ["interlaced=1", "bff=1"]
+        options = {"preset": EDGE_PRESET, "crf": str(EDGE_CRF), "profile": x264_profile,
+                   "x264-params": ":".join(params)}
+        if match_source and level and level > 0:
+            options["level"] = f"{level / 10:g}"
+        if pix_fmt not in ("yuv420p", "yuvj420p", "yuv422p", "yuv444p", "yuv420p10le", "yuv422p10le", "nv12"):
+            pix_fmt = "yuv420p"
+        return cls(index, width, height, pix_fmt, options, colour, Fraction(sar) if sar else None, bframes)
+
+    def open(self, cc: av.video.codeccontext.VideoCodecContext | None = None
+             ) -> av.video.codeccontext.VideoCodecContext:
+        """Configure and open `cc` (a new libx264 context when None)."""
+        if cc is None:
+            new = av.CodecContext.create("libx264", "w")
+            assert isinstance(new, av.video.codeccontext.VideoCodecContext)
+            cc = new
+        cc.width, cc.height, cc.pix_fmt = self.width, self.height, self.pix_fmt
+        cc.time_base = self.index.time_base
+        cc.framerate = self.index.rate
+        cc.flags |= Flags.global_header
+        if self.sample_aspect_ratio:
+            cc.sample_aspect_ratio = self.sample_aspect_ratio
+        for name, value in self.colour.items():
+            setattr(cc, name, value)
+        cc.options = dict(self.options)
+        try:
+            cc.open()
+        except av.FFmpegError as exc:
+            raise ClipError(f"cannot re-encode this video's edges ({exc})") from exc
+        return cc
+
+    def parameter_sets(self) -> h264.AvcConfig:
+        """The SPS/PPS every edge segment will use (x264 writes the same headers for the same settings)."""
+        return h264.AvcConfig.from_annexb(bytes(self.open().extradata or b""))
+
+
+def _decode_start(index: SourceIndex, first_pts: int) -> Gop:
+    """The GOP to start decoding from so that the frame at `first_pts` decodes cleanly."""
+    if index.pts_rebuilt:  # frames are numbered by output order, which only works from an IDR
+        return [g for g in index.gops if g.key_pts <= first_pts and g.idr][-1]
+    pos = max(i for i, g in enumerate(index.gops) if g.key_pts <= first_pts or i == 0)
+    # With open GOPs a frame just before a keyframe may be a leading picture of the *next* GOP that needs
+    # this GOP decoded first, and this GOP's own leading pictures need the previous one: start one GOP early.
+    if any(not g.closed for g in index.gops[max(0, pos - 1):pos + 3]) and pos > 0:
+        pos -= 1
+    return index.gops[pos]
+
+
+def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Iterator[av.VideoFrame]:
+    """Decoded source frames with first_pts <= pts < stop_pts, in presentation order."""
+    with open_input(index.path) as container:
+        stream = container.streams.video[0]
+        stream.thread_type = "SLICE"
+        stream.codec_context.thread_count = 1
+        read_only(container, stream)
+        gop = _decode_start(index, first_pts)
+        container.seek(index.packets[gop.first].raw, stream=stream, backward=True, any_frame=False)
+        display = index.frame_at(gop.key_pts)
+        found = False
+        for packet in container.demux(stream):
+            found = found or (packet.is_keyframe and packet.pts == index.packets[gop.first].raw)
+            if index.pts_rebuilt and not found:
+                continue  # the seek landed early: skip to our IDR so output order gives the frame numbers
+            for frame in packet.decode():
+                if index.pts_rebuilt:
+                    frame.pts = index.pts_of(display)
+                    display += 1
+                if frame.pts is None or frame.pts < first_pts:
+                    continue
+                if frame.pts >= stop_pts:
+                    return
+                yield frame
+
+
+def encode_segment(index: SourceIndex, encoder: EdgeEncoder, first_pts: int, stop_pts: int,
+                   clip_origin: int, context: av.video.codeccontext.VideoCodecContext | None = None
+                   ) -> Iterator[EncodedPacket]:
+    """Re-encode source frames [first_pts, stop_pts) as one closed GOP; pts are relative to clip_origin.
+
+    With `context` (an output stream's own open encoder) packets stay in Annex B for the muxer to convert.
+    """
+    cc = context or encoder.open()
+    expected = index.frame_at(stop_pts) - index.frame_at(first_pts)
+    seen = 0
+
+    def packets(frame: av.VideoFrame | None) -> Iterator[EncodedPacket]:
+        for packet in cc.encode(frame):
+            assert packet.pts is not None
+            if context is not None:
+                yield EncodedPacket(packet.pts, bytes(packet), bool(packet.is_keyframe))
+                continue
+            nals = [n for n in h264.split_annexb(bytes(packet))
+                    if h264.nal_type(n) not in (h264.NAL_SPS, h264.NAL_PPS, h264.NAL_AUD)]
+            yield EncodedPacket(packet.pts, h264.to_length_prefixed(nals), bool(packet.is_keyframe))
+
+    for frame in source_frames(index, first_pts, stop_pts):
+        if frame.format.name != encoder.pix_fmt:
+            frame = frame.reformat(format=encoder.pix_fmt)
+        assert frame.pts is not None
+        frame.pts = frame.pts - clip_origin
+        frame.time_base = index.time_base
+        frame.pict_type = av.video.frame.PictureType.NONE
+        seen += 1
+        yield from packets(frame)
+    yield from packets(None)
+    if seen != expected:
+        raise ClipError(f"decoded {seen} frames where {expected} were expected; the source may be damaged")

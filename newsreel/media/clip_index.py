@@ -1,0 +1,216 @@
+"""The packet index of a source video: decode order, presentation times, keyframes and GOP structure.
+
+Cut decisions are made on this index, never on assumptions about the encoder: a GOP may be copied only when
+its first packet in decode order is an IDR picture and none of its pictures is shown before it (closed GOP).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import pairwise
+from pathlib import Path
+
+import av
+from av.stream import Discard
+
+from newsreel.media import h264
+from newsreel.media.safeio import open_input
+from newsreel.media.timecode import parse_rate
+
+
+class ClipError(ValueError):
+    """A clip request that cannot be honoured; the message is safe to show to the user."""
+
+
+@dataclass(slots=True)
+class PacketInfo:
+    pts: int  # presentation time (rebuilt from picture order counts when the container has none)
+    raw: int  # the timestamp the demuxer reports, for seeking and matching
+    key: bool
+    idr: bool
+
+
+@dataclass(slots=True)
+class Gop:
+    first: int  # packet index in decode order
+    stop: int  # exclusive
+    key_pts: int
+    min_pts: int
+    max_pts: int
+    idr: bool
+
+    @property
+    def closed(self) -> bool:
+        return self.min_pts >= self.key_pts
+
+    @property
+    def clean(self) -> bool:
+        """Decodable on its own and a valid splice point: IDR first, no leading pictures."""
+        return self.idr and self.closed
+
+
+@dataclass
+class Bitstream:
+    """How the source carries H.264 (MP4 length prefixes or Annex B start codes) and its parameter sets."""
+
+    annexb: bool
+    length_size: int
+    config: h264.AvcConfig | None
+
+    def nals(self, data: bytes) -> list[bytes]:
+        if self.annexb:
+            return list(h264.split_annexb(data))
+        return list(h264.split_length_prefixed(data, self.length_size))
+
+    @property
+    def passthrough(self) -> bool:
+        """Packets can be copied byte for byte into an MP4 with a 4-byte length prefix."""
+        return not self.annexb and self.length_size == 4
+
+
+@dataclass
+class SourceIndex:
+    path: Path
+    codec: str
+    rate: Fraction
+    time_base: Fraction
+    frame_duration: int  # in time_base units
+    packets: list[PacketInfo]
+    display: list[int]  # presentation times in display order; frame index -> pts
+    gops: list[Gop]
+    reorder: int  # max (decode position - display rank): the B-frame delay the stream needs
+    start_timecode: str | None
+    bitstream: Bitstream | None
+    has_audio: bool
+    pts_rebuilt: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def frames(self) -> int:
+        return len(self.display)
+
+    def frame_at(self, pts: int) -> int:
+        return bisect_left(self.display, pts)
+
+    def pts_of(self, frame: int) -> int:
+        """Presentation time of frame `frame`; one past the last frame maps to the end of the stream."""
+        if frame < len(self.display):
+            return self.display[frame]
+        return self.display[-1] + self.frame_duration * (frame - len(self.display) + 1)
+
+    def gop_of_packet(self, index: int) -> int:
+        lo, hi = 0, len(self.gops) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.gops[mid].first <= index:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+
+def read_only(container: av.container.InputContainer, stream: av.stream.Stream) -> None:
+    """Make the demuxer skip every other stream's packets instead of reading and dropping them."""
+    for other in container.streams:
+        if other.index != stream.index:
+            other.discard = Discard.all
+
+
+def _timecode_of(container: av.container.InputContainer, video: av.video.stream.VideoStream) -> str | None:
+    for meta in (video.metadata, container.metadata, *(s.metadata for s in container.streams)):
+        tc = meta.get("timecode")
+        if tc:
+            return str(tc)
+    return None
+
+
+def _bitstream(video: av.video.stream.VideoStream, first_key: bytes | None) -> Bitstream:
+    extradata = video.codec_context.extradata or b""
+    if extradata[:1] == b"\x01":
+        parsed = h264.AvcConfig.parse(extradata)
+        return Bitstream(False, parsed.length_size, parsed)
+    # MXF, MPEG-TS style: parameter sets travel in-band (or as Annex B extradata).
+    config: h264.AvcConfig | None = None
+    for source in (extradata, first_key or b""):
+        if source and h264.is_annexb(source):
+            candidate = h264.AvcConfig.from_annexb(source)
+            if candidate.sps and candidate.pps:
+                config = candidate
+                break
+    return Bitstream(True, 4, config)
+
+
+def build_index(path: Path) -> SourceIndex:
+    """Read every video packet header once (no decoding) and describe the stream."""
+    with open_input(path) as container:
+        if not container.streams.video:
+            raise ClipError(f"{path.name}: no video stream")
+        video = container.streams.video[0]
+        codec = video.codec_context.name
+        rate_guess = video.average_rate or video.guessed_rate or video.base_rate
+        if not rate_guess:
+            raise ClipError(f"{path.name}: unknown frame rate")
+        rate = parse_rate(Fraction(rate_guess))
+        time_base = Fraction(video.time_base) if video.time_base else Fraction(1, 90000)
+        is_h264 = codec == "h264"
+        timecode = _timecode_of(container, video)
+        has_audio = bool(container.streams.audio)
+        read_only(container, video)
+        packets: list[PacketInfo] = []
+        bitstream: Bitstream | None = None
+        poc = h264.PocCounter()
+        orders: list[tuple[int, int]] | None = [] if is_h264 else None
+        same_ts = True
+        for packet in container.demux(video):
+            if packet.size == 0:
+                continue
+            pts = packet.pts if packet.pts is not None else packet.dts
+            if pts is None:
+                raise ClipError(f"{path.name}: video packets without timestamps cannot be cut")
+            same_ts = same_ts and packet.dts in (None, pts)
+            key = bool(packet.is_keyframe)
+            idr = False
+            if is_h264 and (key or bitstream is None or bitstream.annexb):
+                data = bytes(packet)
+                if bitstream is None:
+                    bitstream = _bitstream(video, data)
+                nals = bitstream.nals(data)
+                idr = key and any(h264.nal_type(n) == h264.NAL_IDR for n in nals)
+                if orders is not None and bitstream.annexb:
+                    # Annex B containers (MXF) may carry no presentation times: keep the POCs to rebuild them.
+                    try:
+                        orders.append(poc.picture(nals))
+                    except h264.H264Error:
+                        orders = None
+            packets.append(PacketInfo(pts, pts, key, idr))
+    if not packets:
+        raise ClipError(f"{path.name}: the video stream is empty")
+    if not packets[0].key:
+        raise ClipError(f"{path.name}: the video does not start with a keyframe")
+    pts_rebuilt = False
+    if orders and len(orders) == len(packets) and same_ts:
+        ranked = sorted(range(len(packets)), key=orders.__getitem__)
+        if ranked != list(range(len(packets))):
+            step = max(1, round(1 / (rate * time_base)))
+            for rank, i in enumerate(ranked):
+                packets[i].pts = packets[0].raw + rank * step
+            pts_rebuilt = True
+    display = sorted(p.pts for p in packets)
+    diffs = Counter(b - a for a, b in pairwise(display) if b > a)
+    frame_duration = diffs.most_common(1)[0][0] if diffs else max(1, round(1 / (rate * time_base)))
+    gops: list[Gop] = []
+    for i, p in enumerate(packets):
+        if p.key:
+            gops.append(Gop(i, i + 1, p.pts, p.pts, p.pts, p.idr))
+        else:
+            g = gops[-1]
+            g.stop, g.min_pts, g.max_pts = i + 1, min(g.min_pts, p.pts), max(g.max_pts, p.pts)
+    ranks = {pts: i for i, pts in enumerate(display)}
+    reorder = max(i - ranks[p.pts] for i, p in enumerate(packets))
+    if is_h264 and bitstream is not None and bitstream.config is None:
+        bitstream = None  # no parameter sets found: we cannot splice, only re-encode
+    return SourceIndex(path, codec, rate, time_base, frame_duration, packets, display, gops, max(reorder, 0),
+                       timecode, bitstream if is_h264 else None, has_audio, pts_rebuilt)

@@ -1,0 +1,630 @@
+"""Just enough H.264 bitstream handling for the smart cut: NAL framing, parameter set ids, avcC records.
+
+Nothing here decodes pictures. It splits access units into NAL units (length-prefixed as in MP4/MOV, or
+Annex B as in MXF and raw encoder output), reads the few Exp-Golomb fields that name parameter sets, and
+builds an `avcC` configuration record that may carry several SPS/PPS pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+NAL_SLICE = 1
+NAL_IDR = 5
+NAL_SEI = 6
+NAL_SPS = 7
+NAL_PPS = 8
+NAL_AUD = 9
+
+_START_CODE = re.compile(b"\x00\x00\x01")
+_EMULATION = re.compile(b"\x00\x00\x03(?=[\x00-\x03])")
+
+
+class H264Error(ValueError):
+    """The bitstream is not something the clip engine can splice."""
+
+
+def unescape(rbsp: bytes) -> bytes:
+    """Remove emulation-prevention bytes (00 00 03 -> 00 00)."""
+    return _EMULATION.sub(b"\x00\x00", rbsp)
+
+
+class BitReader:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def bit(self) -> int:
+        byte = self.pos >> 3
+        if byte >= len(self.data):
+            raise H264Error("truncated NAL unit")
+        value = (self.data[byte] >> (7 - (self.pos & 7))) & 1
+        self.pos += 1
+        return value
+
+    def bits(self, n: int) -> int:
+        value = 0
+        for _ in range(n):
+            value = (value << 1) | self.bit()
+        return value
+
+    def ue(self) -> int:
+        zeros = 0
+        while self.bit() == 0:
+            zeros += 1
+            if zeros > 31:
+                raise H264Error("bad Exp-Golomb code")
+        return (1 << zeros) - 1 + self.bits(zeros)
+
+
+def nal_type(nal: bytes) -> int:
+    return nal[0] & 0x1F
+
+
+def split_length_prefixed(data: bytes, length_size: int = 4) -> Iterator[bytes]:
+    pos, end = 0, len(data)
+    while pos + length_size <= end:
+        size = int.from_bytes(data[pos:pos + length_size], "big")
+        pos += length_size
+        if size == 0 or pos + size > end:
+            raise H264Error("corrupt length-prefixed access unit")
+        yield data[pos:pos + size]
+        pos += size
+
+
+def split_annexb(data: bytes) -> Iterator[bytes]:
+    starts = [m.end() for m in _START_CODE.finditer(data)]
+    for i, begin in enumerate(starts):
+        stop = starts[i + 1] - 3 if i + 1 < len(starts) else len(data)
+        nal = data[begin:stop].rstrip(b"\x00") if i + 1 < len(starts) else data[begin:stop]
+        if nal:
+            yield nal
+
+
+def is_annexb(data: bytes) -> bool:
+    return data[:3] == b"\x00\x00\x01" or data[:4] == b"\x00\x00\x00\x01"
+
+
+def to_length_prefixed(nals: list[bytes]) -> bytes:
+    return b"".join(len(n).to_bytes(4, "big") + n for n in nals)
+
+
+def sps_id(sps: bytes) -> int:
+    reader = BitReader(unescape(sps[4:12]))
+    return reader.ue()
+
+
+def pps_ids(pps: bytes) -> tuple[int, int]:
+    """(pps_id, sps_id) of a PPS NAL unit."""
+    reader = BitReader(unescape(pps[1:10]))
+    return reader.ue(), reader.ue()
+
+
+def slice_pps_id(nal: bytes) -> int:
+    reader = BitReader(unescape(nal[1:16]))
+    reader.ue()  # first_mb_in_slice
+    reader.ue()  # slice_type
+    return reader.ue()
+
+
+@dataclass
+class AvcConfig:
+    """The contents of an `avcC` box (ISO/IEC 14496-15 AVCDecoderConfigurationRecord)."""
+
+    length_size: int
+    sps: list[bytes]
+    pps: list[bytes]
+    extension: bytes = b""  # chroma format / bit depth fields for High profiles, kept verbatim
+
+    @classmethod
+    def parse(cls, record: bytes) -> AvcConfig:
+        if len(record) < 7 or record[0] != 1:
+            raise H264Error("not an avcC record")
+        length_size = (record[4] & 3) + 1
+        count, pos = record[5] & 0x1F, 6
+        sps: list[bytes] = []
+        for _ in range(count):
+            size = int.from_bytes(record[pos:pos + 2], "big")
+            sps.append(record[pos + 2:pos + 2 + size])
+            pos += 2 + size
+        count, pos = record[pos], pos + 1
+        pps: list[bytes] = []
+        for _ in range(count):
+            size = int.from_bytes(record[pos:pos + 2], "big")
+            pps.append(record[pos + 2:pos + 2 + size])
+            pos += 2 + size
+        return cls(length_size, sps, pps, record[pos:])
+
+    @classmethod
+    def from_annexb(cls, data: bytes) -> AvcConfig:
+        nals = list(split_annexb(data))
+        sps = [n for n in nals if nal_type(n) == NAL_SPS]
+        return cls(4, sps, [n for n in nals if nal_type(n) == NAL_PPS])
+
+    def build(self) -> bytes:
+        if not self.sps or not self.pps:
+            raise H264Error("an avcC record needs at least one SPS and one PPS")
+        if len(self.sps) > 31:
+            raise H264Error("too many SPS for one avcC record")
+        compat = 0xFF
+        for s in self.sps:
+            compat &= s[2]
+        level = max(s[3] for s in self.sps)
+        out = bytearray([1, self.sps[0][1], compat, level, 0xFC | (self.length_size - 1),
+                         0xE0 | len(self.sps)])
+        for s in self.sps:
+            out += len(s).to_bytes(2, "big") + s
+        out.append(len(self.pps))
+        for p in self.pps:
+            out += len(p).to_bytes(2, "big") + p
+        return bytes(out + self.extension)
+
+
+def _se(reader: BitReader) -> int:
+    value = reader.ue()
+    return (value + 1) // 2 if value & 1 else -(value // 2)
+
+
+_HIGH_PROFILES = {100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135}
+
+
+@dataclass(frozen=True)
+class SpsInfo:
+    sps_id: int
+    separate_colour_plane: bool
+    log2_max_frame_num: int
+    poc_type: int
+    log2_max_poc_lsb: int
+    frame_mbs_only: bool
+    chroma_format: int = 1
+    max_refs: int = 1
+
+
+@dataclass(frozen=True)
+class PpsInfo:
+    pps_id: int
+    sps_id: int
+
+
+def parse_sps(nal: bytes) -> SpsInfo:
+    """The SPS fields needed to read slice headers up to pic_order_cnt_lsb."""
+    r = BitReader(unescape(nal[1:]))
+    profile = r.bits(8)
+    r.bits(16)  # constraint flags, level
+    ident = r.ue()
+    separate = False
+    chroma = 1
+    if profile in _HIGH_PROFILES:
+        chroma = r.ue()
+        if chroma == 3:
+            separate = bool(r.bit())
+        r.ue()  # bit depth luma
+        r.ue()  # bit depth chroma
+        r.bit()  # qpprime_y_zero_transform_bypass
+        if r.bit():  # seq_scaling_matrix_present
+            for i in range(8 if chroma != 3 else 12):
+                if r.bit():
+                    last, nxt = 8, 8
+                    for _ in range(16 if i < 6 else 64):
+                        if nxt:
+                            nxt = (last + _se(r)) % 256
+                        last = nxt or last
+    log2_max_frame_num = r.ue() + 4
+    poc_type = r.ue()
+    log2_max_poc_lsb = 0
+    if poc_type == 0:
+        log2_max_poc_lsb = r.ue() + 4
+    elif poc_type == 1:
+        r.bit()
+        _se(r)
+        _se(r)
+        for _ in range(r.ue()):
+            _se(r)
+    max_refs = r.ue()
+    r.bit()  # gaps_in_frame_num_value_allowed
+    r.ue()  # width in MBs
+    r.ue()  # height in map units
+    frame_mbs_only = bool(r.bit())
+    return SpsInfo(ident, separate, log2_max_frame_num, poc_type, log2_max_poc_lsb, frame_mbs_only,
+                   0 if separate else chroma, max_refs)
+
+
+def parse_pps(nal: bytes) -> PpsInfo:
+    pps, sps = pps_ids(nal)
+    return PpsInfo(pps, sps)
+
+
+class PocCounter:
+    """Picture order counts of a stream's pictures in decode order (types 0 and 2), for display order.
+
+    Used when a container (e.g. some MXF files) gives no reliable presentation times.
+    """
+
+    def __init__(self) -> None:
+        self.sps: dict[int, SpsInfo] = {}
+        self.pps: dict[int, PpsInfo] = {}
+        self.prev_msb = 0
+        self.prev_lsb = 0
+        self.sequence = -1  # counts IDR pictures: POC restarts at each
+        self.decoded = 0
+
+    def picture(self, nals: list[bytes]) -> tuple[int, int]:
+        """(coded video sequence number, POC) of the access unit made of `nals`."""
+        for nal in nals:
+            kind = nal_type(nal)
+            if kind == NAL_SPS:
+                info = parse_sps(nal)
+                self.sps[info.sps_id] = info
+            elif kind == NAL_PPS:
+                pinfo = parse_pps(nal)
+                self.pps[pinfo.pps_id] = pinfo
+        for nal in nals:
+            kind = nal_type(nal)
+            if kind in (NAL_SLICE, NAL_IDR):
+                return self._slice(nal, kind == NAL_IDR, nal[0] >> 5 != 0)
+        raise H264Error("access unit without a slice")
+
+    def _slice(self, nal: bytes, idr: bool, reference: bool) -> tuple[int, int]:
+        r = BitReader(unescape(nal[1:40]))
+        r.ue()  # first_mb_in_slice
+        r.ue()  # slice_type
+        pps = self.pps.get(r.ue())
+        if pps is None or pps.sps_id not in self.sps:
+            raise H264Error("slice refers to an unknown parameter set")
+        sps = self.sps[pps.sps_id]
+        if sps.separate_colour_plane:
+            r.bits(2)
+        r.bits(sps.log2_max_frame_num)  # frame_num
+        if not sps.frame_mbs_only and r.bit():  # field_pic_flag
+            r.bit()  # bottom_field_flag
+        if idr:
+            r.ue()  # idr_pic_id
+            self.sequence += 1
+            self.prev_msb = self.prev_lsb = 0
+        self.decoded += 1
+        if sps.poc_type == 2:
+            return self.sequence, self.decoded  # output order equals decode order
+        if sps.poc_type != 0:
+            raise H264Error("picture order count type 1 is not supported")
+        lsb = r.bits(sps.log2_max_poc_lsb)
+        half = 1 << (sps.log2_max_poc_lsb - 1)
+        if lsb < self.prev_lsb and self.prev_lsb - lsb >= half:
+            msb = self.prev_msb + 2 * half
+        elif lsb > self.prev_lsb and lsb - self.prev_lsb > half:
+            msb = self.prev_msb - 2 * half
+        else:
+            msb = self.prev_msb
+        if reference:
+            self.prev_msb, self.prev_lsb = msb, lsb
+        return self.sequence, msb + lsb
+
+
+def escape(rbsp: bytes) -> bytes:
+    """Insert emulation-prevention bytes so that no start code appears inside a NAL unit."""
+    out = bytearray()
+    zeros = 0
+    for byte in rbsp:
+        if zeros >= 2 and byte <= 3:
+            out.append(3)
+            zeros = 0
+        out.append(byte)
+        zeros = zeros + 1 if byte == 0 else 0
+    return bytes(out)
+
+
+class BitWriter:
+    def __init__(self) -> None:
+        self.value = 0
+        self.length = 0
+
+    def bits(self, value: int, n: int) -> None:
+        self.value = (self.value << n) | (value & ((1 << n) - 1))
+        self.length += n
+
+    def ue(self, value: int) -> None:
+        code = value + 1
+        n = code.bit_length()
+        self.bits(0, n - 1)
+        self.bits(code, n)
+
+    def se(self, value: int) -> None:
+        self.ue(2 * value - 1 if value > 0 else -2 * value)
+
+    def to_bytes(self) -> bytes:
+        assert self.length % 8 == 0
+        return self.value.to_bytes(self.length // 8, "big")
+
+
+def _copy_ue(r: BitReader, w: BitWriter) -> int:
+    value = r.ue()
+    w.ue(value)
+    return value
+
+
+def _copy_se(r: BitReader, w: BitWriter) -> int:
+    value = _se(r)
+    w.se(value)
+    return value
+
+
+@dataclass(frozen=True)
+class PpsFull:
+    pps_id: int
+    sps_id: int
+    cabac: bool
+    bottom_field_pic_order: bool
+    slice_groups: int
+    deblocking_control: bool
+    redundant_pic_cnt: bool
+    refs_l0: int = 1
+    refs_l1: int = 1
+    weighted_pred: bool = False
+    weighted_bipred: int = 0
+
+
+def parse_pps_full(nal: bytes) -> PpsFull:
+    r = BitReader(unescape(nal[1:]))
+    pps_id, sps = r.ue(), r.ue()
+    cabac, bottom = bool(r.bit()), bool(r.bit())
+    groups = r.ue() + 1
+    if groups > 1:
+        return PpsFull(pps_id, sps, cabac, bottom, groups, False, False)
+    refs_l0, refs_l1 = r.ue() + 1, r.ue() + 1
+    weighted, bipred = bool(r.bit()), r.bits(2)
+    _se(r)  # pic_init_qp_minus26
+    _se(r)  # pic_init_qs_minus26
+    _se(r)  # chroma_qp_index_offset
+    deblocking = bool(r.bit())
+    r.bit()  # constrained_intra_pred_flag
+    return PpsFull(pps_id, sps, cabac, bottom, groups, deblocking, bool(r.bit()), refs_l0, refs_l1, weighted,
+                   bipred)
+
+
+def _sps_gaps_bit(nal: bytes) -> int:
+    """Bit offset (in the unescaped NAL, header included) of gaps_in_frame_num_value_allowed_flag."""
+    r = BitReader(unescape(nal))
+    r.bits(8)
+    profile = r.bits(8)
+    r.bits(16)
+    r.ue()
+    if profile in _HIGH_PROFILES:
+        chroma = r.ue()
+        if chroma == 3:
+            r.bit()
+        r.ue()
+        r.ue()
+        r.bit()
+        if r.bit():
+            for i in range(8 if chroma != 3 else 12):
+                if r.bit():
+                    last, nxt = 8, 8
+                    for _ in range(16 if i < 6 else 64):
+                        if nxt:
+                            nxt = (last + _se(r)) % 256
+                        last = nxt or last
+    r.ue()
+    poc_type = r.ue()
+    if poc_type == 0:
+        r.ue()
+    elif poc_type == 1:
+        r.bit()
+        _se(r)
+        _se(r)
+        for _ in range(r.ue()):
+            _se(r)
+    r.ue()  # max_num_ref_frames
+    return r.pos
+
+
+def allow_frame_num_gaps(sps: bytes) -> bytes:
+    """The same SPS with gaps_in_frame_num_value_allowed_flag set.
+
+    Dropping the leading pictures of an open GOP leaves a hole in frame_num; with the flag set the decoder
+    fills it with 'non-existing' frames, which keep the reference lists of the following pictures as they
+    were.
+    """
+    raw = bytearray(unescape(sps))
+    pos = _sps_gaps_bit(sps)
+    raw[pos >> 3] |= 0x80 >> (pos & 7)
+    return escape(bytes(raw))
+
+
+class SpliceRewriter:
+    """Makes a copied run that starts at an open GOP's (non-IDR) I picture a coded video sequence of its own.
+
+    The I picture becomes an IDR picture, frame_num is renumbered from it in the pictures that follow, and
+    memory management operations that name pictures from before it (which the clip no longer holds) are
+    removed. A small model of the reference picture buffer decides which operations those are.
+    """
+
+    def __init__(self, config: AvcConfig) -> None:
+        self.sps = {info.sps_id: info for info in map(parse_sps, config.sps)}
+        self.pps = {info.pps_id: info for info in map(parse_pps_full, config.pps)}
+        self.base = 0  # frame_num of the converted picture in the source
+        self.active = False
+        self.refs: list[int] = []  # frame_num of the short-term reference pictures the output holds
+        self.prev_ref = 0
+        self.refs_seen = 0
+        self.max_refs = max((s.max_refs for s in self.sps.values()), default=1)
+        self._ops: list[tuple[int, list[int]]] | None = None
+
+    def supported(self) -> bool:
+        return all(p.slice_groups == 1 and p.sps_id in self.sps for p in self.pps.values()) and all(
+            s.poc_type in (0, 2) and s.frame_mbs_only for s in self.sps.values())
+
+    def _header(self, rbsp: bytes) -> tuple[BitReader, int, PpsFull, SpsInfo]:
+        r = BitReader(rbsp)
+        r.ue()
+        slice_type = r.ue()
+        pps = self.pps[r.ue()]
+        sps = self.sps[pps.sps_id]
+        if sps.separate_colour_plane:
+            r.bits(2)
+        return r, slice_type, pps, sps
+
+    def to_idr(self, nal: bytes) -> bytes:
+        return self._rewrite(nal, idr=True)
+
+    def follow(self, nal: bytes) -> bytes:
+        """A slice after the converted picture."""
+        if self.refs_seen > self.max_refs + 1:
+            return self.renumber(nal)  # every picture from before the splice has left the buffer model
+        return self._rewrite(nal, idr=False)
+
+    def _wrap(self, frame_num: int, current: int, max_frame_num: int) -> int:
+        return frame_num if frame_num <= current else frame_num - max_frame_num
+
+    def _slide(self, current: int, max_frame_num: int) -> None:
+        if len(self.refs) >= self.max_refs:
+            self.refs.remove(min(self.refs, key=lambda f: self._wrap(f, current, max_frame_num)))
+
+    def _model(self, frame_num: int, reference: bool, ops: list[tuple[int, list[int]]] | None,
+               max_frame_num: int) -> list[tuple[int, list[int]]] | None:
+        """Advance the buffer model by one picture; return its operations without the impossible ones."""
+        gap = (self.prev_ref + 1) % max_frame_num
+        while frame_num not in (self.prev_ref, gap):  # frame_num gap: 'non-existing' frames fill it
+            self._slide(gap, max_frame_num)
+            self.refs.append(gap)
+            self.prev_ref, gap = gap, (gap + 1) % max_frame_num
+        if not reference:
+            return ops
+        kept = ops
+        if ops is None:
+            self._slide(frame_num, max_frame_num)
+        else:
+            kept = []
+            for op, args in ops:
+                if op != 1:
+                    kept.append((op, args))
+                    continue
+                target = frame_num - (args[0] + 1)
+                match = [f for f in self.refs if self._wrap(f, frame_num, max_frame_num) == target]
+                if match:
+                    self.refs.remove(match[0])
+                    kept.append((op, args))
+        self.refs.append(frame_num)
+        self.prev_ref = frame_num
+        self.refs_seen += 1
+        return kept
+
+    def _rewrite(self, nal: bytes, *, idr: bool) -> bytes:
+        rbsp = unescape(nal[1:])
+        r = BitReader(rbsp)
+        w = BitWriter()
+        first_mb = _copy_ue(r, w)
+        slice_type = _copy_ue(r, w) % 5
+        if slice_type in (3, 4) or (idr and slice_type != 2):
+            raise H264Error("unsupported slice type for a splice")
+        pps = self.pps[_copy_ue(r, w)]
+        sps = self.sps[pps.sps_id]
+        if sps.separate_colour_plane:
+            w.bits(r.bits(2), 2)
+        n = sps.log2_max_frame_num
+        old = r.bits(n)
+        if idr:
+            self.base, self.active = old, True
+            self.refs, self.prev_ref, self.refs_seen = [], 0, 0
+        frame_num = (old - self.base) % (1 << n)
+        w.bits(frame_num, n)
+        if idr:
+            w.ue(0)  # idr_pic_id
+        if sps.poc_type == 0:
+            w.bits(r.bits(sps.log2_max_poc_lsb), sps.log2_max_poc_lsb)
+            if pps.bottom_field_pic_order:
+                _copy_se(r, w)
+        if pps.redundant_pic_cnt:
+            _copy_ue(r, w)
+        if slice_type == 1:
+            w.bits(r.bit(), 1)  # direct_spatial_mv_pred_flag
+        refs = [pps.refs_l0, pps.refs_l1]
+        if slice_type in (0, 1):
+            w.bits(override := r.bit(), 1)
+            if override:
+                refs[0] = _copy_ue(r, w) + 1
+                if slice_type == 1:
+                    refs[1] = _copy_ue(r, w) + 1
+            for _ in range(1 if slice_type == 0 else 2):  # ref_pic_list_modification
+                w.bits(flag := r.bit(), 1)
+                while flag and _copy_ue(r, w) != 3:
+                    _copy_ue(r, w)
+            if (pps.weighted_pred and slice_type == 0) or (pps.weighted_bipred == 1 and slice_type == 1):
+                _copy_ue(r, w)
+                if sps.chroma_format:
+                    _copy_ue(r, w)
+                for count in refs[:1 if slice_type == 0 else 2]:
+                    for _ in range(count):
+                        w.bits(flag := r.bit(), 1)
+                        if flag:
+                            _copy_se(r, w)
+                            _copy_se(r, w)
+                        if sps.chroma_format:
+                            w.bits(flag := r.bit(), 1)
+                            for _ in range(4 if flag else 0):
+                                _copy_se(r, w)
+        reference = nal[0] >> 5 != 0
+        if idr:
+            if reference and r.bit():
+                raise H264Error("memory management operations on an I picture")
+            w.bits(0, 2 if reference else 0)  # no_output_of_prior_pics_flag, long_term_reference_flag
+        else:
+            ops: list[tuple[int, list[int]]] | None = None
+            if reference and r.bit():
+                ops = []
+                while (op := r.ue()) != 0:
+                    ops.append((op, [r.ue() for _ in range({1: 1, 2: 1, 3: 2, 4: 1, 5: 0, 6: 1}.get(op, 0))]))
+            if first_mb == 0:
+                self._ops = self._model(frame_num, reference, ops, 1 << n)
+            kept = self._ops if ops is not None else None
+            if reference:
+                w.bits(kept is not None, 1)
+                for op, args in kept or []:
+                    w.ue(op)
+                    for arg in args:
+                        w.ue(arg)
+                if kept is not None:
+                    w.ue(0)
+        if pps.cabac and slice_type != 2:
+            _copy_ue(r, w)  # cabac_init_idc
+        _copy_se(r, w)  # slice_qp_delta
+        if pps.deblocking_control and _copy_ue(r, w) != 1:
+            _copy_se(r, w)
+            _copy_se(r, w)
+        if pps.cabac:
+            while r.pos & 7:
+                r.bit()
+            while w.length & 7:
+                w.bits(1, 1)
+            body = w.to_bytes() + rbsp[r.pos >> 3:]
+        else:
+            total = len(rbsp) * 8 - r.pos
+            rest = int.from_bytes(rbsp, "big") & ((1 << total) - 1)
+            if rest == 0:
+                raise H264Error("slice without rbsp stop bit")
+            trailing = (rest & -rest).bit_length()  # the stop bit and the alignment zeros after it
+            w.bits(rest >> trailing, total - trailing)
+            w.bits(1, 1)
+            while w.length & 7:
+                w.bits(0, 1)
+            body = w.to_bytes()
+        kind = NAL_IDR if idr else nal_type(nal)
+        return bytes([(nal[0] & 0xE0) | kind]) + escape(body)
+
+    def renumber(self, nal: bytes) -> bytes:
+        """frame_num -= base (mod MaxFrameNum), patched in place: the field has a fixed width."""
+        cut = min(len(nal), 24)
+        while cut < len(nal) and (nal[cut - 1] in (0, 3)):
+            cut += 1  # end the patched prefix on a byte that cannot belong to an emulation sequence
+        prefix = unescape(nal[1:cut])
+        r, _, _, sps = self._header(prefix)
+        bits = sps.log2_max_frame_num
+        if r.pos + bits > len(prefix) * 8:
+            raise H264Error("slice header too long to renumber")
+        frame_num = BitReader(prefix)
+        frame_num.pos = r.pos
+        value = (frame_num.bits(bits) - self.base) % (1 << bits)
+        whole = int.from_bytes(prefix, "big")
+        shift = len(prefix) * 8 - r.pos - bits
+        whole = (whole & ~(((1 << bits) - 1) << shift)) | (value << shift)
+        return nal[:1] + escape(whole.to_bytes(len(prefix), "big")) + nal[cut:]
