@@ -274,7 +274,8 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "newsreel.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "newsreel.accounts.signup.ProfileSignupForm"
+# The profile fields plus the newsletter box (newsreel/newsletter/signup.py subclasses the profile form).
+ACCOUNT_SIGNUP_FORM_CLASS = "newsreel.newsletter.signup.SignupWithNewsletterForm"
 ACCOUNT_FORMS = {
     "reset_password": "newsreel.accounts.forms.ResetPasswordForm",
     "confirm_password_reset_code": "newsreel.accounts.forms.ConfirmResetCodeForm",
