@@ -2,18 +2,19 @@
 saved search (the search page's query string).
 
 `find_matches(query, lang=..., since=..., until=..., limit=...)` returns `Match`es, newest first. Only this
-function knows how searching is done; alerts never look inside a query.
+module knows how searching is done; alerts never look inside a query.
 
-Until the search app (#7) is merged this is a small stand-in that understands `q` (all words, in titles and
-summaries of either language) and `type` (video, photo, audio, article); see docs/newsletter.md.
+Candidates come from the window first (usually a handful of rows), then the search engine (newsreel.search,
+#7) says which of them match the saved query, with exactly the page's rules (words in either language, types,
+tags, people, events, dates...). Without the search app, a plain stand-in understands `q` and `type` only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils import translation
@@ -24,6 +25,7 @@ from newsreel.newsletter.mail import absolute
 from newsreel.publishing import localized
 
 KINDS = ("video", "photo", "audio", "article")
+MAX_CANDIDATES = 500  # per kind of document and run; a window holds far fewer in practice
 
 
 @dataclass(frozen=True)
@@ -41,36 +43,63 @@ def became_visible(since: datetime, until: datetime) -> Q:
     return Q(publish_at__gt=since, publish_at__lte=until) | Q(updated_at__gt=since, publish_at__lte=until)
 
 
-def _words_filter(words: list[str]) -> Q:
-    condition = Q()
-    for word in words:
-        condition &= (Q(title_en__icontains=word) | Q(title_fr__icontains=word) | Q(summary_en__icontains=word)
-                      | Q(summary_fr__icontains=word))
-    return condition
-
-
 def find_matches(query: str, *, lang: str, since: datetime, until: datetime, limit: int = 50) -> list[Match]:
+    items = list(Item.objects.visible(until).filter(became_visible(since, until))
+                 .order_by("-publish_at")[:MAX_CANDIDATES])
+    articles = list(Article.objects.visible(until).filter(became_visible(since, until))
+                    .order_by("-publish_at")[:MAX_CANDIDATES])
+    if not items and not articles:
+        return []
+    item_ids, article_ids = _matching(query, items, articles, until)
+    found_items = Item.objects.filter(pk__in=item_ids).prefetch_related("renditions")
+    found_articles = Article.objects.filter(pk__in=article_ids)
     with translation.override(lang):  # links and labels in the reader's language
-        return _find(query, lang=lang, since=since, until=until, limit=limit)
-
-
-def _find(query: str, *, lang: str, since: datetime, until: datetime, limit: int) -> list[Match]:
-    data = QueryDict(query)
-    words = [w for w in data.get("q", "").split() if len(w) > 1][:8]
-    kinds = [k for k in data.getlist("type") if k in KINDS] or list(KINDS)
-    window = became_visible(since, until)
-    found: list[Match] = []
-    media_kinds = [k for k in kinds if k != "article"]
-    if media_kinds:
-        items = (Item.objects.visible(until).filter(window, kind__in=media_kinds).filter(_words_filter(words))
-                 .prefetch_related("renditions").order_by("-publish_at")[:limit])
-        found += [_item_match(item, lang) for item in items]
-    if "article" in kinds:
-        articles = (Article.objects.visible(until).filter(window).filter(_words_filter(words))
-                    .order_by("-publish_at")[:limit])
-        found += [_article_match(article, lang) for article in articles]
+        found = [_item_match(i, lang) for i in found_items] + [_article_match(a, lang) for a in found_articles]
     found.sort(key=lambda m: m.published_at, reverse=True)
     return found[:limit]
+
+
+def _matching(query: str, items: list[Item], articles: list[Article], until: datetime) -> tuple[set[int], set[int]]:
+    try:
+        from newsreel.search.engine import build_where  # noqa: F401 - only to know whether search is there
+    except ImportError:
+        return _matching_plain(query, items, articles)
+    return _matching_with_search(query, [i.pk for i in items], [a.pk for a in articles], until)
+
+
+def _matching_with_search(query: str, item_ids: list[int], article_ids: list[int],
+                          until: datetime) -> tuple[set[int], set[int]]:
+    from newsreel.search.backends import dialect
+    from newsreel.search.engine import build_where
+    from newsreel.search.params import SearchParams
+    from newsreel.search.query import parse
+
+    params = SearchParams.from_query(QueryDict(query))
+    where = build_where(params, parse(params.q, typing=False), dialect(), now=until)
+    among, args = [], []
+    for column, ids in (("item_id", item_ids), ("article_id", article_ids)):
+        if ids:
+            among.append(f"d.{column} IN ({', '.join(['%s'] * len(ids))})")
+            args += ids
+    sql = (f"SELECT d.item_id, d.article_id FROM search_document d "  # noqa: S608 - fixed SQL; values are parameters
+           f"WHERE {where.sql()} AND ({' OR '.join(among)})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*where.args, *args])
+        rows = cursor.fetchall()
+    return {r[0] for r in rows if r[0] is not None}, {r[1] for r in rows if r[1] is not None}
+
+
+def _matching_plain(query: str, items: list[Item], articles: list[Article]) -> tuple[set[int], set[int]]:
+    data = QueryDict(query)
+    words = [w.casefold() for w in data.get("q", "").split() if len(w) > 1][:8]
+    kinds = {k for k in data.getlist("type") if k in KINDS} or set(KINDS)
+
+    def matches(obj: Item | Article) -> bool:
+        text = " ".join([obj.title_en, obj.title_fr, obj.summary_en, obj.summary_fr]).casefold()
+        return all(word in text for word in words)
+
+    return ({i.pk for i in items if i.kind in kinds and matches(i)},
+            {a.pk for a in articles if "article" in kinds and matches(a)})
 
 
 def _item_match(item: Item, lang: str) -> Match:
@@ -82,8 +111,3 @@ def _item_match(item: Item, lang: str) -> Match:
 def _article_match(article: Article, lang: str) -> Match:
     return Match(f"article:{article.pk}", localized(article, "title", lang).text,
                  absolute(article.get_absolute_url()), "", str(article.get_type_display()), article.publish_at)
-
-
-def describe(query: str) -> dict[str, Any]:
-    data = QueryDict(query)
-    return {"q": data.get("q", ""), "type": data.getlist("type")}

@@ -102,3 +102,19 @@ def test_nobody_edits_someone_elses_alert(client, journalist):
     client.force_login(journalist)
     assert client.post(reverse("newsletter:alert", args=[saved.pk]), {"action": "delete"}).status_code == 404
     assert SavedSearch.objects.filter(pk=saved.pk).exists()
+
+
+def test_alerts_follow_the_search_pages_rules(journalist, smtp, clock):
+    pytest.importorskip("newsreel.search.engine", reason="needs the search app (#7)")
+    from newsreel.catalogue.models import Tag
+
+    _saved(journalist, "q=summit&tag=nato-summit", frequency=Frequency.IMMEDIATE)
+    clock.advance(minutes=1)
+    tag = Tag.objects.create(slug="nato-summit", name_en="Summit", name_fr="Sommet")
+    tagged = make_item(title_en="Summit family photo", kind=Kind.PHOTO, publish_at=clock.now)
+    tagged.tags.add(tag)
+    tagged.save()  # reindexed with its tag
+    make_item(title_en="Summit untagged", kind=Kind.PHOTO, publish_at=clock.now)
+    assert alerts_run_due() == 1
+    text = smtp.wait_for("jo@example.org")[0].text()
+    assert "Summit family photo" in text and "untagged" not in text
