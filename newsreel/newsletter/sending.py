@@ -219,6 +219,23 @@ class _Pacer:
         self.next_at = max(now, self.next_at) + self.interval
 
 
+class _DataWatch:
+    """Tells whether the current message got as far as the DATA command: then a broken connection leaves
+    its fate unknown, while a failure before it means the server cannot have accepted the message."""
+
+    def __init__(self, smtp: smtplib.SMTP | None) -> None:
+        self.started = False
+        if smtp is None:
+            return
+        original = smtp.data
+
+        def data(msg: Any) -> Any:
+            self.started = True
+            return original(msg)
+
+        smtp.data = data  # type: ignore[method-assign]
+
+
 def _smtp_code(exc: BaseException, address: str) -> int | None:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         for recipient, (code, _msg) in exc.recipients.items():
@@ -254,6 +271,7 @@ def _send_rows(issue: Issue, rows: list[Delivery], result: BatchResult) -> None:
     pacer = _Pacer(settings.NEWSLETTER_MAX_PER_SECOND)
     try:
         connection.open()
+        watch = _DataWatch(getattr(connection, "connection", None))  # None: not an SMTP backend
         for index, delivery in enumerate(rows):
             subscriber = delivery.subscriber
             # Re-read the status: an unsubscribe takes effect even in the middle of a batch.
@@ -267,11 +285,18 @@ def _send_rows(issue: Issue, rows: list[Delivery], result: BatchResult) -> None:
                 rendered[lang] = render_issue(issue, lang)
             message = issue_message(issue, rendered[lang], subscriber, connection=connection)
             pacer.wait()
+            watch.started = False
             try:
                 if connection.send_messages([message]) != 1:
                     raise smtplib.SMTPException("the message was not sent")
             except (smtplib.SMTPException, OSError) as exc:
                 code = _smtp_code(exc, subscriber.email)
+                if code is None and watch.started:
+                    # The connection broke after the message was handed over, before the server answered:
+                    # it may have been accepted. Not resent by itself (see the module docstring).
+                    _record(delivery, DeliveryStatus.UNCERTAIN, error=str(exc)[:300])
+                    _release(rows[index + 1:], exc)
+                    return
                 if code is not None and 500 <= code < 600:
                     _permanent_failure(delivery, subscriber, code, exc)
                     result.failed += 1

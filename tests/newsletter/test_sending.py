@@ -211,3 +211,61 @@ def test_everything_published_since_the_last_issue_is_filled_in(smtp, send, cloc
     assert "Fresh story" in text and "Fresh video" in text
     assert "Old story" not in text and "Embargoed story" not in text
     assert list(issue.articles.values_list("title_en", flat=True)) == ["Fresh story"]
+
+
+def test_sending_works_with_a_non_smtp_backend_too(send, mailoutbox):
+    make_subscriber("reader@example.org")
+    issue = send(make_issue())
+    assert [m.to for m in mailoutbox] == [["reader@example.org"]]
+    assert issue.status == IssueStatus.SENT
+
+
+def test_a_connection_lost_after_the_message_was_handed_over_is_uncertain_not_resent(
+        smtp, send, monkeypatch, clock, settings):
+    import smtplib
+
+    make_subscriber("a@example.org")
+    make_subscriber("b@example.org")
+    make_subscriber("c@example.org")
+    original = smtplib.SMTP.data
+
+    def data_then_drop(self, msg):
+        if b"b@example.org" in msg:
+            original(self, msg)  # the server has it...
+            self.close()
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")  # ...but we never hear so
+        return original(self, msg)
+
+    monkeypatch.setattr(smtplib.SMTP, "data", data_then_drop)
+    issue = send(make_issue())
+    rows = dict(issue.deliveries.values_list("subscriber__email", "status"))
+    assert rows == {"a@example.org": "sent", "b@example.org": "uncertain", "c@example.org": "deferred"}
+    monkeypatch.setattr(smtplib.SMTP, "data", original)
+    clock.advance(seconds=settings.NEWSLETTER_RETRY_BASE + 1)
+    newsletter_tick()
+    counts = Counter(r for m in smtp.messages for r in m.recipients)
+    assert counts == {"a@example.org": 1, "b@example.org": 1, "c@example.org": 1}
+    assert issue.deliveries.get(subscriber__email="b@example.org").status == DeliveryStatus.UNCERTAIN
+
+
+def test_a_connection_lost_before_the_message_is_retried(smtp, send, monkeypatch, clock, settings):
+    import smtplib
+
+    make_subscriber("a@example.org")
+    original = smtplib.SMTP.rcpt
+    calls = Counter()
+
+    def drop_once(self, *args, **kwargs):
+        calls["rcpt"] += 1
+        if calls["rcpt"] == 1:
+            self.close()
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "rcpt", drop_once)
+    issue = send(make_issue())
+    assert issue.deliveries.get().status == DeliveryStatus.DEFERRED
+    clock.advance(seconds=settings.NEWSLETTER_RETRY_BASE + 1)
+    newsletter_tick()
+    assert len(smtp.to("a@example.org")) == 1
+    assert issue.deliveries.get().status == DeliveryStatus.SENT
