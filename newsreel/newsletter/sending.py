@@ -9,8 +9,10 @@ were never handed to SMTP. That is at-most-once for the row in doubt: a subscrib
 never gets it twice. An editor who can check the relay's log may resolve it either way (`uncertain_resolve`),
 knowing the message carries a stable Message-ID.
 
-Temporary SMTP failures (4xx, dropped connections) are retried with doubling delays; permanent ones (5xx)
-are recorded, and an address refused permanently several issues in a row is suspended.
+Temporary SMTP failures (4xx, a connection lost before the message data was sent) are retried with doubling
+delays; a connection lost after the data was sent, before the server answered, is UNCERTAIN for the same
+reason as above. Permanent failures (5xx) are recorded, and an address refused permanently several issues in
+a row is suspended.
 """
 
 from __future__ import annotations
