@@ -25,6 +25,7 @@ from newsreel.newsletter.sending import (
     issue_send_test,
     issue_unschedule,
     uncertain_resolve,
+    upcoming_contents,
 )
 
 
@@ -49,7 +50,8 @@ class IssueAdmin(admin.ModelAdmin[Issue]):
     list_display = ["subject_en", "status", "send_at", "started_at", "delivery_figures"]
     list_filter = ["status"]
     search_fields = ["subject_en", "subject_fr"]
-    filter_horizontal = ["topics", "articles", "items"]
+    filter_horizontal = ["topics"]
+    autocomplete_fields = ["articles", "items"]  # the catalogue is too large for a select list
     fieldsets = [
         (None, {"fields": ["subject_en", "intro_en", "subject_fr", "intro_fr"]}),
         (_("Contents"), {"fields": ["fill_since_last", "articles", "items"]}),
@@ -110,7 +112,7 @@ class IssueAdmin(admin.ModelAdmin[Issue]):
         if lang not in ("en", "fr"):
             raise Http404
         issue = self._issue(request, pk, change=False)
-        response = HttpResponse(render_issue(issue, lang).html)
+        response = HttpResponse(render_issue(issue, lang, extra=upcoming_contents(issue)).html)
         # The page is our own template with editors' text escaped: inline styles yes, scripts never.
         response._csp_replace = {  # type: ignore[attr-defined]
             "default-src": ["'none'"], "style-src": ["'unsafe-inline'"], "img-src": ["*", "data:"],

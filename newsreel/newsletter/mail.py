@@ -80,10 +80,16 @@ def _article_entry(article: Article, lang: str) -> Entry:
                  absolute(article.get_absolute_url()), "", str(article.get_type_display()))
 
 
-def render_issue(issue: Issue, lang: str) -> Rendered:
-    """The issue in one language, with markers where each subscriber's own links go."""
+def render_issue(issue: Issue, lang: str, *, extra: tuple[list[Article], list[Item]] | None = None) -> Rendered:
+    """The issue in one language, with markers where each subscriber's own links go.
+
+    `extra` adds what "everything since the last issue" will bring, for previews and tests of a draft.
+    """
     articles = list(issue.articles.order_by("-publish_at"))
     items = list(issue.items.prefetch_related("renditions").order_by("-publish_at"))
+    if extra is not None:
+        articles += [a for a in extra[0] if a not in articles]
+        items += [i for i in extra[1] if i not in items]
     with translation.override(lang):
         context: dict[str, Any] = {
             "issue": issue, "lang": lang, "subject": issue.subject(lang),

@@ -97,20 +97,24 @@ def issue_send(*, issue: Issue, by: AbstractBaseUser | None) -> Issue:
 
 def issue_send_test(*, issue: Issue, to: str) -> None:
     """The issue in each language to one address (an editor's own); no delivery rows, links are examples."""
-    if issue.fill_since_last and issue.status in (IssueStatus.DRAFT, IssueStatus.SCHEDULED):
-        articles, items = since_last_contents(issue)
-        issue.articles.add(*articles)
-        issue.items.add(*items)
+    extra = upcoming_contents(issue)
     connection = get_connection()
     messages = []
     for lang in ("en", "fr"):
-        rendered = render_issue(issue, lang)
+        rendered = render_issue(issue, lang, extra=extra)
         sample = Subscriber(pk=0, email=to, language=lang, key="test")
         manage_url, unsubscribe_url = subscriber_links(sample)
         test = Rendered(f"[{_('Test')}] {rendered.subject}", rendered.text, rendered.html)
         messages.append(message_with_links(test, to=to, manage_url=manage_url, unsubscribe_url=unsubscribe_url,
                                            connection=connection))
     connection.send_messages(messages)
+
+
+def upcoming_contents(issue: Issue) -> tuple[list[Article], list[Item]] | None:
+    """What sending now would add to a draft set to "everything since the last issue" (None otherwise)."""
+    if issue.fill_since_last and issue.status in (IssueStatus.DRAFT, IssueStatus.SCHEDULED):
+        return since_last_contents(issue)
+    return None
 
 
 def since_last_contents(issue: Issue) -> tuple[list[Article], list[Item]]:

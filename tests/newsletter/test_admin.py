@@ -81,3 +81,11 @@ def test_editor_composes_an_issue_in_the_back_office(client, editor):
     assert response.status_code == 302, response.content.decode()[:2000]
     issue = Issue.objects.get()
     assert issue.created_by == editor and list(issue.articles.all()) == [article]
+
+
+def test_preview_of_a_draft_shows_what_everything_since_the_last_issue_will_bring(client, editor):
+    make_article(title_en="Fresh story")
+    issue = make_issue(fill_since_last=True)
+    page = client.get(reverse("admin:newsletter_issue_preview", args=[issue.pk, "en"]))
+    assert b"Fresh story" in page.content
+    assert not issue.articles.exists()  # chosen when sent, not when previewed
