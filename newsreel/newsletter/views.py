@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,8 +26,13 @@ from newsreel.publishing import current_lang
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # Behind the production proxy REMOTE_ADDR is set from X-Forwarded-For by the proxy configuration.
-    return str(request.META.get("REMOTE_ADDR", ""))
+    # The same rule as allauth's rate limits: X-Forwarded-For read as far as NEWSREEL_TRUSTED_PROXY_COUNT says.
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return str(get_adapter(request).get_client_ip(request))
+    except PermissionDenied:
+        return "unknown"
 
 
 @never_cache
