@@ -118,3 +118,13 @@ def test_alerts_follow_the_search_pages_rules(journalist, smtp, clock):
     assert alerts_run_due() == 1
     text = smtp.wait_for("jo@example.org")[0].text()
     assert "Summit family photo" in text and "untagged" not in text
+
+
+def test_search_page_links_to_saving_the_search_with_alerts(client, journalist):
+    pytest.importorskip("newsreel.search.engine", reason="needs the search app (#7)")
+    client.force_login(journalist)
+    page = client.get(reverse("search:search"), {"q": "summit", "type": "video"}).content.decode()
+    link = reverse("newsletter:alerts") + "?query=q%3Dsummit%26type%3Dvideo&amp;name=summit"
+    assert link in page
+    form = client.get(reverse("newsletter:alerts"), {"query": "q=summit&type=video", "name": "summit"})
+    assert form.context["form"].initial["query"] == "q=summit&type=video"
