@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 OPEN = [DeliveryStatus.PENDING, DeliveryStatus.DEFERRED]
 CHUNK = 500
+LEASE_RENEWAL_EVERY = 20  # messages
 
 
 class IssueStateError(Exception):
@@ -279,6 +280,10 @@ def _send_rows(issue: Issue, rows: list[Delivery], result: BatchResult) -> None:
         connection.open()
         watch = _DataWatch(getattr(connection, "connection", None))  # None: not an SMTP backend
         for index, delivery in enumerate(rows):
+            if index and index % LEASE_RENEWAL_EVERY == 0:
+                # A slow but live batch keeps its claim: the lease measures silence, not the batch's length.
+                Delivery.objects.filter(claim=delivery.claim, status=DeliveryStatus.CLAIMED).update(
+                    claimed_at=timezone.now())
             subscriber = delivery.subscriber
             # Re-read the status: an unsubscribe takes effect even in the middle of a batch.
             status = Subscriber.objects.filter(pk=subscriber.pk).values_list("status", flat=True).first()
