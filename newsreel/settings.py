@@ -220,8 +220,8 @@ FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "uploads")
 MEDIA_ROOT.joinpath("uploads").mkdir(parents=True, exist_ok=True)
 
 # --- Newsletter and alerts -------------------------------------------------------------------------------
-# Subscribe rate limits live in the default cache. Django's default (local memory) is per process, which is
-# enough on a laptop; production needs a cache shared by every web process (file-based, database or Redis).
+# Subscribe rate limits live in the default cache (CACHES, accounts block below): local memory on a laptop,
+# file-based in production; with web processes on several hosts, point it at Redis or the database cache.
 NEWSLETTER_BATCH_SIZE = env_int("NEWSREEL_NEWSLETTER_BATCH_SIZE", 100)  # messages per SMTP connection
 NEWSLETTER_SENDERS = env_int("NEWSREEL_NEWSLETTER_SENDERS", 2)  # batches of one issue sent in parallel
 NEWSLETTER_MAX_PER_SECOND = env_int("NEWSREEL_NEWSLETTER_MAX_PER_SECOND", 0)  # per sender; 0: unthrottled
