@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from newsreel.newsletter.models import LANGUAGE_CHOICES, Frequency, SavedSearch, Topic
+from newsreel.newsletter.models import LANGUAGE_CHOICES, SavedSearch, Topic
 from newsreel.newsletter.tokens import form_token, form_token_age
 
 MAX_FORM_AGE = 24 * 3600
@@ -59,5 +59,3 @@ class SavedSearchForm(forms.ModelForm[SavedSearch]):
     def clean_query(self) -> str:
         return str(self.cleaned_data["query"]).lstrip("?")[:1000]
 
-
-FREQUENCY_CHOICES = Frequency.choices
