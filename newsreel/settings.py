@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "newsreel.news",
     "newsreel.ingest",
     "newsreel.newsletter",
+    "newsreel.search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

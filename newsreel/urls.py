@@ -21,5 +21,6 @@ urlpatterns += i18n_patterns(
     path("", include("newsreel.news.urls")),
     path("accounts/", include("newsreel.accounts.urls")),
     path("newsletter/", include("newsreel.newsletter.urls")),
+    path("", include("newsreel.search.urls")),
     prefix_default_language=True,
 )

@@ -52,6 +52,13 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("catalogue:event", args=[self.slug])
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from newsreel.search.indexing import index_event_content
+
+        with transaction.atomic():  # the event's title and place are in its items' and articles' search rows
+            super().save(*args, **kwargs)
+            index_event_content(self)
+
 
 class Tag(models.Model):
     slug = models.SlugField(unique=True, max_length=80)
@@ -69,6 +76,13 @@ class Tag(models.Model):
     @property
     def name(self) -> Localized:
         return localized(self, "name")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from newsreel.search.indexing import index_items
+
+        with transaction.atomic():  # tag names are in their items' search rows
+            super().save(*args, **kwargs)
+            index_items(self.items.all())
 
 
 class Person(models.Model):
@@ -88,6 +102,13 @@ class Person(models.Model):
     @property
     def role(self) -> Localized:
         return localized(self, "role")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from newsreel.search.indexing import index_items
+
+        with transaction.atomic():  # names and roles are in their items' search rows
+            super().save(*args, **kwargs)
+            index_items(self.items.all())
 
 
 class Kind(models.TextChoices):
@@ -161,6 +182,13 @@ class Item(Publishable):
                 raise ValidationError({"frame_rate": _("Not a frame rate.")}) from exc
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        from newsreel.search.indexing import index_item
+
+        with transaction.atomic():  # the search index row commits with the item
+            self._save_row(*args, **kwargs)
+            index_item(self)
+
+    def _save_row(self, *args: Any, **kwargs: Any) -> None:
         if self.reference:
             super().save(*args, **kwargs)
             return
@@ -238,6 +266,21 @@ class ShotlistLine(models.Model):
     @property
     def description(self) -> Localized:
         return localized(self, "description")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from newsreel.search.indexing import index_item
+
+        with transaction.atomic():  # shotlist text is part of the item's search row
+            super().save(*args, **kwargs)
+            index_item(self.item)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        from newsreel.search.indexing import index_item
+
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            index_item(self.item)
+        return result
 
     def frames(self) -> tuple[int, int] | None:
         rate = self.item.rate

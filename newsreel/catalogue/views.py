@@ -12,19 +12,15 @@ from newsreel.catalogue.models import Access, Event, Item, Kind, Rendition, Role
 from newsreel.downloads.http import serve_file
 from newsreel.front.paging import paginate
 from newsreel.news.models import Article
+from newsreel.search.views import list_page
 
 
 @require_GET
 def media_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type", "")
-    items = Item.objects.visible().for_listing().prefetch_related("renditions")
-    if kind in Kind.values:
-        items = items.filter(kind=kind)
-    else:
-        kind = ""
-    return render(request, "catalogue/media_list.html", {
-        "page": paginate(request, items), "kind": kind, "kinds": Kind.choices,
-    })
+    kind = kind if kind in Kind.values else ""
+    page = list_page(request, type=(kind,) if kind else tuple(Kind.values))
+    return render(request, "catalogue/media_list.html", {"page": page, "kind": kind, "kinds": Kind.choices})
 
 
 @require_GET
@@ -73,10 +69,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event, slug=slug)
-    items = event.items.visible().for_listing().prefetch_related("renditions")
     return render(request, "catalogue/event_detail.html", {
         "event": event,
-        "page": paginate(request, items),
+        "page": list_page(request, event=event.slug, type=tuple(Kind.values)),
         "articles": Article.objects.visible().filter(event=event).order_by("-publish_at")[:10],
     })
 

@@ -223,6 +223,9 @@ def run_demo(*, report: Reporter = print, video_scale: float = 1.0, attach_media
         "type": ArticleType.PRESS_RELEASE, "title_en": "Summit agenda announced", "title_fr": "Ordre du jour du sommet",
         "body_en": "<p>Embargoed until publication.</p>", "body_fr": "<p>Sous embargo jusqu'à publication.</p>",
         "status": Status.SCHEDULED, "publish_at": now + dt.timedelta(days=1)})
+    from newsreel.search.indexing import reindex_all
+
+    reindex_all()  # tags and people were added to saved items above
     report(f"Demo ready: {Item.objects.count()} media items, {Article.objects.count()} articles, "
            f"{Event.objects.count()} events.")
 

@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from newsreel.news.models import Article
+from newsreel.search.admin_search import EngineSearchMixin
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin[Article]):
+class ArticleAdmin(EngineSearchMixin, admin.ModelAdmin[Article]):
+    search_kind = "article"
     list_display = ["title_en", "title_fr", "type", "status", "publish_at", "reference"]
     list_filter = ["type", "status", ("publish_at", admin.DateFieldListFilter)]
     search_fields = ["title_en", "title_fr", "summary_en", "summary_fr", "reference", "slug"]

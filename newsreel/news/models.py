@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -55,7 +55,11 @@ class Article(Publishable):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.body_en = clean_html(self.body_en)
         self.body_fr = clean_html(self.body_fr)
-        super().save(*args, **kwargs)
+        from newsreel.search.indexing import index_article
+
+        with transaction.atomic():  # the search index row commits with the article
+            super().save(*args, **kwargs)
+            index_article(self)
 
     @property
     def body(self) -> Localized:

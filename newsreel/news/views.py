@@ -4,21 +4,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from newsreel.front.paging import paginate
 from newsreel.news.models import Article, ArticleType
+from newsreel.search.views import list_page
 
 
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("type", "")
-    articles = Article.objects.visible().order_by("-publish_at", "-id")
-    if kind in ArticleType.values:
-        articles = articles.filter(type=kind)
-    else:
-        kind = ""
-    return render(request, "news/article_list.html", {
-        "page": paginate(request, articles), "kind": kind, "types": ArticleType.choices,
-    })
+    kind = kind if kind in ArticleType.values else ""
+    page = list_page(request, type=("article",), article_type=kind)
+    return render(request, "news/article_list.html", {"page": page, "kind": kind, "types": ArticleType.choices})
 
 
 @require_GET

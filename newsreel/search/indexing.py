@@ -1,0 +1,182 @@
+"""Write the search index: explicit calls from model saves, admin save_related and service functions.
+
+Each call runs inside the caller's transaction (or its own), so content and index rows commit together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from newsreel.catalogue.models import Event, Item, Person, ShotlistLine, Tag
+from newsreel.news.models import Article
+from newsreel.search.models import SearchDocument, SearchText
+from newsreel.search.text import LANGS, stems, strip_html, words
+
+# A document's text is capped so one huge body cannot blow PostgreSQL's per-vector limits.
+MAX_TERMS_PER_COLUMN = 5000
+
+
+class _Text:
+    """Collects a document's text per language (stemmed) and language-neutral words, keeping field order."""
+
+    def __init__(self) -> None:
+        self.by_lang: dict[str, list[str]] = {lang: [] for lang in LANGS}
+        self.neutral: list[str] = []
+
+    def add(self, lang: str, text: str) -> None:
+        if text and text.strip():
+            self.by_lang[lang].append(text)
+
+    def add_pair(self, obj: Any, field: str) -> None:
+        for lang in LANGS:
+            self.add(lang, getattr(obj, f"{field}_{lang}", "") or "")
+
+    def add_neutral(self, text: str) -> None:
+        if text and text.strip():
+            self.neutral.append(text)
+
+    def column(self, lang: str) -> str:
+        return _cap(" ".join(" ".join(stems(text, lang)) for text in self.by_lang[lang]))
+
+    def all_words(self) -> str:
+        texts = [*self.by_lang["en"], *self.by_lang["fr"], *self.neutral]
+        return _cap(" ".join(" ".join(words(text)) for text in texts))
+
+
+def _cap(terms: str) -> str:
+    parts = terms.split()
+    return " ".join(parts[:MAX_TERMS_PER_COLUMN])
+
+
+def key(*texts_by_lang: tuple[str, str]) -> str:
+    """A ' a b | c d ' string for ranking: each text stemmed in its language, then as plain words."""
+    parts = [" ".join(stems(text, lang)) for lang, text in texts_by_lang if text]
+    parts += [" ".join(words(text)) for _lang, text in texts_by_lang if text]
+    return " " + " | ".join(part for part in parts if part) + " "
+
+
+def _meta_pairs(tags: Iterable[Tag], people: Iterable[Person], event: Event | None,
+                location: str) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for tag in tags:
+        pairs += [("en", tag.name_en), ("fr", tag.name_fr)]
+    for person in people:
+        pairs += [("en", person.name), ("fr", person.name)]
+    if event is not None:
+        pairs += [("en", event.title_en), ("fr", event.title_fr)]
+    if location:
+        pairs += [("en", location), ("fr", location)]
+    return pairs
+
+
+def item_document_fields(item: Item) -> dict[str, Any]:
+    return item_fields(item, list(item.tags.all()), list(item.people.all()), list(item.shots.all()))
+
+
+def item_fields(item: Item, tags: list[Tag], people: list[Person], shots: list[ShotlistLine]) -> dict[str, Any]:
+    """The index row of an item given its related rows (also used by bulk loaders, which have them at hand)."""
+    event = item.event
+    text = _Text()
+    for field in ("title", "summary", "description"):
+        text.add_pair(item, field)
+    for shot in shots:
+        text.add_pair(shot, "description")
+    for tag in tags:
+        text.add_pair(tag, "name")
+    for person in people:
+        text.add_neutral(person.name)
+        text.add_pair(person, "role")
+    if event is not None:
+        text.add_pair(event, "title")
+    text.add_neutral(" ".join([item.location, item.reference, item.credit]))
+    return {
+        "kind": item.kind, "subtype": "", "status": item.status, "publish_at": item.publish_at,
+        "shot_on": item.shot_on, "event": event, "location": item.location.strip(),
+        "has_shotlist": bool(shots), "has_en": bool(item.title_en.strip()), "has_fr": bool(item.title_fr.strip()),
+        "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
+        "title_key": key(("en", item.title_en), ("fr", item.title_fr)),
+        "meta_key": key(*_meta_pairs(tags, people, event, item.location)),
+    }
+
+
+def article_document_fields(article: Article) -> dict[str, Any]:
+    event = article.event
+    text = _Text()
+    text.add_pair(article, "title")
+    text.add_pair(article, "summary")
+    for lang in LANGS:
+        text.add(lang, strip_html(getattr(article, f"body_{lang}")))
+    if event is not None:
+        text.add_pair(event, "title")
+    text.add_neutral(article.reference)
+    location = event.location.strip() if event is not None else ""
+    return {
+        "kind": "article", "subtype": article.type, "status": article.status, "publish_at": article.publish_at,
+        "shot_on": None, "event": event, "location": location, "has_shotlist": False,
+        "has_en": bool(article.title_en.strip()), "has_fr": bool(article.title_fr.strip()),
+        "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
+        "title_key": key(("en", article.title_en), ("fr", article.title_fr)),
+        "meta_key": key(*_meta_pairs([], [], event, location)),
+    }
+
+
+TEXT_FIELDS = ("en", "fr", "words")
+
+
+def split_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(SearchDocument fields, SearchText fields)."""
+    return ({k: v for k, v in fields.items() if k not in TEXT_FIELDS}, {k: fields[k] for k in TEXT_FIELDS})
+
+
+def _write(target: dict[str, Any], fields: dict[str, Any]) -> None:
+    document_fields, text_fields = split_fields(fields)
+    with transaction.atomic():
+        document, _ = SearchDocument.objects.update_or_create(**target, defaults=document_fields)
+        SearchText.objects.update_or_create(document=document, defaults=text_fields)
+
+
+def index_item(item: Item) -> None:
+    """(Re)write the item's index row from its current state, tags, people and shotlist included."""
+    if item.pk is not None:
+        _write({"item": item}, item_document_fields(item))
+
+
+def index_article(article: Article) -> None:
+    if article.pk is not None:
+        _write({"article": article}, article_document_fields(article))
+
+
+def index_items(items: Iterable[Item]) -> None:
+    for item in items:
+        index_item(item)
+
+
+def index_event_content(event: Event) -> None:
+    """An event's title is part of its items' and articles' documents."""
+    if event.pk is None:
+        return
+    index_items(Item.objects.filter(event=event).select_related("event"))
+    for article in Article.objects.filter(event=event).select_related("event"):
+        index_article(article)
+
+
+def reindex_all(*, batch: int = 500, report: Any = None) -> tuple[int, int]:
+    """Rebuild every row (recovery after bulk edits or a restore); returns (items, articles) indexed."""
+    counts = [0, 0]
+    items = Item.objects.select_related("event").prefetch_related("tags", "people", "shots").order_by("pk")
+    for start in range(0, items.count(), batch):
+        with transaction.atomic():
+            for item in items[start:start + batch]:
+                index_item(item)
+                counts[0] += 1
+        if report:
+            report(f"items: {counts[0]}")
+    articles = Article.objects.select_related("event").order_by("pk")
+    with transaction.atomic():
+        for article in articles.iterator(chunk_size=batch):
+            index_article(article)
+            counts[1] += 1
+    return counts[0], counts[1]
