@@ -4,9 +4,9 @@ saved search (the search page's query string).
 `find_matches(query, lang=..., since=..., until=..., limit=...)` returns `Match`es, newest first. Only this
 module knows how searching is done; alerts never look inside a query.
 
-Candidates come from the window first (usually a handful of rows), then the search engine (newsreel.search,
-#7) says which of them match the saved query, with exactly the page's rules (words in either language, types,
-tags, people, events, dates...). Without the search app, a plain stand-in understands `q` and `type` only.
+Candidates come from the window first (usually a handful of rows), then the search engine (newsreel.search)
+says which of them match the saved query, with exactly the search page's rules (words in either language,
+types, tags, people, events, dates...).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from newsreel.news.models import Article
 from newsreel.newsletter.mail import absolute
 from newsreel.publishing import localized
 
-KINDS = ("video", "photo", "audio", "article")
 MAX_CANDIDATES = 500  # per kind of document and run; a window holds far fewer in practice
 
 
@@ -50,21 +49,13 @@ def find_matches(query: str, *, lang: str, since: datetime, until: datetime, lim
                     .order_by("-publish_at")[:MAX_CANDIDATES])
     if not items and not articles:
         return []
-    item_ids, article_ids = _matching(query, items, articles, until)
+    item_ids, article_ids = _matching_with_search(query, [i.pk for i in items], [a.pk for a in articles], until)
     found_items = Item.objects.filter(pk__in=item_ids).prefetch_related("renditions")
     found_articles = Article.objects.filter(pk__in=article_ids)
     with translation.override(lang):  # links and labels in the reader's language
         found = [_item_match(i, lang) for i in found_items] + [_article_match(a, lang) for a in found_articles]
     found.sort(key=lambda m: m.published_at, reverse=True)
     return found[:limit]
-
-
-def _matching(query: str, items: list[Item], articles: list[Article], until: datetime) -> tuple[set[int], set[int]]:
-    try:
-        from newsreel.search.engine import build_where  # noqa: F401 - only to know whether search is there
-    except ImportError:
-        return _matching_plain(query, items, articles)
-    return _matching_with_search(query, [i.pk for i in items], [a.pk for a in articles], until)
 
 
 def _matching_with_search(query: str, item_ids: list[int], article_ids: list[int],
@@ -87,19 +78,6 @@ def _matching_with_search(query: str, item_ids: list[int], article_ids: list[int
         cursor.execute(sql, [*where.args, *args])
         rows = cursor.fetchall()
     return {r[0] for r in rows if r[0] is not None}, {r[1] for r in rows if r[1] is not None}
-
-
-def _matching_plain(query: str, items: list[Item], articles: list[Article]) -> tuple[set[int], set[int]]:
-    data = QueryDict(query)
-    words = [w.casefold() for w in data.get("q", "").split() if len(w) > 1][:8]
-    kinds = {k for k in data.getlist("type") if k in KINDS} or set(KINDS)
-
-    def matches(obj: Item | Article) -> bool:
-        text = " ".join([obj.title_en, obj.title_fr, obj.summary_en, obj.summary_fr]).casefold()
-        return all(word in text for word in words)
-
-    return ({i.pk for i in items if i.kind in kinds and matches(i)},
-            {a.pk for a in articles if "article" in kinds and matches(a)})
 
 
 def _item_match(item: Item, lang: str) -> Match:

@@ -105,7 +105,6 @@ def test_nobody_edits_someone_elses_alert(client, journalist):
 
 
 def test_alerts_follow_the_search_pages_rules(journalist, smtp, clock):
-    pytest.importorskip("newsreel.search.engine", reason="needs the search app (#7)")
     from newsreel.catalogue.models import Tag
 
     _saved(journalist, "q=summit&tag=nato-summit", frequency=Frequency.IMMEDIATE)
@@ -121,7 +120,6 @@ def test_alerts_follow_the_search_pages_rules(journalist, smtp, clock):
 
 
 def test_search_page_links_to_saving_the_search_with_alerts(client, journalist):
-    pytest.importorskip("newsreel.search.engine", reason="needs the search app (#7)")
     client.force_login(journalist)
     page = client.get(reverse("search:search"), {"q": "summit", "type": "video"}).content.decode()
     link = reverse("newsletter:alerts") + "?query=q%3Dsummit%26type%3Dvideo&amp;name=summit"
