@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "newsreel.catalogue",
     "newsreel.news",
     "newsreel.ingest",
+    "newsreel.newsletter",
     "newsreel.search",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -219,6 +220,21 @@ FILE_UPLOAD_HANDLERS = ["newsreel.ingest.uploads.LimitedTemporaryFileUploadHandl
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "uploads")
 MEDIA_ROOT.joinpath("uploads").mkdir(parents=True, exist_ok=True)
 
+# --- Newsletter and alerts -------------------------------------------------------------------------------
+# Subscribe rate limits live in the default cache (CACHES, accounts block below): local memory on a laptop,
+# file-based in production; with web processes on several hosts, point it at Redis or the database cache.
+NEWSLETTER_BATCH_SIZE = env_int("NEWSREEL_NEWSLETTER_BATCH_SIZE", 100)  # messages per SMTP connection
+NEWSLETTER_SENDERS = env_int("NEWSREEL_NEWSLETTER_SENDERS", 2)  # batches of one issue sent in parallel
+NEWSLETTER_MAX_PER_SECOND = env_int("NEWSREEL_NEWSLETTER_MAX_PER_SECOND", 0)  # per sender; 0: unthrottled
+NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSREEL_NEWSLETTER_MAX_ATTEMPTS", 6)  # temporary failures, then failed
+NEWSLETTER_RETRY_BASE = env_int("NEWSREEL_NEWSLETTER_RETRY_BASE", 120)  # seconds, doubled on each retry
+NEWSLETTER_HARD_BOUNCE_LIMIT = env_int("NEWSREEL_NEWSLETTER_HARD_BOUNCE_LIMIT", 3)
+NEWSLETTER_CLAIM_LEASE = env_int("NEWSREEL_NEWSLETTER_CLAIM_LEASE", 900)  # seconds before a batch is presumed dead
+NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSREEL_NEWSLETTER_CONFIRM_MAX_AGE", 2 * 24 * 3600)
+NEWSLETTER_FORM_MIN_SECONDS = env_int("NEWSREEL_NEWSLETTER_FORM_MIN_SECONDS", 3)
+NEWSLETTER_RATE_PER_IP = env_int("NEWSREEL_NEWSLETTER_RATE_PER_IP", 10)  # subscribe requests per hour
+NEWSLETTER_RATE_PER_ADDRESS = env_int("NEWSREEL_NEWSLETTER_RATE_PER_ADDRESS", 3)  # confirmation mails per day
+
 AUTH_PASSWORD_VALIDATORS: list[dict[str, object]] = []
 
 LOGGING = {
@@ -259,7 +275,8 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "newsreel.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_SIGNUP_FORM_CLASS = "newsreel.accounts.signup.ProfileSignupForm"
+# The profile fields plus the newsletter box (newsreel/newsletter/signup.py subclasses the profile form).
+ACCOUNT_SIGNUP_FORM_CLASS = "newsreel.newsletter.signup.SignupWithNewsletterForm"
 ACCOUNT_FORMS = {
     "reset_password": "newsreel.accounts.forms.ResetPasswordForm",
     "confirm_password_reset_code": "newsreel.accounts.forms.ConfirmResetCodeForm",

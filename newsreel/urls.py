@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("newsreel.catalogue.urls")),
     path("", include("newsreel.news.urls")),
     path("accounts/", include("newsreel.accounts.urls")),
+    path("newsletter/", include("newsreel.newsletter.urls")),
     path("", include("newsreel.search.urls")),
     prefix_default_language=True,
 )
