@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from newsreel.downloads.http import accel_redirect, serve_file
@@ -39,9 +38,9 @@ def metered(chunks: Iterable[bytes], download_id: int, expected: int | None) -> 
             sent += len(chunk)
     finally:
         completed = sent == expected if expected is not None else False
+        # Runs before request_finished (the WSGI server closes the response, which closes this generator
+        # first), so the request's database connection is still the one in use.
         Download.objects.filter(pk=download_id).update(bytes_sent=sent, completed=completed)
-        # The generator finishes after the request cycle closed its connection; don't leak a new one.
-        close_old_connections()
 
 
 def metered_stream(chunks: Iterable[bytes], download_id: int) -> Iterator[bytes]:
@@ -56,7 +55,6 @@ def metered_stream(chunks: Iterable[bytes], download_id: int) -> Iterator[bytes]
     finally:
         Download.objects.filter(pk=download_id).update(bytes_sent=sent, bytes_expected=sent if done else 0,
                                                        completed=done)
-        close_old_connections()
 
 
 def send_logged(request: HttpRequest, path: Path, *, media_name: str, content_type: str, sha256: str | None,
