@@ -42,12 +42,18 @@ def terms(db: Any) -> TermsVersion:
     return TermsVersion.objects.create(version="2026-1", text_en="Credit the source.", text_fr="Citez la source.")
 
 
+def make_licensee(**fields: Any) -> Any:
+    """A verified member who accepted the terms in force."""
+    user = make_member(**fields)
+    current = TermsVersion.current()
+    if current is not None:
+        accept_terms(user=user, terms=current)
+    return user
+
+
 @pytest.fixture
 def member(terms: TermsVersion) -> Any:
-    """A verified member who accepted the terms in force."""
-    user = make_member(organisation="Daily Example")
-    accept_terms(user=user, terms=terms)
-    return user
+    return make_licensee(organisation="Daily Example")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from newsreel.catalogue.models import Access, Role
 from newsreel.downloads import clips
 from newsreel.downloads.models import ClipCache, ClipRequest, ClipStatus, Download
-from tests.downloads.conftest import add_file
+from tests.downloads.conftest import add_file, make_licensee
 from tests.factories import make_member
 
 pytestmark = pytest.mark.django_db
@@ -66,12 +66,7 @@ def test_the_same_clip_is_served_from_the_cache_with_a_stable_etag(client, membe
     first = client.get(ask(client, video)["Location"])
     body(first)
     monkeypatch.setattr(clips, "cut", lambda *a, **k: pytest.fail("rendered twice"))
-    other = make_member()
-    from newsreel.accounts.terms import accept_terms
-    from newsreel.accounts.models import TermsVersion
-
-    accept_terms(user=other, terms=TermsVersion.current())
-    client.force_login(other)
+    client.force_login(make_licensee())
     again = client.get(ask(client, video)["Location"])
     assert again["ETag"] == first["ETag"] and body(again)
     assert ClipCache.objects.count() == 1 and ClipRequest.objects.count() == 2
@@ -189,6 +184,6 @@ def test_masters_are_cut_only_for_those_who_may_download_them(client, member, vi
 def test_someone_elses_clip_is_not_found(client, member, video):
     client.force_login(member)
     location = ask(client, video)["Location"]
-    client.force_login(make_member())
+    client.force_login(make_licensee())
     assert client.get(location).status_code == 404
     assert client.get(location.replace("/file", "/status.json")).status_code == 404
