@@ -22,11 +22,13 @@ def organisation_of(user: User | AnonymousUser) -> str:
 
 
 def start_log(request: HttpRequest, *, kind: str, item_id: int | None, rendition_id: int | None = None,
-              role: str = "", clip_in: str = "", clip_out: str = "", offloaded: bool = False) -> Download:
+              role: str = "", clip_in: str = "", clip_out: str = "", offloaded: bool = False, range_start: int = 0,
+              bytes_expected: int = 0) -> Download:
     user = request.user if request.user.is_authenticated else None
     return Download.objects.create(user=user, organisation=organisation_of(request.user), item_id=item_id,
                                    rendition_id=rendition_id, kind=kind, role=role, clip_in=clip_in,
-                                   clip_out=clip_out, offloaded=offloaded)
+                                   clip_out=clip_out, offloaded=offloaded, range_start=range_start,
+                                   bytes_expected=bytes_expected)
 
 
 def metered(chunks: Iterable[bytes], download_id: int, expected: int | None) -> Iterator[bytes]:
@@ -69,19 +71,17 @@ def send_logged(request: HttpRequest, path: Path, *, media_name: str, content_ty
         response: Response = accel_redirect(prefix.rstrip("/") + "/" + quote(media_name), content_type=content_type,
                                             filename=filename, cache_control=cache_control)
         if request.method == "GET":
-            log = start_log(request, offloaded=True, **log_fields)
-            start = _range_start(request.headers.get("Range", ""))
-            Download.objects.filter(pk=log.pk).update(range_start=start)
+            start_log(request, offloaded=True, range_start=_range_start(request.headers.get("Range", "")),
+                      **log_fields)
         return response
     response = serve_file(request, path, content_type=content_type, sha256=sha256, filename=filename,
                           attachment=True, cache_control=cache_control)
     if isinstance(response, StreamingHttpResponse) and response.status_code in (200, 206):
-        log = start_log(request, **log_fields)
         length = int(response["Content-Length"])
         start = 0
         if response.status_code == 206:
             start = int(response["Content-Range"].split()[1].split("-")[0])
-        Download.objects.filter(pk=log.pk).update(range_start=start, bytes_expected=length)
+        log = start_log(request, range_start=start, bytes_expected=length, **log_fields)
         response.streaming_content = metered(response.streaming_content, log.pk, length)
     return response
 

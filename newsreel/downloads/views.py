@@ -88,9 +88,9 @@ def item_sidecar_view(request: HttpRequest, reference: str) -> HttpResponse:
     response["Content-Disposition"] = content_disposition(f"{item.reference}.txt")
     response["X-Content-Type-Options"] = "nosniff"
     if request.method == "GET":
-        log = start_log(request, kind=DownloadKind.SIDECAR, item_id=item.pk)
-        Download.objects.filter(pk=log.pk).update(bytes_expected=len(response.content),
-                                                  bytes_sent=len(response.content), completed=True)
+        size = len(response.content)
+        log = start_log(request, kind=DownloadKind.SIDECAR, item_id=item.pk, bytes_expected=size)
+        Download.objects.filter(pk=log.pk).update(bytes_sent=size, completed=True)
     return response
 
 

@@ -38,7 +38,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def site_config(*, port: int, app_port: int, media_root: Path, static_root: Path, rate_limit: str = "0") -> str:
+def site_config(*, port: int, app_port: int, media_root: Path, static_root: Path, rate_limit: str = "0",
+                conn_limit: int = 8) -> str:
     text = SHIPPED.read_text()
     replacements = {
         "listen 80;": f"listen 127.0.0.1:{port};",
@@ -46,6 +47,7 @@ def site_config(*, port: int, app_port: int, media_root: Path, static_root: Path
         "/srv/newsreel/var/media/": f"{media_root}/",
         "/srv/newsreel/var/static/": f"{static_root}/",
         "limit_rate 20m;": f"limit_rate {rate_limit};",
+        "limit_conn newsreel_conn_per_ip 8;": f"limit_conn newsreel_conn_per_ip {conn_limit};",
     }
     for old, new in replacements.items():
         assert old in text, f"deploy/nginx.conf no longer has {old!r}"
@@ -55,12 +57,14 @@ def site_config(*, port: int, app_port: int, media_root: Path, static_root: Path
 
 @contextmanager
 def running_nginx(run_dir: Path, *, app_port: int, media_root: Path, static_root: Path,
-                  rate_limit: str = "0") -> Iterator[int]:
+                  rate_limit: str = "0", conn_limit: int = 8, extra_server: str = "") -> Iterator[int]:
     """Start nginx (foreground master process we own) and yield its port; stop it afterwards."""
     port = free_port()
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "site.conf").write_text(site_config(port=port, app_port=app_port, media_root=media_root,
-                                                   static_root=static_root, rate_limit=rate_limit))
+                                                   static_root=static_root, rate_limit=rate_limit,
+                                                   conn_limit=conn_limit)
+                                       + extra_server)
     (run_dir / "nginx.conf").write_text(MAIN.format(run=run_dir))
     subprocess.run([NGINX, "-t", "-q", "-e", str(run_dir / "error.log"), "-c", str(run_dir / "nginx.conf")],
                    check=True, capture_output=True)
