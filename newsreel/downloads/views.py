@@ -218,7 +218,7 @@ def _clip_state(clip_req: ClipRequest) -> dict[str, object]:
         state["download_url"] = reverse("downloads:clip_file", args=[clip_req.pk])
         state["filename"] = clips.clip_filename(clip)
     if clip.status == ClipStatus.FAILED:
-        state["message"] = _("This clip could not be made. The press office has been told.")
+        state["message"] = _("This clip could not be made. Try another range or version, or contact the press office.")
     return state
 
 
