@@ -35,6 +35,7 @@ class Result:
     bytes: int
     errors: int
     peak_rss: int = 0
+    idle_rss: int = 0
 
     @property
     def mb_per_s(self) -> float:
@@ -145,6 +146,7 @@ def run_clients(name: str, url: str, cookie: str, clients: int, size: int, watch
 
     # One request first, so that each server's lazy start-up (imports, URL resolver, templates) isn't timed.
     subprocess.run(["curl", "-s", "-o", "/dev/null", "-r", "0-0", "-b", cookie, url], check=True, timeout=120)
+    idle = tree_rss(watch) if watch is not None else 0
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     command = ["curl", "-s", "--parallel", "--parallel-immediate", "--parallel-max", str(clients),
@@ -161,12 +163,12 @@ def run_clients(name: str, url: str, cookie: str, clients: int, size: int, watch
     lines = done.stdout.split("\n")[:-1]
     for line in lines:
         code, got, _first, _total = line.split()
-        if os.environ.get("BENCH_VERBOSE"):
+        if os.environ.get("BENCH_VERBOSE") == "1":
             print(name, line)
         received += int(got)
         errors += code != "200" or int(got) != size
     errors += clients - len(lines)
-    return Result(name, seconds, received, errors, peak[0])
+    return Result(name, seconds, received, errors, peak[0], idle)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-mb", type=int, default=500)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--timeout", type=int, default=600)
+    parser.add_argument("--rounds", type=int, default=2, help="each path this many times, interleaved; best kept")
     args = parser.parse_args(argv)
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
@@ -187,18 +190,23 @@ def main(argv: list[str] | None = None) -> int:
         django_port, accel_port = free_port(), free_port()
         processes.append(start_gunicorn(django_port, environment(media, accel=False)))
         processes.append(start_gunicorn(accel_port, environment(media, accel=True)))
-        results: list[Result] = []
+        with open(media / "items" / "bench" / "broadcast.mp4", "rb") as fh:  # into the page cache for all
+            while fh.read(1 << 24):
+                pass
+        rounds: list[list[Result]] = []
         with running_nginx(OUT / "nginx", app_port=accel_port, media_root=media, static_root=ROOT / "newsreel" /
                            "static", conn_limit=args.clients, extra_server=_direct_server(media)) as nginx_port:
-            direct_url = f"http://127.0.0.1:{nginx_port + 0}/direct/items/bench/broadcast.mp4"
-            direct_url = direct_url.replace(str(nginx_port), str(_DIRECT_PORT[0]))
-            results.append(run_clients("nginx (direct, peer)", direct_url, cookie, args.clients, size, None,
-                                       args.timeout))
-            results.append(run_clients("x-accel (Django checks, nginx sends)",
-                                       f"http://127.0.0.1:{nginx_port}/en/download/{pk}/", cookie, args.clients,
-                                       size, processes[1].pid, args.timeout))
-        results.append(run_clients("django (gunicorn streams)", f"http://127.0.0.1:{django_port}/en/download/{pk}/",
-                                   cookie, args.clients, size, processes[0].pid, args.timeout))
+            direct_url = f"http://127.0.0.1:{_DIRECT_PORT[0]}/direct/items/bench/broadcast.mp4"
+            paths = [("nginx (direct, peer)", direct_url, None),
+                     ("x-accel (Django checks, nginx sends)", f"http://127.0.0.1:{nginx_port}/en/download/{pk}/",
+                      processes[1].pid),
+                     ("django (gunicorn streams)", f"http://127.0.0.1:{django_port}/en/download/{pk}/",
+                      processes[0].pid)]
+            for _ in range(args.rounds):
+                rounds.append([run_clients(name, url, cookie, args.clients, size, pid, args.timeout)
+                               for name, url, pid in paths])
+        results = [max((r[i] for r in rounds), key=lambda r: r.mb_per_s) for i in range(len(rounds[0]))]
+        errors = sum(r.errors for rnd in rounds for r in rnd)
     finally:
         for process in processes:
             process.terminate()
@@ -207,11 +215,12 @@ def main(argv: list[str] | None = None) -> int:
 
     peer = results[0].mb_per_s
     print(f"\n{args.clients} concurrent clients x {args.size_mb} MB over loopback ({os.cpu_count()} CPUs)\n")
-    print(f"{'path':40} {'MB/s':>8} {'ratio':>7} {'seconds':>8} {'errors':>7} {'app peak RSS':>13}")
+    print(f"best of {args.rounds} interleaved rounds; errors counted over all rounds: {errors}")
+    print(f"{'path':40} {'MB/s':>8} {'ratio':>7} {'seconds':>8} {'app RSS idle -> peak':>22}")
     for r in results:
-        rss = f"{r.peak_rss / 2**20:.0f} MB" if r.peak_rss else "—"
-        print(f"{r.name:40} {r.mb_per_s:8.0f} {r.mb_per_s / peer:7.2f} {r.seconds:8.1f} {r.errors:7d} {rss:>13}")
-    return 0 if all(r.errors == 0 for r in results) else 1
+        rss = f"{r.idle_rss / 2**20:.0f} -> {r.peak_rss / 2**20:.0f} MB" if r.peak_rss else "—"
+        print(f"{r.name:40} {r.mb_per_s:8.0f} {r.mb_per_s / peer:7.2f} {r.seconds:8.1f} {rss:>22}")
+    return 0 if errors == 0 else 1
 
 
 _DIRECT_PORT = [0]
