@@ -191,7 +191,8 @@ def evict(*, keep: int | None = None) -> list[int]:
     ready = ClipCache.objects.filter(status=ClipStatus.READY)
     total = ready.aggregate(total=Sum("size"))["total"] or 0
     removed: list[int] = []
-    for clip in ready.exclude(pk=keep).order_by("last_used_at", "pk").iterator():
+    candidates = ready.exclude(pk=keep) if keep is not None else ready
+    for clip in candidates.order_by("last_used_at", "pk").iterator():
         if total <= limit:
             break
         clip_path(clip).unlink(missing_ok=True)

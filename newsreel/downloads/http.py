@@ -120,7 +120,7 @@ def serve_file(request: HttpRequest, path: Path, *, content_type: str, sha256: s
     if (if_none_match and _etag_matches(if_none_match, etag)) or (
             not if_none_match and request.headers.get("If-Modified-Since")
             and _not_modified_since(request.headers["If-Modified-Since"], st.st_mtime)):
-        response = HttpResponse(status=304)
+        response: HttpResponse | StreamingHttpResponse = HttpResponse(status=304)
         headers(response)
         return response
 

@@ -65,14 +65,17 @@ def send_logged(request: HttpRequest, path: Path, *, media_name: str, content_ty
                 ) -> Response:
     """The one way files leave the portal. `media_name` is the file's name relative to MEDIA_ROOT."""
     prefix = settings.NEWSREEL_ACCEL_REDIRECT_PREFIX
-    log_fields = {"kind": kind, "item_id": item_id, "rendition_id": rendition_id, "role": role,
-                  "clip_in": clip_in, "clip_out": clip_out}
+
+    def log(*, offloaded: bool = False, range_start: int = 0, bytes_expected: int = 0) -> Download:
+        return start_log(request, kind=kind, item_id=item_id, rendition_id=rendition_id, role=role,
+                         clip_in=clip_in, clip_out=clip_out, offloaded=offloaded, range_start=range_start,
+                         bytes_expected=bytes_expected)
+
     if prefix:
         response: Response = accel_redirect(prefix.rstrip("/") + "/" + quote(media_name), content_type=content_type,
                                             filename=filename, cache_control=cache_control)
         if request.method == "GET":
-            start_log(request, offloaded=True, range_start=_range_start(request.headers.get("Range", "")),
-                      **log_fields)
+            log(offloaded=True, range_start=_range_start(request.headers.get("Range", "")))
         return response
     response = serve_file(request, path, content_type=content_type, sha256=sha256, filename=filename,
                           attachment=True, cache_control=cache_control)
@@ -81,8 +84,8 @@ def send_logged(request: HttpRequest, path: Path, *, media_name: str, content_ty
         start = 0
         if response.status_code == 206:
             start = int(response["Content-Range"].split()[1].split("-")[0])
-        log = start_log(request, range_start=start, bytes_expected=length, **log_fields)
-        response.streaming_content = metered(response.streaming_content, log.pk, length)
+        row = log(range_start=start, bytes_expected=length)
+        response.streaming_content = metered(response.streaming_content, row.pk, length)  # type: ignore[arg-type]
     return response
 
 

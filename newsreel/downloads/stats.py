@@ -30,7 +30,7 @@ def per_item(period: Period, limit: int | None = None) -> list[dict[str, object]
             .annotate(downloads=Count("id", filter=STARTS), completed=Count("id", filter=Q(completed=True)),
                       bytes=Sum("bytes_sent"), users=Count("user", distinct=True))
             .order_by("-downloads", "item__reference"))
-    return list(rows[:limit] if limit else rows)
+    return [dict(row) for row in (rows[:limit] if limit else rows)]
 
 
 def per_organisation(period: Period) -> list[dict[str, object]]:
@@ -38,7 +38,7 @@ def per_organisation(period: Period) -> list[dict[str, object]]:
             .annotate(downloads=Count("id", filter=STARTS), completed=Count("id", filter=Q(completed=True)),
                       bytes=Sum("bytes_sent"), users=Count("user", distinct=True), items=Count("item", distinct=True))
             .order_by("-downloads", "organisation"))
-    return list(rows)
+    return [dict(row) for row in rows]
 
 
 class _Echo:

@@ -47,7 +47,7 @@ def refusal(request: HttpRequest, verdict: Verdict) -> HttpResponse:
 
 
 def rendition_filename(rendition: Rendition) -> str:
-    return f"{rendition.item.reference}_{rendition.role}{Path(rendition.file.name).suffix.lower()}"
+    return f"{rendition.item.reference}_{rendition.role}{Path(rendition.file.name or '').suffix.lower()}"
 
 
 @require_safe
@@ -61,7 +61,7 @@ def download_rendition(request: HttpRequest, pk: int) -> Response:
     if not path.is_file():
         raise Http404
     cache = "public, max-age=3600" if rendition.effective_access == "open" else "private, max-age=0"
-    return send_logged(request, path, media_name=rendition.file.name, content_type=rendition.mime_type or
+    return send_logged(request, path, media_name=rendition.file.name or "", content_type=rendition.mime_type or
                        "application/octet-stream", sha256=rendition.sha256, filename=rendition_filename(rendition),
                        item_id=rendition.item_id, rendition_id=rendition.pk, role=rendition.role,
                        cache_control=cache)
@@ -258,5 +258,6 @@ def clip_file(request: HttpRequest, pk: int) -> Response:
 @login_required
 @require_GET
 def my_downloads(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)  # login_required
     downloads = Download.objects.filter(user=request.user).select_related("item", "rendition")
     return render(request, "downloads/my_downloads.html", {"page": paginate(request, downloads)})

@@ -50,7 +50,7 @@ class _Sink:
 def stream_zip(members: Iterable[Member]) -> Iterator[bytes]:
     """JPEG and video are already compressed, so members are stored; text is deflated."""
     sink = _Sink()
-    with zipfile.ZipFile(sink, mode="w", allowZip64=True) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, mode="w", allowZip64=True) as archive:  # type: ignore[call-overload]
         for member in members:
             stamp = time.localtime(member.mtime if member.mtime is not None else
                                    (member.path.stat().st_mtime if member.path else time.time()))
