@@ -119,7 +119,9 @@ def clip_request(*, user: User, rendition: Rendition, start: int, end: int, mode
 
 
 def _cache_entry(rendition: Rendition, start: int, end: int, mode: str) -> ClipCache:
-    key = {"source_sha256": rendition.sha256, "start": start, "end": end, "mode": mode}
+    # Ingest always records a checksum; a hand-made rendition without one must not share another's clips.
+    source = rendition.sha256 or f"rendition-{rendition.pk}"
+    key = {"source_sha256": source, "start": start, "end": end, "mode": mode}
     try:
         with transaction.atomic():
             clip, _created = ClipCache.objects.get_or_create(**key, defaults={"rendition": rendition})
