@@ -4,7 +4,9 @@ count its frames with the system ffprobe."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,4 +89,52 @@ def test_a_member_marks_in_and_out_and_downloads_exactly_those_frames(site, page
     info.value.save_as(shot)
     assert shot.name == f"{video.reference}_10-00-01-00_10-00-02-00_broadcast.mp4"
     assert frames_in(shot) == 25
+    assert page.errors == []
+
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "media", "mail"]}}
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    return f"postgres://{s['USER']}:{s.get('PASSWORD') or ''}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+def test_a_long_clip_waits_on_a_status_page_then_is_offered_and_mailed(site, page, video, settings, smtp, tmp_path):
+    terms = TermsVersion.objects.create(version="1", text_en="Credit us.", text_fr="Citez-nous.")
+    member = make_member()
+    accept_terms(user=member, terms=terms)
+    settings.TASKS = DB_TASKS
+    settings.NEWSREEL_CLIP_SYNC_SECONDS = 0  # every clip goes to the queue
+    signed_in(page, site, member)
+    page.goto(f"{site.url}/en/media/{video.reference}/")
+    expect(page.locator("[data-role=timecode]")).to_have_text("10:00:00:00")
+    page.fill("#clip-in", "10:00:00:05")
+    page.fill("#clip-out", "10:00:02:05")
+    page.locator("#clip-out").press("Tab")
+    page.click("#clip-tool button[type=submit]")
+    expect(page.locator("[data-role=state]")).to_contain_text("You can leave this page")
+    download_link = page.locator("[data-role=download]")
+    expect(download_link).to_be_hidden()
+
+    env = {**os.environ, "DATABASE_URL": _database_url(), "NEWSREEL_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+           "NEWSREEL_WORKER_NICE": "0", "NEWSREEL_EMAIL_URL": f"smtp://{smtp.host}:{smtp.port}",
+           "NEWSREEL_SITE_URL": site.url}
+    worker = subprocess.run([sys.executable, "-m", "newsreel.cli", "db_worker", "--queue-name", "media", "--batch",
+                             "--no-startup-delay"], env=env, capture_output=True, timeout=120)
+    assert worker.returncode == 0, worker.stdout[-2000:] + worker.stderr[-2000:]
+
+    expect(download_link).to_be_visible(timeout=20_000)  # the page polled and offers the file
+    with page.expect_download() as info:
+        download_link.click()
+    clip = tmp_path / info.value.suggested_filename
+    info.value.save_as(clip)
+    assert clip.name == f"{video.reference}_10-00-00-05_10-00-02-05_broadcast.mp4"
+    assert frames_in(clip) == 50
+    mail = smtp.wait_for(member.email)[0]
+    assert clip.name in mail.text() and f"{site.url}/en/download/clips/" in mail.text()
     assert page.errors == []
