@@ -40,10 +40,9 @@ CLIPPABLE_ROLES = {Role.BROADCAST, Role.WEB, Role.PROXY, Role.MASTER}
 class ClipRefused(Exception):
     """A request we will not render, with a message for the user."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ def clip_request(*, user: User, rendition: Rendition, start: int, end: int, mode
         raise ClipRefused(_("Choose frame-accurate or fast."))
     since = timezone.now() - dt.timedelta(hours=1)
     if ClipRequest.objects.filter(user=user, created_at__gte=since).count() >= settings.NEWSREEL_CLIP_REQUESTS_PER_HOUR:
-        raise ClipRefused(_("You have asked for many clips in the last hour; please try again later."), status=429)
+        raise ClipRefused(_("You have asked for many clips in the last hour; please try again later."))
     clip = _cache_entry(rendition, start, end, mode)
     request = ClipRequest.objects.create(user=user, clip=clip, rendition=rendition, start=start, end=end, mode=mode)
     if clip.status == ClipStatus.READY and clip_path(clip).exists():

@@ -182,11 +182,9 @@ def clip_create(request: HttpRequest, reference: str) -> HttpResponse:
         clip_req = clips.clip_request(user=request.user, rendition=rendition, start=frames.start, end=frames.end,
                                       mode=request.POST.get("mode", "accurate"), rate=frames.rate)
     except clips.ClipRefused as exc:
+        # Back to the clip tool, which shows why (the browser keeps the player where it was).
         messages.error(request, exc.message)
-        response = redirect(back)
-        if exc.status == 429:
-            response.status_code = 303  # still a redirect; the message says why
-        return response
+        return redirect(back)
     assert clip_req.clip is not None
     if clip_req.clip.status == ClipStatus.READY:
         return redirect("downloads:clip_file", clip_req.pk)
