@@ -132,6 +132,10 @@ def test_item_page_offers_downloads_with_credit_and_terms(client, member, item_f
     assert f"/en/download/{rendition.pk}/" in page
     assert f"/en/download/item/{item.reference}/metadata.txt" in page
     assert "© Alliance" in page and "/en/accounts/terms/" in page
+    rendition.access = "restricted"
+    rendition.save()
+    client.force_login(member)
+    assert f"/en/download/{rendition.pk}/" not in client.get(item.get_absolute_url()).content.decode()
 
 
 @pytest.fixture
