@@ -130,9 +130,10 @@ def count(path: Path) -> tuple[int, int]:
     return int(out[1]), int(out[0])  # packets (stored), frames (presented)
 
 
-def gray_frames(path: Path, *args: str) -> np.ndarray:
-    raw = subprocess.run(["ffmpeg", "-v", "error", *args, "-i", str(path), "-map", "0:v:0", "-f", "rawvideo",
-                          "-pix_fmt", "gray", "-"], capture_output=True, check=True).stdout
+def gray_frames(path: Path, before: tuple[str, ...] = (), after: tuple[str, ...] = ()) -> np.ndarray:
+    command = ["ffmpeg", "-v", "error", *before, "-i", str(path), "-map", "0:v:0", *after, "-f", "rawvideo",
+               "-pix_fmt", "gray", "-"]
+    raw = subprocess.run(command, capture_output=True, check=True).stdout
     return np.frombuffer(raw, np.uint8).reshape(-1, SPEC.height * SPEC.width)
 
 
@@ -142,10 +143,11 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def edge_psnr(src: Path, clip: Path, presented: int) -> tuple[float, float]:
-    first_src = gray_frames(src, "-ss", f"{T_IN:.3f}", "-frames:v", "1")[0]
-    last_src = gray_frames(src, "-ss", f"{(STOP - 1) / RATE:.3f}", "-frames:v", "1")[0]
-    first = gray_frames(clip, "-frames:v", "1")[0]
-    tail = gray_frames(clip, "-sseof", "-0.5")
+    one = ("-frames:v", "1")
+    first_src = gray_frames(src, ("-ss", f"{T_IN:.3f}"), one)[0]
+    last_src = gray_frames(src, ("-ss", f"{(STOP - 1) / RATE:.3f}"), one)[0]
+    first = gray_frames(clip, (), one)[0]
+    tail = gray_frames(clip, ("-sseof", "-0.5"))
     return psnr(first, first_src), psnr(tail[-1], last_src)
 
 
@@ -205,8 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     src = source()
-    _, src_presented = count(src)
-    print(f"source: {src.name}, {src_presented} frames; clip {IN_TC} -> {OUT_TC} = {STOP - FIRST} frames")
+    print(f"source: {src.name}; clip {IN_TC} -> {OUT_TC} = {STOP - FIRST} frames", flush=True)
     subprocess.run(["cat", str(src)], stdout=subprocess.DEVNULL, check=True)  # warm the page cache for all
     results: list[Run] = []
     for run, command in commands(src, args.skip_reencode):

@@ -8,7 +8,14 @@ Generates (once) a 1080p25 H.264 8 Mb/s master with AAC stereo into bench/out/, 
   newsreel broadcast        transcode_video(BROADCAST)                1080p, x264 faster CRF 16
   ffmpeg broadcast          /usr/bin/ffmpeg with the same settings     (baseline)
   newsreel render_video     web + broadcast + poster + storyboard + MP3/WAV from one decode
-Speed is reported as a multiple of real time (master duration / wall time).
+Speed is reported as a multiple of real time (master duration / wall time), and as the speed the same
+CPU time would give on idle cores (the steadier figure on a shared machine).
+
+Figures on the 2-core development box, 2026-11-26, shared with other jobs (load average 4-13):
+  web preview   newsreel 28.9 CPU-s (4.15x on 2 idle cores), 1.11x wall at load 3.6-4.8
+                ffmpeg   28.4 CPU-s (4.23x on 2 idle cores), 0.98x wall in the same conditions
+  broadcast     newsreel 75.7 CPU-s (1.58x), ffmpeg 77.4 CPU-s (1.55x)
+  render_video  112 CPU-s for everything (1.07x on 2 idle cores), peak RSS 434 MB
 """
 
 from __future__ import annotations

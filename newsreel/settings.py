@@ -151,7 +151,13 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- E-mail ----------------------------------------------------------------------------------------------
-_email = dj_email_url.parse(env_str("NEWSREEL_EMAIL_URL", "console://"))
+try:
+    _email = dj_email_url.parse(env_str("NEWSREEL_EMAIL_URL", "console://"))
+except KeyError:
+    _email = {}
+if "EMAIL_BACKEND" not in _email:
+    raise ConfigError("NEWSREEL_EMAIL_URL: unknown scheme; use console://, file:////path, smtp://, "
+                      "submission:// or smtp://...:465?ssl=True")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
 EMAIL_PORT = _email["EMAIL_PORT"] or 25

@@ -71,7 +71,7 @@ def storyboard_for_player(item: Item) -> dict[str, object] | None:
         data = json.loads(Path(index.file.path).read_text())
     except (OSError, ValueError):
         return None
-    sheets = {Path(r.file.name).name: r.preview_url() for r in item.renditions.all() if r.role == Role.STORYBOARD}
+    sheets = {Path(r.file.name or "").name: r.preview_url() for r in item.renditions.all() if r.role == Role.STORYBOARD}
     data["sheets"] = [sheets.get(name, "") for name in data.get("sheets", [])]
     return data
 

@@ -120,9 +120,9 @@ def serve_file(request: HttpRequest, path: Path, *, content_type: str, sha256: s
     if (if_none_match and _etag_matches(if_none_match, etag)) or (
             not if_none_match and request.headers.get("If-Modified-Since")
             and _not_modified_since(request.headers["If-Modified-Since"], st.st_mtime)):
-        response: HttpResponse | StreamingHttpResponse = HttpResponse(status=304)
-        headers(response)
-        return response
+        not_modified = HttpResponse(status=304)
+        headers(not_modified)
+        return not_modified
 
     byte_range: ByteRange | None = None
     range_header = request.headers.get("Range")
@@ -131,12 +131,13 @@ def serve_file(request: HttpRequest, path: Path, *, content_type: str, sha256: s
         try:
             byte_range = parse_range(range_header, size)
         except Unsatisfiable:
-            response = HttpResponse(status=416)
-            headers(response)
-            response["Content-Range"] = f"bytes */{size}"
-            return response
+            unsatisfiable = HttpResponse(status=416)
+            headers(unsatisfiable)
+            unsatisfiable["Content-Range"] = f"bytes */{size}"
+            return unsatisfiable
 
     start, length, status = (byte_range.start, byte_range.length, 206) if byte_range else (0, size, 200)
+    response: HttpResponse | StreamingHttpResponse
     if request.method == "HEAD":
         response = HttpResponse(status=status, content_type=content_type)
     else:

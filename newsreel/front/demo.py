@@ -174,7 +174,6 @@ def run_demo(*, report: Reporter = print, video_scale: float = 1.0, attach_media
                      events[video.event], video.location, now - dt.timedelta(days=1 + index * 7))
         item.tags.add(tags["summit"] if "summit" in video.event else tags["exercise"])
         item.people.add(sg)
-        rate = Fraction(25)
         if not item.shots.exists():
             for position, (tc_in, tc_out, en, fr) in enumerate(video.shots):
                 line = ShotlistLine(item=item, position=position, tc_in=tc_in, tc_out=tc_out,
@@ -182,15 +181,11 @@ def run_demo(*, report: Reporter = print, video_scale: float = 1.0, attach_media
                 line.full_clean()
                 line.save()
         if attach_media and not item.renditions.exists():
-            seconds = max(2.0, video.seconds * video_scale)
-            path = demo_source_dir() / f"video-{index + 1}.mp4"
-            if not path.exists():
-                report(f"Generating demo video {index + 1}/{len(VIDEOS)} ({seconds:.0f} s, 1080p25)...")
-                generate_video(path.with_suffix(".part.mp4"), PatternSpec(
-                    seconds=seconds, rate=rate, gop=50, bframes=2, preset="ultrafast",
-                    title=video.title_en.upper()[:40]))
-                path.with_suffix(".part.mp4").rename(path)
-            ingest_demo_master(item, path, report)
+            from newsreel.front.tasks import generate_demo_video
+
+            # Rendering minutes of 1080p takes a while: the worker does it, so the portal is up at once.
+            generate_demo_video.enqueue(item.pk, index, max(2.0, video.seconds * video_scale))
+            report(f"  {item.reference}: demo video queued for generation and processing")
         items.append(item)
 
     for index, (en, fr, event_slug) in enumerate(PHOTOS):
@@ -250,6 +245,19 @@ def _item(kind: str, title_en: str, title_fr: str, summary_en: str, summary_fr: 
         "copyright": COPYRIGHT, "terms_en": TERMS_EN, "terms_fr": TERMS_FR,
         "shot_on": (publish_at - dt.timedelta(days=1)).date()})
     return item
+
+
+def make_demo_video(*, item: Item, index: int, seconds: float) -> None:
+    """Generate demo video `index` (once; kept in var/demo-src) and ingest it as the item's master."""
+    video = VIDEOS[index]
+    path = demo_source_dir() / f"video-{index + 1}-{seconds:g}s.mp4"
+    if not path.exists():
+        partial = path.with_suffix(".part.mp4")
+        generate_video(partial, PatternSpec(seconds=seconds, rate=Fraction(25), gop=50, bframes=2,
+                                            preset="ultrafast", title=video.title_en.upper()[:40],
+                                            metadata={"timecode": "10:00:00:00"}))
+        partial.rename(path)
+    ingest_demo_master(item, path, lambda _message: None)
 
 
 def ingest_demo_master(item: Item, path: Path, report: Reporter) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Literal
@@ -91,10 +91,21 @@ class VideoInfo:
     field_order: str | None  # progressive, tt, bb, tb, bt; None when the file does not say
     bitrate: int | None
     sample_aspect_ratio: Fraction | None = None
+    rotation: int = 0  # display rotation, degrees counter-clockwise (0, 90, 180, 270), as phones record
 
     @property
     def interlaced(self) -> bool:
         return self.field_order in {"tt", "bb", "tb", "bt"}
+
+    @property
+    def upright_size(self) -> tuple[int, int]:
+        """Stored width and height once the display rotation is applied."""
+        return (self.height, self.width) if self.rotation in (90, 270) else (self.width, self.height)
+
+    @property
+    def upright_sample_aspect_ratio(self) -> Fraction | None:
+        sar = self.sample_aspect_ratio
+        return 1 / sar if sar and self.rotation in (90, 270) else sar
 
 
 @dataclass(frozen=True)
@@ -187,6 +198,8 @@ def _probe_av(p: Path, family: str, container: av.container.InputContainer, limi
             f"{limits.max_duration / 3600:.1f} h allowed"
         )
     video = _video_info(p, container, videos[0], duration, limits) if videos else None
+    if video is not None:
+        video = replace(video, rotation=_first_frame_rotation(p, container, videos[0]))
     audio = _audio_info(p, audios[0], limits) if audios else None
     if duration is None or duration <= 0:
         raise DamagedMedia(f"{p.name}: the duration cannot be determined; the file may be damaged")
@@ -264,6 +277,16 @@ def _video_info(
         bitrate=stream.bit_rate or cc.bit_rate or None,
         sample_aspect_ratio=Fraction(sar) if sar and sar.numerator else None,
     )
+
+
+def _first_frame_rotation(p: Path, container: av.container.InputContainer, stream: av.VideoStream) -> int:
+    """Decode the first picture: proves the video is decodable, and gives its display rotation."""
+    try:
+        for frame in container.decode(stream):
+            return round(frame.rotation or 0) % 360 // 90 * 90
+    except av.FFmpegError as exc:
+        raise DamagedMedia(f"{p.name}: the video cannot be decoded; it may be damaged ({exc})") from exc
+    raise DamagedMedia(f"{p.name}: the video holds no decodable picture; it may be truncated or damaged")
 
 
 def _field_order_code(cc: av.video.codeccontext.VideoCodecContext) -> int:

@@ -237,9 +237,9 @@ def storyboard_tap(
     return StoryboardTap(
         out_dir,
         info.duration,
-        width=v.width,
-        height=v.height,
-        sar=float(v.sample_aspect_ratio or 1),
+        width=v.upright_size[0],
+        height=v.upright_size[1],
+        sar=float(v.upright_sample_aspect_ratio or 1),
         frame_rate=float(v.frame_rate),
         interval=interval,
         columns=columns,
@@ -253,9 +253,9 @@ def poster_tap(info: MediaInfo, out_dir: Path, *, at: float | None = None) -> Po
     return PosterTap(
         out_dir,
         default_poster_time(info.duration) if at is None else at,
-        width=v.width,
-        height=v.height,
-        sar=float(v.sample_aspect_ratio or 1),
+        width=v.upright_size[0],
+        height=v.upright_size[1],
+        sar=float(v.upright_sample_aspect_ratio or 1),
     )
 
 

@@ -33,7 +33,6 @@ class PatternSpec:
     open_gop: bool = False
     audio: bool = True
     audio_rate: int = 48000
-    audio_codec: str = "aac"
     tone_hz: float = 1000.0
     title: str = "NEWSREEL TEST PATTERN"
     codec: str = "libx264"
@@ -42,6 +41,7 @@ class PatternSpec:
     metadata: dict[str, str] | None = None  # container metadata, e.g. {"timecode": "10:00:00:00"}
     audio_codec: str = "aac"  # pcm_s16le for MOV/MXF masters
     codec_options: dict[str, str] | None = None  # extra encoder options, e.g. a ProRes profile
+    rotation: int = 0  # display rotation (degrees counter-clockwise), as a phone held upright records it
 
 
 _BARS = [
@@ -99,6 +99,8 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
         assert isinstance(v, av.VideoStream)
         v.width, v.height, v.pix_fmt = spec.width, spec.height, spec.pix_fmt
         v.codec_context.gop_size = spec.gop
+        if spec.rotation:
+            v.set_display_rotation(spec.rotation)
         options: dict[str, object] = {"preset": spec.preset, "bf": str(spec.bframes)}
         if spec.codec == "libx264":
             params = [f"keyint={spec.gop}", f"min-keyint={spec.gop}", "scenecut=0", f"bframes={spec.bframes}"]
@@ -137,8 +139,9 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
 class _Tone:
     """A 1 kHz-ish tone with a beep on every whole second, which makes audio/video sync measurable."""
 
-    def __init__(self, out: av.container.OutputContainer, stream: av.audio.stream.AudioStream, rate: int,
-                 hz: float) -> None:
+    def __init__(
+        self, out: av.container.OutputContainer, stream: av.audio.stream.AudioStream, rate: int, hz: float
+    ) -> None:
         self.out, self.stream, self.rate, self.hz = out, stream, rate, hz
         self.pts = 0
 
@@ -176,17 +179,29 @@ def generate_tone_wav(path: Path, seconds: float = 5.0, rate: int = 48000, hz: f
     return path
 
 
-def generate_photo(path: Path, width: int = 2400, height: int = 1600, title: str = "NEWSREEL",
-                   exif_orientation: int | None = None) -> Path:
+def generate_photo(
+    path: Path,
+    width: int = 2400,
+    height: int = 1600,
+    title: str = "NEWSREEL",
+    exif_orientation: int | None = None,
+) -> Path:
     """Write a photo-like JPEG/PNG/TIFF (by suffix) with a gradient and a caption."""
     path.parent.mkdir(parents=True, exist_ok=True)
     x = np.linspace(0, 255, width, dtype=np.float32)
     y = np.linspace(0, 255, height, dtype=np.float32)[:, None]
-    rgb = np.stack([np.broadcast_to(x, (height, width)), np.broadcast_to(y, (height, width)),
-                    np.full((height, width), 128, np.float32)], axis=-1).astype(np.uint8)
+    rgb = np.stack(
+        [
+            np.broadcast_to(x, (height, width)),
+            np.broadcast_to(y, (height, width)),
+            np.full((height, width), 128, np.float32),
+        ],
+        axis=-1,
+    ).astype(np.uint8)
     img = Image.fromarray(rgb, "RGB")
-    ImageDraw.Draw(img).text((width * 0.05, height * 0.4), title, fill=(255, 255, 255),
-                             font=_font(max(12, height // 10)))
+    ImageDraw.Draw(img).text(
+        (width * 0.05, height * 0.4), title, fill=(255, 255, 255), font=_font(max(12, height // 10))
+    )
     kwargs: dict[str, object] = {}
     if exif_orientation is not None:
         exif = Image.Exif()

@@ -123,7 +123,7 @@ class _Encoder:
         self.profile = profile
         self.rate = v.frame_rate
         self.width, self.height = output_size(
-            v.width, v.height, v.sample_aspect_ratio, profile.max_width, profile.max_height
+            *v.upright_size, v.upright_sample_aspect_ratio, profile.max_width, profile.max_height
         )
         self.container = av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"})
         if profile.keep_timecode and start_timecode:
@@ -193,14 +193,24 @@ class _Encoder:
         self.container.close()
 
 
-def _deinterlacer(stream: av.VideoStream) -> av.filter.Graph:
+# Display rotation (counter-clockwise, as stored by phones) -> filters that make the pixels upright.
+_UPRIGHT = {90: [("transpose", "cclock")], 180: [("hflip", ""), ("vflip", "")], 270: [("transpose", "clock")]}
+
+
+def _picture_graph(stream: av.VideoStream, *, deinterlace: bool, rotation: int) -> av.filter.Graph | None:
+    """Deinterlace and/or rotate upright before anything sees the frames; None when neither is needed."""
+    # bwdif's send_frame mode keeps the frame rate (25i -> 25p), so renditions keep the master's rate.
+    steps = [("bwdif", "mode=send_frame:parity=auto:deint=interlaced")] if deinterlace else []
+    steps += _UPRIGHT.get(rotation, [])
+    if not steps:
+        return None
     graph = av.filter.Graph()
-    src = graph.add_buffer(template=stream)
-    # send_frame keeps the frame rate (25i -> 25p) so the broadcast rendition "keeps the frame rate".
-    yadif = graph.add("bwdif", "mode=send_frame:parity=auto:deint=interlaced")
-    sink = graph.add("buffersink")
-    src.link_to(yadif)
-    yadif.link_to(sink)
+    node = graph.add_buffer(template=stream)
+    for name, args in steps:
+        nxt = graph.add(name, args) if args else graph.add(name)
+        node.link_to(nxt)
+        node = nxt
+    node.link_to(graph.add("buffersink"))
     graph.configure()
     return graph
 
@@ -260,7 +270,7 @@ def _run(
 ) -> None:
     assert info.video is not None and info.duration
     duration = info.duration
-    graph = _deinterlacer(vstream) if info.video.interlaced else None
+    graph = _picture_graph(vstream, deinterlace=info.video.interlaced, rotation=info.video.rotation)
     streams: list[Any] = [vstream] + ([astream] if astream is not None and encoders else [])
     t0: float | None = None
     frames_out = 0

@@ -48,7 +48,7 @@ def page(browser: Any, browser_locale: str) -> Iterator[Any]:
     """A fresh browser context (own cookies) and page. Script errors, console errors (CSP violations among them)
     and failed sub-resource loads are collected in `page.errors`."""
     context = browser.new_context(locale=browser_locale, viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)  # generous: CI machines are shared and slow at times
     tab = context.new_page()
     errors: list[str] = []
     tab.errors = errors  # type: ignore[attr-defined]

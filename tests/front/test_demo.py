@@ -9,9 +9,10 @@ from newsreel.news.models import Article, ArticleType
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_is_idempotent_and_bilingual(settings, tmp_path, client):
+def test_demo_is_idempotent_and_bilingual(settings, tmp_path, client, django_capture_on_commit_callbacks):
     settings.VAR_DIR = tmp_path
-    run_demo(report=lambda _msg: None, video_scale=0.02)
+    with django_capture_on_commit_callbacks(execute=True):
+        run_demo(report=lambda _msg: None, video_scale=0.02)
     counts = (Item.objects.count(), Article.objects.count(), Rendition.objects.count())
     run_demo(report=lambda _msg: None, video_scale=0.02)
     assert (Item.objects.count(), Article.objects.count(), Rendition.objects.count()) == counts
@@ -23,3 +24,7 @@ def test_demo_is_idempotent_and_bilingual(settings, tmp_path, client):
     masters = Rendition.objects.filter(role=Role.MASTER, item__kind=Kind.VIDEO)
     assert masters.count() >= 3 and all(m.size > 0 for m in masters)
     assert client.get(f"/fr/news/{call.slug}/").status_code == 200
+    for video in Item.objects.filter(kind=Kind.VIDEO):
+        assert video.start_timecode == "10:00:00:00"
+        assert video.renditions.filter(role=Role.WEB).exists()
+    assert Rendition.objects.filter(role=Role.PHOTO_MEDIUM).count() >= 6

@@ -60,3 +60,9 @@ def test_sqlite_runs_in_wal_with_full_sync():
         # The test database may be in memory; on disk it must be WAL.
         assert cursor.fetchone()[0] in {"wal", "memory"}
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_unknown_email_scheme_is_a_clear_configuration_error():
+    result = _load_settings({"NEWSREEL_EMAIL_URL": "carrier-pigeon://loft"})
+    assert result.returncode != 0
+    assert "NEWSREEL_EMAIL_URL" in result.stderr and "KeyError" not in result.stderr.splitlines()[-1]

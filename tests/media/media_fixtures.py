@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsreel.media.render import render_audio, render_video
+from newsreel.media.renditions import RenditionFile
 from newsreel.media.testpattern import PatternSpec, generate_tone_wav, generate_video
 from tests.media.media_checks import Master
 
@@ -105,15 +106,19 @@ def wav_master(media_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def rendered_video(master_25: Master, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+def rendered_video(
+    master_25: Master, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, list[RenditionFile], list[float]]:
     """render_video() of the 25 fps master, with the progress values it reported."""
     out = tmp_path_factory.mktemp("rendered_video")
     progress: list[float] = []
     files = render_video(master_25.path, out, progress=progress.append, threads=1)
-    return out, files, progress  # type: ignore[return-value]
+    return out, files, progress
 
 
 @pytest.fixture(scope="session")
-def rendered_audio(wav_master: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+def rendered_audio(
+    wav_master: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, list[RenditionFile]]:
     out = tmp_path_factory.mktemp("rendered_audio")
     return out, render_audio(wav_master, out)

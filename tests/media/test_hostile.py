@@ -7,6 +7,7 @@ import struct
 import time
 import warnings
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import av
@@ -26,7 +27,7 @@ pytest_plugins = ["tests.media.media_fixtures"]
 
 
 @pytest.fixture
-def listening_server() -> tuple[socket.socket, str]:
+def listening_server() -> Iterator[tuple[socket.socket, str]]:
     """A local TCP server that records whether anybody connects to it."""
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))
@@ -199,7 +200,7 @@ def test_pillow_bomb_guard_is_lowered_and_fatal(tmp_path: Path) -> None:
     # Both ways Pillow's warning can go: raised (our filter, in production) or silenced (someone else's).
     for action in ("error", "ignore"):
         with warnings.catch_warnings():
-            warnings.simplefilter(action, Image.DecompressionBombWarning)  # type: ignore[arg-type]
+            warnings.simplefilter(action, Image.DecompressionBombWarning)
             with pytest.raises(MediaTooLarge, match="too many pixels"):
                 open_image(picture, limits=generous)
 

@@ -85,13 +85,11 @@ def test_given_credits_are_embedded_in_iptc_and_xmp(tmp_path: Path) -> None:
     for path in _renditions(master, tmp_path / "out", UNICODE).values():
         assert read_photo_credits(path) == UNICODE
         raw = path.read_bytes()
-        app13 = raw.index(b"\xff\xedPhotoshop 3.0\x00"[:2])
-        assert b"Photoshop 3.0\x00" in raw[app13 : app13 + 20]
-        assert (
-            b"\x1c\x02\x50" + len(UNICODE.creator.encode()).to_bytes(2, "big") + UNICODE.creator.encode()
-            in raw
-        )
-        assert b"\x1c\x02\x6e" + len(UNICODE.credit_line.encode()).to_bytes(2, "big") in raw
+        creator, credit = "Zoë Łukasiewicz-Müller".encode(), "Служба фото".encode()
+        segment = raw.index(b"\xff\xed")
+        assert raw[segment + 4 : segment + 18] == b"Photoshop 3.0\x00"
+        assert b"\x1c\x02\x50" + len(creator).to_bytes(2, "big") + creator in raw  # IIM 2:80 By-line
+        assert b"\x1c\x02\x6e" + len(credit).to_bytes(2, "big") + credit in raw  # IIM 2:110 Credit
         assert b"\x1c\x01\x5a\x00\x03\x1b%G" in raw  # IIM declares UTF-8
         assert b"http://ns.adobe.com/xap/1.0/\x00" in raw
         assert f"<photoshop:Credit>{UNICODE.credit_line}</photoshop:Credit>".encode() in raw

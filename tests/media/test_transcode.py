@@ -228,3 +228,27 @@ def test_colours_survive_the_change_to_bt709(rendered_video: tuple, master_25: M
         return np.array([rgb[20:60, c - 5 : c + 5].reshape(-1, 3).mean(axis=0) for c in centres])
 
     assert np.abs(bars(out / "web.mp4") - bars(master_25.path)).max() <= 8
+
+
+def test_phone_video_with_display_rotation_comes_out_upright(tmp_path: Path) -> None:
+    master = generate_video(
+        tmp_path / "phone.mp4", PatternSpec(width=320, height=180, seconds=1, rotation=90, audio=False)
+    )
+    info = probe(master)
+    assert info.video is not None
+    assert info.video.rotation == 90
+    assert info.video.upright_size == (180, 320)
+    files = {f.role: f for f in render_video(master, tmp_path / "out", threads=1, broadcast=False)}
+    web = files["web"].path
+    assert (files["web"].width, files["web"].height) == (180, 320)
+    assert (files["poster"].width, files["poster"].height) == (180, 320)
+    assert "side_data_list" not in stream_of(web, "video"), "a leftover rotation would turn it again"
+    # ffmpeg applies the master's rotation itself when decoding: the preview must match that picture.
+    upright = decode_gray_frames(master, 45, 80).astype(np.int16)
+    preview = decode_gray_frames(web, 45, 80).astype(np.int16)
+    assert len(preview) == len(upright) == 25
+    for i, frame in enumerate(preview):
+        assert int(np.argmin(np.abs(upright - frame).mean(axis=(1, 2)))) == i
+    difference = np.abs(upright - preview).mean()
+    assert difference < 12
+    assert np.abs(upright[:, ::-1, ::-1] - preview).mean() > 3 * difference  # upside down would be far off
