@@ -321,3 +321,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "newsreel.accounts.passwords.PersonalDataSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# --- Downloads (see docs/delivery.md) ----------------------------------------------------------------------
+INSTALLED_APPS += ["newsreel.downloads"]
+# Set to nginx's internal location (e.g. "/protected/") to let nginx send the bytes after Django's checks.
+NEWSREEL_ACCEL_REDIRECT_PREFIX = env_str("NEWSREEL_ACCEL_REDIRECT_PREFIX", "")
+NEWSREEL_CLIP_CACHE_BYTES = env_int("NEWSREEL_CLIP_CACHE_BYTES", 20 * 1024**3)
+NEWSREEL_CLIP_SYNC_SECONDS = env_int("NEWSREEL_CLIP_SYNC_SECONDS", 60)
+NEWSREEL_CLIP_SYNC_SLOTS = env_int("NEWSREEL_CLIP_SYNC_SLOTS", 2)
+NEWSREEL_CLIP_SLOT_LEASE = env_int("NEWSREEL_CLIP_SLOT_LEASE", 300)
+NEWSREEL_CLIP_MAX_SECONDS = env_int("NEWSREEL_CLIP_MAX_SECONDS", 3600)
+NEWSREEL_CLIP_REQUESTS_PER_HOUR = env_int("NEWSREEL_CLIP_REQUESTS_PER_HOUR", 60)

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", front.home, name="home"),
     path("", include("newsreel.catalogue.urls")),
     path("", include("newsreel.news.urls")),
+    path("", include("newsreel.downloads.urls")),
     path("accounts/", include("newsreel.accounts.urls")),
     path("newsletter/", include("newsreel.newsletter.urls")),
     path("", include("newsreel.search.urls")),

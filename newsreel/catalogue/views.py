@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_safe
 
-from newsreel.catalogue.models import Access, Event, Item, Kind, Rendition, Role
+from newsreel.catalogue.models import DOWNLOAD_ROLES, Access, Event, Item, Kind, Rendition, Role
 from newsreel.downloads.http import serve_file
 from newsreel.front.paging import paginate
 from newsreel.news.models import Article
@@ -32,10 +32,11 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
     if item.is_withdrawn:
         return render(request, "catalogue/withdrawn.html", {"item": item}, status=410)
     articles = item.articles.visible().order_by("-publish_at")[:5]
-    context: dict[str, object] = {"item": item, "articles": articles, "web": item.rendition(Role.WEB)}
+    context: dict[str, object] = {"item": item, "articles": articles, "web": item.rendition(Role.WEB),
+                                  "download_roles": {str(role) for role in DOWNLOAD_ROLES}}
     if item.kind == Kind.VIDEO:
         context["storyboard"] = storyboard_for_player(item)
-        context["clip_renditions"] = [r for r in item.renditions.all() if r.role in CLIP_ROLES]
+        context["clip_renditions"] = clip_choices(request, item)
         try:
             context["clip_url"] = reverse("downloads:clip", args=[item.reference])
         except NoReverseMatch:
@@ -43,8 +44,18 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "catalogue/item_detail.html", context)
 
 
-# What a user may cut a clip from, best first.
-CLIP_ROLES = [Role.BROADCAST, Role.WEB, Role.AUDIO_WAV, Role.AUDIO_MP3, Role.MASTER]
+# What a user may cut a clip from, best first. The clip engine cuts video files only, so audio-only renditions
+# are not offered.
+CLIP_ROLES = [Role.BROADCAST, Role.WEB, Role.MASTER]
+
+
+def clip_choices(request: HttpRequest, item: Item) -> list[Rendition]:
+    """The versions this user may cut (the master only where they may download it)."""
+    from newsreel.downloads.access import Verdict, may_download
+
+    renditions = {r.role: r for r in item.renditions.all() if r.role in CLIP_ROLES}
+    return [renditions[role] for role in CLIP_ROLES if role in renditions
+            and (role != Role.MASTER or may_download(request.user, renditions[role]) == Verdict.ALLOWED)]
 
 
 def storyboard_for_player(item: Item) -> dict[str, object] | None:

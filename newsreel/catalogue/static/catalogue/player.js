@@ -103,11 +103,16 @@
   function markOut() { mark.out = current + 1; render(); }
 
   function track() {
+    // While a seek is pending, events from the previous position must not undo a frame step.
+    if (video.seeking) return;
     current = frameAt(video.currentTime);
     render();
   }
   if ("requestVideoFrameCallback" in HTMLVideoElement.prototype) {
-    const onFrame = (_now, meta) => { current = frameAt(meta.mediaTime); render(); video.requestVideoFrameCallback(onFrame); };
+    const onFrame = (_now, meta) => {
+      if (!video.seeking) { current = frameAt(meta.mediaTime); render(); }
+      video.requestVideoFrameCallback(onFrame);
+    };
     video.requestVideoFrameCallback(onFrame);
   }
   video.addEventListener("timeupdate", track);
@@ -155,8 +160,11 @@
 
   // --- Shotlist: click a row to seek; its buttons set the clip to the shot ----------------------------------
   document.querySelectorAll("table.shotlist tbody tr[data-in]").forEach((row) => {
-    const fin = tcToFrames(row.dataset.in);
-    const fout = tcToFrames(row.dataset.out);
+    // Shotlist timecodes are source timecodes; marks and seeks count frames of the file.
+    const tin = tcToFrames(row.dataset.in);
+    const tout = tcToFrames(row.dataset.out);
+    const fin = tin === null ? null : Math.max(0, tin - startOffset);
+    const fout = tout === null ? null : Math.max(0, tout - startOffset);
     row.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-shot]");
       if (button) {

@@ -1,0 +1,268 @@
+"""Clip requests: validation, the render-once cache with LRU eviction, bounded rendering, notification.
+
+A clip is identified by what it is cut from (the rendition's checksum), its frame range and mode, so the same
+request from anyone is rendered once. Short clips render in the request when a render slot is free; longer
+ones, or any when the slots are busy, go to the "media" task queue and their requesters get an e-mail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from newsreel.catalogue.models import Rendition, Role
+from newsreel.downloads.models import ClipCache, ClipRequest, ClipStatus, RenderSlot
+from newsreel.media.clip import ClipError, cut, source_info
+from newsreel.media.renditions import sha256_of
+from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
+
+log = logging.getLogger(__name__)
+
+# Roles the engine can cut: it splices video in MP4/MOV. Audio-only renditions are left out (see docs).
+CLIPPABLE_ROLES = {Role.BROADCAST, Role.WEB, Role.PROXY, Role.MASTER}
+
+
+class ClipRefused(Exception):
+    """A request we will not render, with a message for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class FrameRange:
+    start: int  # frames from the rendition's first frame
+    end: int  # exclusive
+    rate: Fraction
+
+
+def frame_range(rendition: Rendition, tc_in: str, tc_out: str) -> FrameRange:
+    """Source timecodes as the player shows them (item start timecode + frame) to frames of the file."""
+    try:
+        info = source_info(Path(rendition.file.path))
+    except ClipError as exc:
+        log.warning("cannot index %s: %s", rendition, exc)
+        raise ClipRefused(_("This version cannot be cut.")) from exc
+    rate = info.rate
+    try:
+        origin = timecode_to_frames(rendition.item.start_timecode, rate) if rendition.item.start_timecode else 0
+    except TimecodeError:
+        origin = 0
+    points = []
+    for text in (tc_in, tc_out):
+        try:
+            points.append(timecode_to_frames(text.strip(), rate) - origin)
+        except TimecodeError as exc:
+            raise ClipRefused(_("“%(tc)s” is not a timecode: type HH:MM:SS:FF.") % {"tc": text[:20]}) from exc
+    start, end = points
+    first_tc = frames_to_timecode(origin, rate)
+    end_tc = frames_to_timecode(origin + info.frames, rate)
+    if start < 0:
+        raise ClipRefused(_("The in point is before the start of the video (%(tc)s).") % {"tc": first_tc})
+    if end <= start:
+        raise ClipRefused(_("The out point must come after the in point."))
+    if end > info.frames:
+        raise ClipRefused(_("The out point is past the end of the video (%(tc)s).") % {"tc": end_tc})
+    if (end - start) / rate > settings.NEWSREEL_CLIP_MAX_SECONDS:
+        raise ClipRefused(_("A clip can be at most %(n)d minutes long; download the whole file instead.")
+                          % {"n": settings.NEWSREEL_CLIP_MAX_SECONDS // 60})
+    return FrameRange(start, end, rate)
+
+
+def clip_request(*, user: User, rendition: Rendition, start: int, end: int, mode: str,
+                 rate: Fraction) -> ClipRequest:
+    """Record the request and make sure the clip exists or is on its way (rendering it now if short)."""
+    if mode not in ("accurate", "fast"):
+        raise ClipRefused(_("Choose frame-accurate or fast."))
+    since = timezone.now() - dt.timedelta(hours=1)
+    if ClipRequest.objects.filter(user=user, created_at__gte=since).count() >= settings.NEWSREEL_CLIP_REQUESTS_PER_HOUR:
+        raise ClipRefused(_("You have asked for many clips in the last hour; please try again later."))
+    clip = _cache_entry(rendition, start, end, mode)
+    request = ClipRequest.objects.create(user=user, clip=clip, rendition=rendition, start=start, end=end, mode=mode)
+    if clip.status == ClipStatus.READY and clip_path(clip).exists():
+        ClipCache.objects.filter(pk=clip.pk).update(last_used_at=timezone.now())
+        return request
+    if clip.status in (ClipStatus.READY, ClipStatus.FAILED):  # file lost, or a retry after a failure
+        ClipCache.objects.filter(pk=clip.pk).update(status=ClipStatus.QUEUED, progress=0, message="")
+        clip.status = ClipStatus.QUEUED
+    short = (end - start) / rate <= settings.NEWSREEL_CLIP_SYNC_SECONDS
+    if clip.status == ClipStatus.QUEUED and short and not clip.message.startswith("task:"):
+        slot = acquire_slot()
+        if slot is not None:
+            try:
+                render_clip(clip_id=clip.pk)
+            finally:
+                release_slot(slot)
+            clip.refresh_from_db()
+            return request
+    clip.notify.add(user)
+    if clip.status == ClipStatus.QUEUED and not clip.message.startswith("task:"):
+        transaction.on_commit(lambda: _enqueue(clip.pk))
+    return request
+
+
+def _cache_entry(rendition: Rendition, start: int, end: int, mode: str) -> ClipCache:
+    # Ingest always records a checksum; a hand-made rendition without one must not share another's clips.
+    source = rendition.sha256 or f"rendition-{rendition.pk}"
+    key = {"source_sha256": source, "start": start, "end": end, "mode": mode}
+    try:
+        with transaction.atomic():
+            clip, _created = ClipCache.objects.get_or_create(**key, defaults={"rendition": rendition})
+    except IntegrityError:  # a concurrent request created it first
+        clip = ClipCache.objects.get(**key)
+    return clip
+
+
+def _enqueue(clip_id: int) -> None:
+    from newsreel.downloads.tasks import render_clip_task
+
+    # Mark it so that a second requester doesn't queue the same render again.
+    ClipCache.objects.filter(pk=clip_id, status=ClipStatus.QUEUED).update(message="task:queued")
+    render_clip_task.enqueue(clip_id)
+
+
+def clip_path(clip: ClipCache) -> Path:
+    return Path(settings.MEDIA_ROOT) / clip.file if clip.file else Path(settings.MEDIA_ROOT) / "clips" / "missing"
+
+
+def render_clip(*, clip_id: int) -> ClipCache:
+    """Render one cache entry. Idempotent: a finished entry is left alone; a crashed attempt is redone."""
+    claimed = ClipCache.objects.filter(pk=clip_id, status__in=[ClipStatus.QUEUED, ClipStatus.RUNNING]).update(
+        status=ClipStatus.RUNNING, progress=0.0)
+    clip = ClipCache.objects.select_related("rendition__item").get(pk=clip_id)
+    if not claimed:
+        return clip
+    rendition = clip.rendition
+    source = Path(rendition.file.path)
+    suffix = ".mov" if source.suffix.lower() == ".mov" else ".mp4"
+    name = f"{clip.source_sha256[:16]}-{clip.start}-{clip.end}-{clip.mode}{suffix}"
+    relative = Path("clips") / clip.source_sha256[:2] / name
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{uuid.uuid4().hex}{suffix}")
+    last = [0.0]
+
+    def progress(fraction: float) -> None:
+        if fraction - last[0] >= 0.05 or fraction >= 1.0:
+            last[0] = fraction
+            ClipCache.objects.filter(pk=clip_id).update(progress=min(1.0, fraction))
+
+    try:
+        report = cut(source, tmp, start=clip.start, end=clip.end, mode=clip.mode,  # type: ignore[arg-type]
+                     progress=progress)
+    except ClipError as exc:
+        tmp.unlink(missing_ok=True)
+        ClipCache.objects.filter(pk=clip_id).update(status=ClipStatus.FAILED, message=str(exc))
+        clip.refresh_from_db()
+        return clip
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        ClipCache.objects.filter(pk=clip_id).update(status=ClipStatus.QUEUED, message="")
+        raise
+    os.replace(tmp, target)
+    size = target.stat().st_size
+    ClipCache.objects.filter(pk=clip_id).update(
+        status=ClipStatus.READY, progress=1.0, message="", file=str(relative), size=size, sha256=sha256_of(target),
+        first_frame=report.first_frame, stop_frame=report.last_frame + 1, last_used_at=timezone.now())
+    evict(keep=clip_id)
+    clip.refresh_from_db()
+    _notify(clip)
+    return clip
+
+
+def evict(*, keep: int | None = None) -> list[int]:
+    """Delete least recently used clips until the cache fits its size limit."""
+    limit = settings.NEWSREEL_CLIP_CACHE_BYTES
+    ready = ClipCache.objects.filter(status=ClipStatus.READY)
+    total = ready.aggregate(total=Sum("size"))["total"] or 0
+    removed: list[int] = []
+    candidates = ready.exclude(pk=keep) if keep is not None else ready
+    for clip in candidates.order_by("last_used_at", "pk").iterator():
+        if total <= limit:
+            break
+        clip_path(clip).unlink(missing_ok=True)
+        ClipCache.objects.filter(pk=clip.pk).delete()
+        total -= clip.size
+        removed.append(clip.pk)
+    return removed
+
+
+def _notify(clip: ClipCache) -> None:
+    """E-mail those who asked for a queued clip: they may have left the page."""
+    users = list(clip.notify.all())
+    for user in users:
+        request = ClipRequest.objects.filter(user=user, clip=clip).order_by("-created_at").first()
+        if request is None or not user.email:
+            continue
+        profile = getattr(user, "profile", None)
+        lang = getattr(profile, "language", "") or settings.LANGUAGE_CODE
+        with translation.override(lang):
+            url = settings.SITE_URL + reverse("downloads:clip_status", args=[request.pk])
+            context = {"clip": clip, "request": request, "item": clip.rendition.item, "url": url,
+                       "name": clip_filename(clip)}
+            subject = _("Your clip is ready: %(name)s") % {"name": clip_filename(clip)}
+            body = render_to_string("downloads/email/clip_ready.txt", context)
+        send_mail(subject, body, None, [user.email])
+    clip.notify.clear()
+
+
+def clip_filename(clip: ClipCache) -> str:
+    """Say what it is: reference, source in and out timecodes, version, e.g.
+    V-2026-0001_00-00-17-13_00-04-23-07_broadcast.mp4."""
+    rendition = clip.rendition
+    rate = rendition.rate or rendition.item.rate or Fraction(25)
+    try:
+        origin = timecode_to_frames(rendition.item.start_timecode, rate) if rendition.item.start_timecode else 0
+    except TimecodeError:
+        origin = 0
+    first = clip.first_frame if clip.stop_frame else clip.start
+    stop = clip.stop_frame or clip.end
+    tc_in, tc_out = (frames_to_timecode(origin + f, rate).replace(":", "-").replace(";", "-") for f in (first, stop))
+    suffix = Path(clip.file).suffix or ".mp4"
+    return f"{rendition.item.reference}_{tc_in}_{tc_out}_{rendition.role}{suffix}"
+
+
+def source_timecodes(clip: ClipCache) -> tuple[str, str]:
+    name = clip_filename(clip).split("_")
+    return name[1].replace("-", ":"), name[2].replace("-", ":")
+
+
+# --- Render slots: a cap on synchronous renders across all web processes -----------------------------------
+
+def acquire_slot() -> int | None:
+    """A free slot number, or None. A slot held longer than its lease (a killed process) is free again."""
+    now = timezone.now()
+    count = settings.NEWSREEL_CLIP_SYNC_SLOTS
+    RenderSlot.objects.bulk_create([RenderSlot(pk=n) for n in range(count)], ignore_conflicts=True)
+    lease = now + dt.timedelta(seconds=settings.NEWSREEL_CLIP_SLOT_LEASE)
+    for n in range(count):
+        if RenderSlot.objects.filter(pk=n, busy_until__lt=now).update(busy_until=lease):
+            return n
+        if RenderSlot.objects.filter(pk=n, busy_until__isnull=True).update(busy_until=lease):
+            return n
+    return None
+
+
+def release_slot(slot: int) -> None:
+    RenderSlot.objects.filter(pk=slot).update(busy_until=None)
+
+
+def touch(clip: ClipCache) -> None:
+    """Mark as recently used, for eviction."""
+    ClipCache.objects.filter(pk=clip.pk).update(last_used_at=timezone.now())

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django_tasks import task
+
+from newsreel.downloads.clips import render_clip
+
+
+@task(queue_name="media")
+def render_clip_task(clip_id: int) -> None:
+    """Render a queued clip (see clips.render_clip)."""
+    render_clip(clip_id=clip_id)

@@ -1,0 +1,261 @@
+"""Download views: whole files, sidecars, photo-set ZIPs, clip requests and their status, the user's history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
+
+from newsreel.accounts.terms import terms_redirect
+from newsreel.catalogue.models import Event, Item, Kind, Rendition, Role
+from newsreel.downloads import clips
+from newsreel.downloads.access import Verdict, account_verdict, may_download
+from newsreel.downloads.http import content_disposition
+from newsreel.downloads.models import ClipRequest, ClipStatus, Download, DownloadKind
+from newsreel.downloads.sending import Response, metered_stream, send_logged, start_log
+from newsreel.downloads.sidecar import item_sidecar, photo_set_notes
+from newsreel.downloads.zipstream import Member, stream_zip
+from newsreel.front.paging import paginate
+
+PHOTO_SIZES = [Role.PHOTO_LARGE, Role.PHOTO_MEDIUM, Role.MASTER]
+
+
+def refusal(request: HttpRequest, verdict: Verdict) -> HttpResponse:
+    """The answer for a user who may not have the file yet, saying what to do."""
+    if verdict == Verdict.SIGN_IN:
+        return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": request.get_full_path()}))
+    if verdict == Verdict.TERMS:
+        return terms_redirect(request) or HttpResponse(status=403)
+    if verdict == Verdict.VERIFY:
+        return render(request, "downloads/verify_first.html", status=403)
+    raise Http404
+
+
+def rendition_filename(rendition: Rendition) -> str:
+    return f"{rendition.item.reference}_{rendition.role}{Path(rendition.file.name or '').suffix.lower()}"
+
+
+@require_safe
+def download_rendition(request: HttpRequest, pk: int) -> Response:
+    """A whole file by its database id: the only way to a rendition; no path ever comes from the request."""
+    rendition = get_object_or_404(Rendition.objects.select_related("item"), pk=pk)
+    verdict = may_download(request.user, rendition)
+    if verdict != Verdict.ALLOWED:
+        return refusal(request, verdict)
+    path = Path(rendition.file.path)
+    if not path.is_file():
+        raise Http404
+    cache = "public, max-age=3600" if rendition.effective_access == "open" else "private, max-age=0"
+    return send_logged(request, path, media_name=rendition.file.name or "", content_type=rendition.mime_type or
+                       "application/octet-stream", sha256=rendition.sha256, filename=rendition_filename(rendition),
+                       item_id=rendition.item_id, rendition_id=rendition.pk, role=rendition.role,
+                       cache_control=cache)
+
+
+def _downloadable_item(request: HttpRequest, reference: str) -> Item:
+    item = get_object_or_404(Item.objects.prefetch_related("renditions", "shots"), reference=reference)
+    if not item.is_visible() and not request.user.is_staff:
+        raise Http404
+    return item
+
+
+@require_safe
+def item_sidecar_view(request: HttpRequest, reference: str) -> HttpResponse:
+    """Metadata, shotlist, credit and terms as text, to keep beside a video or audio file."""
+    item = _downloadable_item(request, reference)
+    verdicts = [may_download(request.user, r) for r in item.renditions.all() if r.role in (Role.BROADCAST,
+                Role.WEB, Role.MASTER, Role.AUDIO_WAV, Role.AUDIO_MP3, Role.PHOTO_LARGE)]
+    if not verdicts:
+        raise Http404
+    if Verdict.ALLOWED not in verdicts:
+        return refusal(request, verdicts[0])
+    response = HttpResponse(item_sidecar(item), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(f"{item.reference}.txt")
+    response["X-Content-Type-Options"] = "nosniff"
+    if request.method == "GET":
+        size = len(response.content)
+        log = start_log(request, kind=DownloadKind.SIDECAR, item_id=item.pk, bytes_expected=size)
+        Download.objects.filter(pk=log.pk).update(bytes_sent=size, completed=True)
+    return response
+
+
+def _photo_zip(request: HttpRequest, items: list[Item], name: str, size: str) -> Response:
+    if size not in PHOTO_SIZES:
+        size = Role.PHOTO_LARGE
+    members: list[Member] = []
+    files: dict[int, list[str]] = {}
+    first_refusal: Verdict | None = None
+    used: set[str] = set()
+    for item in items:
+        for rendition in item.renditions.all():
+            if rendition.role != size:
+                continue
+            verdict = may_download(request.user, rendition)
+            if verdict != Verdict.ALLOWED:
+                first_refusal = first_refusal or verdict
+                continue
+            path = Path(rendition.file.path)
+            if not path.is_file():
+                continue
+            filename = rendition_filename(rendition)
+            while filename in used:
+                filename = f"{rendition.pk}_{filename}"
+            used.add(filename)
+            members.append(Member(filename, path=path))
+            files.setdefault(item.pk, []).append(filename)
+    if not members:
+        if first_refusal is not None:
+            return refusal(request, first_refusal)
+        raise Http404
+    listed = [item for item in items if item.pk in files]
+    members.append(Member("CAPTIONS-CREDITS-TERMS.txt", text=photo_set_notes(listed, files)))
+    if request.method == "HEAD":
+        response: Response = HttpResponse(content_type="application/zip")
+    else:
+        log = start_log(request, kind=DownloadKind.ZIP, item_id=listed[0].pk if len(listed) == 1 else None,
+                        role=size)
+        response = StreamingHttpResponse(metered_stream(stream_zip(members), log.pk), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition(f"{name}_{size}.zip")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+@require_safe
+def item_photos_zip(request: HttpRequest, reference: str) -> Response:
+    item = _downloadable_item(request, reference)
+    if item.kind != Kind.PHOTO:
+        raise Http404
+    return _photo_zip(request, [item], item.reference, request.GET.get("size", Role.PHOTO_LARGE))
+
+
+@require_safe
+def event_photos_zip(request: HttpRequest, slug: str) -> Response:
+    event = get_object_or_404(Event, slug=slug)
+    items = list(event.items.visible().filter(kind=Kind.PHOTO).order_by("publish_at", "id")
+                 .prefetch_related("renditions"))
+    return _photo_zip(request, items, event.slug, request.GET.get("size", Role.PHOTO_LARGE))
+
+
+# --- Clips -------------------------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def clip_create(request: HttpRequest, reference: str) -> HttpResponse:
+    """The clip form's target: validate, then send the file, or the status page of a queued render."""
+    item = get_object_or_404(Item.objects.reachable(), reference=reference, kind=Kind.VIDEO)
+    back = item.get_absolute_url() + "#clip-tool"
+    if request.method == "GET":
+        return redirect(back)
+    verdict = account_verdict(request.user)
+    if verdict != Verdict.ALLOWED:
+        if verdict == Verdict.SIGN_IN:  # after signing in, come back to the item, not to a POST-only URL
+            return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": back}))
+        if verdict == Verdict.TERMS:
+            return HttpResponseRedirect(reverse("accounts:terms") + "?" + urlencode({"next": back}))
+        return refusal(request, verdict)
+    assert isinstance(request.user, User)
+    try:
+        rendition = item.renditions.get(pk=int(request.POST.get("rendition", "")))
+    except (ValueError, Rendition.DoesNotExist):
+        rendition = None
+    if rendition is None or rendition.role not in clips.CLIPPABLE_ROLES or \
+            may_download(request.user, rendition) != Verdict.ALLOWED:
+        messages.error(request, _("Choose a version of this video to cut."))
+        return redirect(back)
+    try:
+        frames = clips.frame_range(rendition, request.POST.get("tc_in", ""), request.POST.get("tc_out", ""))
+        clip_req = clips.clip_request(user=request.user, rendition=rendition, start=frames.start, end=frames.end,
+                                      mode=request.POST.get("mode", "accurate"), rate=frames.rate)
+    except clips.ClipRefused as exc:
+        # Back to the clip tool, which shows why (the browser keeps the player where it was).
+        messages.error(request, exc.message)
+        return redirect(back)
+    assert clip_req.clip is not None
+    if clip_req.clip.status == ClipStatus.READY:
+        return redirect("downloads:clip_file", clip_req.pk)
+    return redirect("downloads:clip_status", clip_req.pk)
+
+
+def _own_request(request: HttpRequest, pk: int) -> ClipRequest:
+    user = request.user
+    if isinstance(user, AnonymousUser):
+        raise Http404
+    return get_object_or_404(ClipRequest.objects.select_related("clip", "rendition__item"), pk=pk, user=user)
+
+
+@login_required
+@require_GET
+def clip_status(request: HttpRequest, pk: int) -> HttpResponse:
+    clip_req = _own_request(request, pk)
+    return render(request, "downloads/clip_status.html", {"clip_request": clip_req, "clip": clip_req.clip,
+                                                           "item": clip_req.rendition.item,
+                                                           "state": _clip_state(clip_req)})
+
+
+def _clip_state(clip_req: ClipRequest) -> dict[str, object]:
+    clip = clip_req.clip
+    if clip is None:
+        return {"status": "expired", "progress": 0, "message": _("This clip is no longer kept; ask for it again.")}
+    state: dict[str, object] = {"status": clip.status, "progress": round(clip.progress, 3)}
+    if clip.status == ClipStatus.READY:
+        state["download_url"] = reverse("downloads:clip_file", args=[clip_req.pk])
+        state["filename"] = clips.clip_filename(clip)
+    if clip.status == ClipStatus.FAILED:
+        state["message"] = _("This clip could not be made. Try another range or version, or contact the press office.")
+    return state
+
+
+@login_required
+@require_GET
+def clip_status_json(request: HttpRequest, pk: int) -> JsonResponse:
+    response = JsonResponse(_clip_state(_own_request(request, pk)))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_safe
+def clip_file(request: HttpRequest, pk: int) -> Response:
+    verdict = account_verdict(request.user)
+    if verdict != Verdict.ALLOWED:
+        return refusal(request, verdict)
+    clip_req = _own_request(request, pk)
+    clip = clip_req.clip
+    if clip is None or clip.status != ClipStatus.READY:
+        return redirect("downloads:clip_status", pk)
+    if may_download(request.user, clip_req.rendition) != Verdict.ALLOWED:
+        raise Http404
+    path = clips.clip_path(clip)
+    if not path.is_file():
+        raise Http404
+    clips.touch(clip)
+    tc_in, tc_out = clips.source_timecodes(clip)
+    return send_logged(request, path, media_name=clip.file, content_type="video/quicktime"
+                       if path.suffix == ".mov" else "video/mp4", sha256=clip.sha256,
+                       filename=clips.clip_filename(clip), kind=DownloadKind.CLIP,
+                       item_id=clip_req.rendition.item_id, rendition_id=clip_req.rendition_id,
+                       role=clip_req.rendition.role, clip_in=tc_in, clip_out=tc_out)
+
+
+# --- History -----------------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def my_downloads(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)  # login_required
+    downloads = Download.objects.filter(user=request.user).select_related("item", "rendition")
+    return render(request, "downloads/my_downloads.html", {"page": paginate(request, downloads)})

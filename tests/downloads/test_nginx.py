@@ -1,0 +1,80 @@
+"""deploy/nginx.conf in front of the app with X-Accel offload: Django checks and logs, nginx sends the bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from newsreel.catalogue.models import Role
+from newsreel.downloads.models import Download
+from tests.downloads.conftest import add_file
+from tests.downloads.nginx_harness import NGINX, running_nginx
+
+pytestmark = [pytest.mark.django_db(transaction=True),
+              pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed")]
+
+STATIC = Path(__file__).resolve().parents[2] / "newsreel" / "static"
+
+
+@pytest.fixture
+def nginx(live_server, settings, tmp_path):
+    settings.NEWSREEL_ACCEL_REDIRECT_PREFIX = "/protected/"
+    with running_nginx(tmp_path / "nginx", app_port=live_server.thread.port, media_root=Path(settings.MEDIA_ROOT),
+                       static_root=STATIC) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+def curl(*args: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(["curl", "-sS", *args], capture_output=True, timeout=60)
+
+
+def test_nginx_sends_the_file_django_allowed_and_resumes_a_range(nginx, client, member, item_factory, settings,
+                                                                 tmp_path):
+    rendition = add_file(item_factory(), Role.BROADCAST, os.urandom(5 * 1024 * 1024 + 17),
+                         media_root=settings.MEDIA_ROOT)
+    client.force_login(member)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    url = f"{nginx}/en/download/{rendition.pk}/"
+
+    whole = tmp_path / "whole.mp4"
+    headers = tmp_path / "headers.txt"
+    done = curl("-f", "-b", cookie, "-D", str(headers), "-o", str(whole), url)
+    assert done.returncode == 0, done.stderr
+    assert hashlib.sha256(whole.read_bytes()).hexdigest() == rendition.sha256
+    head = headers.read_text().lower()
+    assert "x-accel-redirect" not in head  # nginx consumes it
+    assert f'filename="{rendition.item.reference.lower()}_broadcast.mp4"' in head
+    assert "content-type: video/mp4" in head and "accept-ranges: bytes" in head
+
+    partial = tmp_path / "resumed.mp4"
+    partial.write_bytes(whole.read_bytes()[:2 * 1024 * 1024])  # an interrupted download
+    resumed = curl("-f", "-b", cookie, "-C", "-", "-D", str(headers), "-o", str(partial), url)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "206 partial content" in headers.read_text().lower()
+    assert hashlib.sha256(partial.read_bytes()).hexdigest() == rendition.sha256
+
+    logs = list(Download.objects.order_by("id").values_list("offloaded", "range_start", "user"))
+    assert logs == [(True, 0, member.pk), (True, 2 * 1024 * 1024, member.pk)]
+
+
+def test_nginx_refuses_unauthorised_and_internal_requests(nginx, item_factory, settings, terms):
+    rendition = add_file(item_factory(), Role.BROADCAST, media_root=settings.MEDIA_ROOT)
+    anonymous = curl("-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", f"{nginx}/en/download/{rendition.pk}/")
+    code, location = anonymous.stdout.decode().split(" ", 1)
+    assert code == "302" and "/en/accounts/login/" in location
+    direct = curl("-o", "/dev/null", "-w", "%{http_code}", f"{nginx}/protected/{rendition.file.name}")
+    assert direct.stdout.decode() == "404"
+    traversal = curl("--path-as-is", "-o", "/dev/null", "-w", "%{http_code}",
+                     f"{nginx}/static/../../../../etc/passwd")
+    assert traversal.stdout.decode() in ("400", "404")
+    assert not Download.objects.exists()
+
+
+def test_nginx_serves_static_files(nginx):
+    css = next(STATIC.rglob("*.css")).relative_to(STATIC)
+    response = curl("-f", "-o", "/dev/null", "-w", "%{http_code}", f"{nginx}/static/{css}")
+    assert response.stdout.decode() == "200"
