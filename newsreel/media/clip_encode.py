@@ -138,7 +138,15 @@ def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Iterator
         container.seek(index.packets[gop.first].raw, stream=stream, backward=True, any_frame=False)
         display = index.frame_at(gop.key_pts)
         found = False
+        # Pictures before the clip that nothing refers to (most B pictures) need not be decoded at all. The
+        # decoder skips them until the first packet, in decode order, that is shown inside the clip.
+        skipping = not index.pts_rebuilt
+        if skipping:
+            stream.codec_context.skip_frame = "NONREF"
         for packet in container.demux(stream):
+            if skipping and (packet.pts is None or packet.pts >= first_pts):
+                stream.codec_context.skip_frame = "DEFAULT"
+                skipping = False
             found = found or (packet.is_keyframe and packet.pts == index.packets[gop.first].raw)
             if index.pts_rebuilt and not found:
                 continue  # the seek landed early: skip to our IDR so output order gives the frame numbers
