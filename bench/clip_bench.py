@@ -109,10 +109,14 @@ def generate_fast(path: Path) -> None:
 
 def measure(command: list[str]) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MB) of the child, and its stderr tail."""
-    log = OUT / "last-run.log"
+    log, rss = OUT / "last-run.log", OUT / "last-run.rss"
+    # Linux keeps the peak RSS of the process image that exec replaced: a child forked straight from this
+    # (large, numpy-laden) process would report at least our own RSS. /usr/bin/time is that small process
+    # instead, and reports the wait4() peak of the tool it forks itself.
+    timer = ["/usr/bin/time", "-f", "%M", "-o", str(rss)] if Path("/usr/bin/time").exists() else []
     with open(log, "wb") as sink:
         began = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([*timer, *command], stdout=sink, stderr=subprocess.STDOUT)
         # wait4 reaps this one child and returns its own rusage (peak RSS), unlike RUSAGE_CHILDREN totals.
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - began
@@ -120,7 +124,8 @@ def measure(command: list[str]) -> tuple[float, float, str]:
     text = log.read_text(errors="replace")
     if code != 0:
         raise RuntimeError(f"{command[0]} failed ({code}): {text[-800:]}")
-    return seconds, usage.ru_maxrss / 1024, text[-600:]
+    peak_kb = int(rss.read_text().split()[-1]) if timer else usage.ru_maxrss
+    return seconds, peak_kb / 1024, text[-600:]
 
 
 def count(path: Path) -> tuple[int, int]:

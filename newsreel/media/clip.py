@@ -9,6 +9,8 @@ and the report says so.
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ import av
 
 from newsreel.media import h264
 from newsreel.media.clip_audio import AudioPlan, audio_packets
-from newsreel.media.clip_encode import EdgeEncoder, encode_segment
+from newsreel.media.clip_encode import EdgeEncoder, EncodedPacket, encode_segment
 from newsreel.media.clip_index import ClipError, Gop, SourceIndex, build_index, read_only
 from newsreel.media.safeio import UnsupportedMedia, open_input
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
@@ -262,13 +264,74 @@ class _VideoOut:
     key: bool
 
 
+# Encoded edge packets the worker may run ahead of the muxer: a whole edge GOP for any usual GOP length (so
+# the tail edge is ready when the copy reaches it), yet bounded when a whole clip has to be re-encoded.
+_EDGE_BUFFER = 600
+_DONE = object()
+
+
+class _EdgeWorker:
+    """Decodes and re-encodes the edge segments, in clip order, in one background thread.
+
+    PyAV releases the GIL while decoding and encoding, so the tail edge is made while the main thread copies
+    the middle. One thread, one segment at a time: only one decoder and one encoder are alive at once.
+    """
+
+    def __init__(self, index: SourceIndex, encoder: EdgeEncoder, segments: list[_Segment], origin: int) -> None:
+        self._index, self._encoder, self._origin = index, encoder, origin
+        self._segments = [s for s in segments if not s.copy]
+        self._queues: list[queue.Queue[object]] = [queue.Queue(_EDGE_BUFFER) for _ in self._segments]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="clip-edges", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        for seg, out in zip(self._segments, self._queues, strict=True):
+            try:
+                for packet in encode_segment(self._index, self._encoder, seg.first_pts, seg.stop_pts,
+                                             self._origin):
+                    if not self._put(out, packet):
+                        return
+            except BaseException as exc:  # handed to the main thread, which raises it where it waits
+                self._put(out, exc)
+                return
+            if not self._put(out, _DONE):
+                return
+
+    def _put(self, out: queue.Queue[object], item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def packets(self, k: int) -> Iterator[EncodedPacket]:
+        """The packets of the k-th edge segment, as the worker makes them."""
+        out = self._queues[k]
+        while True:
+            item = out.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, EncodedPacket)
+            yield item
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
-                   counters: dict[str, int], context: av.video.codeccontext.VideoCodecContext | None
-                   ) -> Iterator[_VideoOut]:
+                   counters: dict[str, int], context: av.video.codeccontext.VideoCodecContext | None,
+                   edges: _EdgeWorker | None) -> Iterator[_VideoOut]:
     bitstream = index.bitstream
     strip: set[bytes] = set()
     if bitstream is not None and bitstream.config is not None:
         strip = set(bitstream.config.sps) | set(bitstream.config.pps)
+    edge = 0
     for seg in plan.segments:
         if seg.copy:
             rewriter = None
@@ -296,7 +359,10 @@ def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
                     yield _VideoOut(pts - plan.origin, data, bool(packet.is_keyframe))
         else:
             assert encoder is not None
-            for enc in encode_segment(index, encoder, seg.first_pts, seg.stop_pts, plan.origin, context):
+            made = (edges.packets(edge) if edges is not None else
+                    encode_segment(index, encoder, seg.first_pts, seg.stop_pts, plan.origin, context))
+            edge += 1
+            for enc in made:
                 counters["encoded"] += 1
                 yield _VideoOut(enc.pts, enc.data, enc.key)
 
@@ -384,6 +450,21 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
     reorder = max(index.reorder, encoder.bframes if encoder else 0)
     duration = index.frame_duration
     options = {"movflags": "+negative_cts_offsets", "write_tmcd": "1"}
+    edges: _EdgeWorker | None = None
+    if encoder is not None and (index.bitstream is not None or any(s.copy for s in plan.segments)):
+        # Not when the output stream's own encoder makes a non-H.264 source's whole clip (see _mux).
+        edges = _EdgeWorker(index, encoder, plan.segments, plan.origin)
+    try:
+        _mux(index, plan, encoder, output, fmt, progress, options, counters, clip_pts, reorder, duration, edges)
+    finally:
+        if edges is not None:
+            edges.close()
+    return counters
+
+
+def _mux(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output: Path, fmt: str,
+         progress: Callable[[float], None] | None, options: dict[str, str], counters: dict[str, int],
+         clip_pts: list[int], reorder: int, duration: int, edges: _EdgeWorker | None) -> None:
     with open_input(index.path) as template, av.open(str(output), "w", format=fmt, options=options) as out:
         video_in = template.streams.video[0]
         copies = any(s.copy for s in plan.segments)
@@ -405,7 +486,7 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
         time_base, seconds_per_tick = index.time_base, float(index.time_base)
 
         def video_stream() -> Iterator[tuple[float, av.Packet]]:
-            for k, item in enumerate(_video_packets(index, plan, encoder, counters, context)):
+            for k, item in enumerate(_video_packets(index, plan, encoder, counters, context, edges)):
                 dts = clip_pts[k - reorder] if k >= reorder else clip_pts[0] - (reorder - k) * duration
                 if dts > item.pts:
                     raise ClipError(f"internal error: B-frame reordering deeper than {reorder} frames")
@@ -420,7 +501,6 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
 
         audio = audio_packets(audio_plan) if audio_plan else iter(())
         _interleave(out, video_stream(), audio)
-    return counters
 
 
 def _output_config(index: SourceIndex, encoder: EdgeEncoder | None, copies: bool,
