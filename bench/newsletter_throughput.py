@@ -105,7 +105,8 @@ def run(count: int, port: int) -> None:
     size = sum(len(p) for p in payloads) / len(payloads)
     print(f"{count} subscribers, {size / 1024:.1f} KiB per message, database {django.db.connection.vendor}")
     for name, seconds in (("build", build), ("smtp", smtp_only), ("pipeline", pipeline)):
-        print(f"  {name:9s} {seconds:6.2f} s  {count / seconds:7.0f} messages/s  ({seconds / pipeline:4.2f} of pipeline)")
+        share = seconds / pipeline
+        print(f"  {name:9s} {seconds:6.2f} s  {count / seconds:7.0f} messages/s  ({share:4.2f} of pipeline)")
 
 
 if __name__ == "__main__":
