@@ -28,8 +28,10 @@ lint: install
 	$(BIN)/ruff check newsreel tests bench
 	$(BIN)/mypy newsreel
 
+# Each benchmark prints its figures and ratios against named baselines; pick some with BENCH="clip_bench ...".
+BENCH ?= clip_bench transcode_bench download_bench search_bench newsletter_throughput
 bench: install
-	$(BIN)/python -m bench.run_all
+	@for b in $(BENCH); do echo "=== $$b"; $(BIN)/python -m bench.$$b || exit 1; done
 
 clean-var:
 	rm -rf var
