@@ -50,21 +50,27 @@ QUERIES: list[dict[str, Any]] = [
 
 # --- worker (one backend, in its own process) ---------------------------------------------------------------
 
-def _setup(backend: str) -> None:
+def _setup(backend: str, *, reuse: bool = False) -> bool:
+    """Point Django at the backend's database; True if `reuse` found an already loaded one (no reload)."""
     OUT.mkdir(parents=True, exist_ok=True)
     os.environ["NEWSREEL_VAR_DIR"] = str(OUT / "var")
     os.environ["NEWSREEL_LOG_LEVEL"] = "WARNING"
     if backend == "sqlite":
         path = OUT / "search_bench.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        reused = reuse and path.exists()
+        if not reused:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     else:
         import psycopg
 
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-            conn.execute(f"CREATE DATABASE {PG_DB}")
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DB]).fetchone()
+            reused = reuse and found is not None
+            if not reused:
+                conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+                conn.execute(f"CREATE DATABASE {PG_DB}")
         os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_DB}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsreel.settings")
     import django
@@ -73,6 +79,7 @@ def _setup(backend: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    return reused
 
 
 def _load(n_items: int, n_articles: int) -> dict[str, float]:
@@ -230,14 +237,19 @@ def _run_queries() -> dict[str, Any]:
     return results
 
 
-def worker(backend: str, n_items: int, n_articles: int) -> None:
-    _setup(backend)
+def worker(backend: str, n_items: int, n_articles: int, *, reuse: bool = False) -> None:
+    out = OUT / f"search-{backend}.json"
+    reused = _setup(backend, reuse=reuse)
     try:
-        load = _load(n_items, n_articles)
-        cost = _save_cost()
+        if reused:  # keep the load and save figures of the run that built the database
+            previous = json.loads(out.read_text())
+            load, cost = previous["load"], previous["cost"]
+        else:
+            load = _load(n_items, n_articles)
+            cost = _save_cost()
         queries = _run_queries()
     finally:
-        if backend == "postgres":
+        if backend == "postgres" and not reuse:
             from django.db import connections
 
             connections.close_all()
@@ -245,7 +257,7 @@ def worker(backend: str, n_items: int, n_articles: int) -> None:
 
             with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-    (OUT / f"search-{backend}.json").write_text(json.dumps({"load": load, "cost": cost, **queries}))
+    out.write_text(json.dumps({"load": load, "cost": cost, **queries}))
 
 
 # --- orchestrator ---------------------------------------------------------------------------------------------
@@ -261,15 +273,18 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--articles", type=int, default=20_000)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the databases after the run and reuse them if present (no reload)")
     args = parser.parse_args()
     if args.backend:
-        worker(args.backend, args.items, args.articles)
+        worker(args.backend, args.items, args.articles, reuse=args.reuse)
         return
     backends = [args.only] if args.only else ["sqlite", "postgres"]
     for backend in backends:
         print(f"{backend}: loading {args.items} items and {args.articles} articles...", flush=True)
         subprocess.run([sys.executable, "-m", "bench.search_bench", "--backend", backend, "--items",
-                        str(args.items), "--articles", str(args.articles)], check=True)
+                        str(args.items), "--articles", str(args.articles), *(["--reuse"] if args.reuse else [])],
+                       check=True)
     data = {b: json.loads((OUT / f"search-{b}.json").read_text()) for b in backends}
     print(f"\nSearch: {args.items} items + {args.articles} articles, {len(QUERIES)} queries x {ROUNDS} rounds "
           "(search + facets + snippets, ms)")

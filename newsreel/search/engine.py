@@ -13,12 +13,13 @@ matching set is computed by the full-text index, so an offset only skips already
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from newsreel.catalogue.models import Event, Item, Person, Tag
@@ -271,18 +272,36 @@ def search(params: SearchParams, *, lang: str | None = None, per_page: int | Non
         UNION ALL SELECT 'total', '', COUNT(*), 0, 0 FROM m
         {_facet_selects() if facets else ""}
     """  # noqa: S608 - fixed SQL; user values are parameters
-    with connection.cursor() as cursor:
+    with _fulltext_planning(), connection.cursor() as cursor:
         cursor.execute(sql, [*select_args, *where.args, per_page if offset >= 0 else 0, max(offset, 0)])
-        found: dict[str, list[Any]] = {}
-        for name, value, count, target, score in cursor.fetchall():
-            if name == "hit":
-                found.setdefault(name, []).append((int(count), value, int(target), int(score or 0)))
-            elif count:
-                found.setdefault(name, []).append(FacetValue(str(value), str(value), int(count)))
+        rows = cursor.fetchall()
+    found: dict[str, list[Any]] = {}
+    for name, value, count, target, score in rows:
+        if name == "hit":
+            found.setdefault(name, []).append((int(count), value, int(target), int(score or 0)))
+        elif count:
+            found.setdefault(name, []).append(FacetValue(str(value), str(value), int(count)))
     total = found.pop("total")[0].count if found.get("total") else 0
     hits = _load_hits([(value, target, score) for _rank, value, target, score in sorted(found.pop("hit", []))])
     return SearchPage(params=params, query=parsed, hits=hits, total=total, page=page, per_page=per_page,
                       facets=_label_facets(found, params) if facets else {}, unknown_filters=unknown)
+
+
+@contextmanager
+def _fulltext_planning() -> Iterator[None]:
+    """On PostgreSQL, keep the planner on the GIN index for the text match (this transaction only).
+
+    It prices `tsv @@ query` as cheap and so picks a sequential scan of search_text once a query matches more
+    than a few percent of it, yet a GIN bitmap scan is 3 to 10 times faster at every selectivity we measured
+    (24k documents: "Varsovie" 174 -> 11 ms, "negot" 161 -> 61 ms, "secretary general" 207 -> 34 ms).
+    SQLite needs nothing (FTS5 is always the driver) and no transaction: IMMEDIATE would take the write lock.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
 
 
 def _browse(where: _Where, order: str, per_page: int, offset: int) -> tuple[list[Hit], int]:
