@@ -208,10 +208,7 @@ def _record(*, item: Item, master: Rendition, info: MediaInfo, files: list[Rendi
 
 
 def _rate(rate: object) -> str:
-    if rate is None:
-        return ""
-    text = str(rate)
-    return text
+    return "" if rate is None else str(rate)
 
 
 def _finish(job: IngestJob, status: str, message: str) -> IngestJob:

@@ -4,9 +4,7 @@ count its frames with the system ffprobe."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from newsreel.accounts.terms import accept_terms
 from newsreel.catalogue.models import Item
 from newsreel.ingest.services import ingest_file
 from tests.factories import make_item, make_member
+from tests.workers import DB_TASKS, worker_command, worker_env
 
 pytestmark = pytest.mark.e2e
 
@@ -92,18 +91,6 @@ def test_a_member_marks_in_and_out_and_downloads_exactly_those_frames(site, page
     assert page.errors == []
 
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "media", "mail"]}}
-
-
-def _database_url() -> str:
-    from django.db import connection
-
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    return f"postgres://{s['USER']}:{s.get('PASSWORD') or ''}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-
-
 def test_a_long_clip_waits_on_a_status_page_then_is_offered_and_mailed(site, page, video, settings, smtp, tmp_path):
     terms = TermsVersion.objects.create(version="1", text_en="Credit us.", text_fr="Citez-nous.")
     member = make_member()
@@ -121,11 +108,9 @@ def test_a_long_clip_waits_on_a_status_page_then_is_offered_and_mailed(site, pag
     download_link = page.locator("[data-role=download]")
     expect(download_link).to_be_hidden()
 
-    env = {**os.environ, "DATABASE_URL": _database_url(), "NEWSREEL_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-           "NEWSREEL_WORKER_NICE": "0", "NEWSREEL_EMAIL_URL": f"smtp://{smtp.host}:{smtp.port}",
-           "NEWSREEL_SITE_URL": site.url}
-    worker = subprocess.run([sys.executable, "-m", "newsreel.cli", "db_worker", "--queue-name", "media", "--batch",
-                             "--no-startup-delay"], env=env, capture_output=True, timeout=120)
+    env = worker_env(NEWSREEL_MEDIA_ROOT=str(settings.MEDIA_ROOT), NEWSREEL_WORKER_NICE="0",
+                     NEWSREEL_EMAIL_URL=f"smtp://{smtp.host}:{smtp.port}", NEWSREEL_SITE_URL=site.url)
+    worker = subprocess.run(worker_command("media"), env=env, capture_output=True, timeout=120)
     assert worker.returncode == 0, worker.stdout[-2000:] + worker.stderr[-2000:]
 
     expect(download_link).to_be_visible(timeout=20_000)  # the page polled and offers the file

@@ -2,36 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from newsreel.catalogue.models import Kind, Role
 from newsreel.ingest.models import IngestJob, JobStatus
 from newsreel.ingest.services import ingest_file, queue_job
 from tests.factories import make_item
-
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "media", "mail"]}}
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    return f"postgres://{s['USER']}:{s.get('PASSWORD') or ''}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+from tests.workers import DB_TASKS, worker_command, worker_env
 
 
 def _worker(settings) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": _database_url(), "NEWSREEL_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-           "NEWSREEL_WORKER_NICE": "0"}
-    return subprocess.Popen([sys.executable, "-m", "newsreel.cli", "db_worker", "--queue-name", "media", "--batch",
-                             "--no-startup-delay"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = worker_env(NEWSREEL_MEDIA_ROOT=str(settings.MEDIA_ROOT), NEWSREEL_WORKER_NICE="0")
+    return subprocess.Popen(worker_command("media"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
 @pytest.fixture(scope="module")

@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from newsreel.newsletter.models import Delivery, DeliveryStatus, IssueStatus
 from newsreel.newsletter.sending import issue_send, recover_stale_claims, uncertain_resolve
 from tests.newsletter.conftest import make_issue, make_subscribers
+from tests.workers import DB_TASKS, worker_command, worker_env
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "media", "mail"]}}
 TOTAL = 2000
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    return f"postgres://{s['USER']}:{s.get('PASSWORD') or ''}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-
-
 def _worker(smtp, *, rate: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": _database_url(), "NEWSREEL_EMAIL_URL": f"smtp://{smtp.host}:{smtp.port}",
-           "NEWSREEL_NEWSLETTER_BATCH_SIZE": "100", "NEWSREEL_NEWSLETTER_MAX_PER_SECOND": str(rate),
-           "NEWSREEL_LOG_LEVEL": "WARNING"}
-    return subprocess.Popen([sys.executable, "-m", "newsreel.cli", "db_worker", "--queue-name", "mail", "--batch",
-                             "--no-startup-delay", "--interval", "0"], env=env, stdout=subprocess.PIPE,
+    env = worker_env(NEWSREEL_EMAIL_URL=f"smtp://{smtp.host}:{smtp.port}", NEWSREEL_NEWSLETTER_BATCH_SIZE="100",
+                     NEWSREEL_NEWSLETTER_MAX_PER_SECOND=str(rate), NEWSREEL_LOG_LEVEL="WARNING")
+    return subprocess.Popen(worker_command("mail", "--interval", "0"), env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
 
 
