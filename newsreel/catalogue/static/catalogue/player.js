@@ -208,8 +208,8 @@
   const linked = new URLSearchParams(window.location.search).get("t")
     || (/[#&]t=([0-9:;.,%A-F]+)/i.exec(window.location.hash) || [])[1];
   if (linked) video.addEventListener("loadedmetadata", () => {
-    const frames = tcToFrames(decodeURIComponent(linked));
-    if (frames !== null) seekFrame(frames);
+    const frames = tcToFrames(decodeURIComponent(linked));  // a source timecode, like the shotlist's
+    if (frames !== null) seekFrame(Math.max(0, frames - startOffset));
   }, { once: true });
 
   window.newsreelPlayer = { framesToTc, tcToFrames, seekFrame, get current() { return current; }, get mark() { return { ...mark }; } };
