@@ -164,24 +164,40 @@ def _plan_accurate(index: SourceIndex, start: int, end: int) -> _Plan:
     gops = index.gops
     convertible = _can_convert(index)
 
-    def can_open(g: Gop) -> bool:
+    def can_open(g: Gop, *, whole: bool = True) -> bool:
         # A closed IDR GOP splices as is; an open GOP's I picture can be made an IDR picture, its leading
         # pictures (shown before it, predicted from the GOP before) are then dropped and re-encoded instead.
-        return g.key_pts >= t0 and g.max_pts < t1 and (g.clean or (convertible and not g.idr))
+        inside = g.max_pts < t1 if whole else g.key_pts < t1
+        return g.key_pts >= t0 and inside and (g.clean or (convertible and not g.idr))
 
     run_start = next((i for i, g in enumerate(gops) if can_open(g)), None)
     segments: list[_Segment] = []
     warnings: list[str] = []
     dropped = 0
+    stop_packet = 0
+    copy_stop = t0
     if run_start is not None:
         run_stop = run_start + 1
         # Later GOPs, open or not, only refer to pictures of the run itself: they copy as they are.
         while run_stop < len(gops) and gops[run_stop].max_pts < t1:
             run_stop += 1
         first, last = gops[run_start], gops[run_stop - 1]
-        dropped = sum(1 for p in index.packets[first.first:first.stop] if p.pts < first.key_pts)
-        frames_in_run = index.frame_at(last.max_pts) - index.frame_at(first.key_pts) + 1
-        if frames_in_run != last.stop - first.first - dropped:
+        copy_stop = index.pts_of(index.frame_at(last.max_pts) + 1)
+        stop_packet = last.stop
+        if run_stop < len(gops):
+            stop_packet, copy_stop = _copyable_prefix(index, gops[run_stop], copy_stop, t1)
+    else:
+        # No whole GOP fits, but the head of one that can open the run may.
+        run_start = next((i for i, g in enumerate(gops) if can_open(g, whole=False)), None)
+        if run_start is not None:
+            first = gops[run_start]
+            stop_packet, copy_stop = _copyable_prefix(index, first, first.key_pts, t1)
+            if stop_packet == first.first:
+                run_start = None
+    if run_start is not None:
+        dropped = sum(1 for p in index.packets[first.first:min(first.stop, stop_packet)] if p.pts < first.key_pts)
+        frames_in_run = index.frame_at(copy_stop) - index.frame_at(first.key_pts)
+        if frames_in_run != stop_packet - first.first - dropped:
             run_start = None  # the GOPs do not tile the timeline (damaged or VFR source): do not splice
     if run_start is None:
         if any(not g.clean for g in gops[1:]) and not convertible:
@@ -189,14 +205,36 @@ def _plan_accurate(index: SourceIndex, start: int, end: int) -> _Plan:
                             "be rewritten: every frame was re-encoded")
         return _Plan("re-encode" if warnings else "smart-cut", t0, start, end, [_Segment(False, t0, t1)],
                      warnings)
-    copy_stop = index.pts_of(index.frame_at(last.max_pts) + 1)
     if first.key_pts > t0:
         segments.append(_Segment(False, t0, first.key_pts))
-    segments.append(_Segment(True, first.key_pts, copy_stop, first.first, last.stop,
+    segments.append(_Segment(True, first.key_pts, copy_stop, first.first, stop_packet,
                              convert=not first.idr, drop=dropped))
     if copy_stop < t1:
         segments.append(_Segment(False, copy_stop, t1))
     return _Plan("smart-cut", t0, start, end, segments, warnings)
+
+
+def _copyable_prefix(index: SourceIndex, gop: Gop, from_pts: int, t1: int) -> tuple[int, int]:
+    """The longest run of `gop`'s packets, in decode order, that shows exactly the frames from `from_pts`
+    up to some frame before `t1`: (stop packet, stop pts). Copying it instead of re-encoding the tail is
+    safe because a picture only refers to pictures decoded before it, and the re-encoded rest of the clip
+    starts with an IDR picture. With B-frames such a run ends every few pictures, so at most a couple of
+    frames are left to re-encode instead of most of a GOP.
+    """
+    first_frame, limit = index.frame_at(from_pts), index.frame_at(t1)
+    best, best_frame = gop.first, first_frame
+    highest, count = -1, 0
+    for position in range(gop.first, gop.stop):
+        pts = index.packets[position].pts
+        frame = index.frame_at(pts)
+        if frame < first_frame and pts < gop.key_pts and from_pts == gop.key_pts:
+            continue  # a leading picture of an open GOP that starts the run: dropped there, see _Segment.drop
+        if frame < first_frame or frame >= limit:
+            break
+        highest, count = max(highest, frame), count + 1
+        if highest - first_frame + 1 == count:
+            best, best_frame = position + 1, highest + 1
+    return best, index.pts_of(best_frame)
 
 
 def _can_convert(index: SourceIndex) -> bool:

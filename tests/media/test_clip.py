@@ -78,9 +78,30 @@ def test_long_clip_copies_inner_gops_and_reencodes_only_the_edges(name: str, med
     out = tmp_path / "clip.mp4"
     report = cut(source.path, out, start=start, end=end)
     assert report.method == "smart-cut"
-    assert report.copied_range == (gop, (source.count // gop - 1) * gop - 1)
-    assert report.frames_reencoded == (gop - start) + (end - (source.count // gop - 1) * gop)
+    assert report.copied_range is not None
+    first_copied, last_copied = report.copied_range
+    last_whole = (source.count // gop - 1) * gop - 1
+    assert first_copied == gop
+    # Past the last whole GOP, the tail GOP's pictures are copied up to the last mini-GOP (reference picture
+    # plus its B-pictures) that ends before the out point: at most `bframes` frames are left to re-encode.
+    assert last_whole <= last_copied < end
+    assert end - 1 - last_copied <= source.spec.bframes
+    assert report.frames_reencoded == (gop - start) + (end - 1 - last_copied)
     check_clip(source, out, report, start, end)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["h264-25", "h264-29.97", "h264-open-gop"])
+def test_tail_inside_a_gop_reencodes_at_most_the_last_b_frames(name: str, media: dict[str, Source],
+                                                              tmp_path: Path) -> None:
+    source = media[name]
+    gop = source.spec.gop
+    for end in range(gop + 1, 2 * gop + 1):
+        out = tmp_path / f"clip-{end}.mp4"
+        report = cut(source.path, out, start=gop, end=end)
+        assert report.copied_range is not None and report.copied_range[0] == gop
+        assert report.frames_reencoded <= source.spec.bframes, (end, report)
+        check_clip(source, out, report, gop, end)
 
 
 @pytest.mark.slow
