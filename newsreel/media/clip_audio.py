@@ -1,11 +1,13 @@
-"""The audio of a clip: cut to the same instants as the video.
+"""The audio of a clip: cut to the same instants as the video, with no edit list.
 
-Compressed audio (AAC and friends) is stream-copied, never re-encoded: the packets that cover the clip
-plus one packet of pre-roll are copied, and the first packet is given a negative timestamp so that the MP4
-muxer writes an audio edit list that starts playback at the exact first sample, the same mechanism every AAC
-encoder uses for its priming samples. The original audio is thus untouched (no join, so no click) and in
-sync.
-Audio MP4 cannot carry (e.g. PCM from MXF) is decoded, trimmed to the sample and encoded to AAC.
+Compressed audio (AAC and friends) is stream-copied, never re-encoded: the packets from the one that starts
+nearest the clip's first frame to the one nearest its end. Nothing is hidden behind an edit list (editing
+software often ignores them), so the audio starts with the video to within half an audio frame (10.7 ms for
+AAC at 48 kHz; broadcast lip-sync tolerance is 40 ms lead / 60 ms lag, EBU R37) and lasts as long to within
+one audio frame. The original audio is untouched (no join, so no click); the decoder fades in over the first
+frame because it has no previous frame to overlap with.
+Audio MP4 cannot carry (e.g. PCM from MXF) is decoded, trimmed to the sample and encoded to AAC; the
+encoder's priming packet is left out for the same reason, so that audio is in sync to the sample.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from newsreel.media.safeio import open_input
 
 _MP4_COPYABLE = {"aac", "mp3", "ac3", "eac3", "opus", "alac", "flac"}
 _MOV_COPYABLE = _MP4_COPYABLE | {"pcm_s16le", "pcm_s16be", "pcm_s24le", "pcm_s24be", "pcm_s32le", "pcm_f32le"}
-_NEEDS_PREROLL = {"aac", "mp3", "ac3", "eac3", "opus"}
 
 
 @dataclass
@@ -33,7 +34,6 @@ class AudioPlan:
     origin: int  # source audio pts of the clip's first sample
     stop: int  # exclusive
     copy: bool
-    preroll: bool
     sample_rate: int
     layout: str
 
@@ -57,12 +57,12 @@ class AudioPlan:
         rate = src.codec_context.sample_rate
         if name in copyable:
             stream = out.add_stream_from_template(src)
-            return cls(index, stream, tb, origin, stop, True, name in _NEEDS_PREROLL, rate, layout)
+            return cls(index, stream, tb, origin, stop, True, rate, layout)
         index.warnings.append(f"{name} audio cannot be stored in this container: it was re-encoded to AAC")
         if layout not in ("mono", "stereo", "5.1", "5.1(side)"):
             layout = "stereo"
         stream = out.add_stream("aac", rate=rate, layout=layout)
-        return cls(index, stream, tb, origin, stop, False, False, rate, layout)
+        return cls(index, stream, tb, origin, stop, False, rate, layout)
 
 
 def audio_packets(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
@@ -83,26 +83,22 @@ def _copied(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
     with open_input(plan.index.path) as container:
         src = container.streams.audio[0]
         _seek(container, src, plan)
-        previous: av.Packet | None = None
-        started = False
+        base: int | None = None
         for packet in container.demux(src):
             if packet.size == 0 or packet.pts is None:
                 continue
-            end = packet.pts + (packet.duration or 0)
-            if not started:
-                if end <= plan.origin:
-                    previous = packet
-                    continue
-                started = True
-                if plan.preroll and previous is not None:
-                    yield _retime(previous, plan)
-            if packet.pts >= plan.stop:
+            middle = packet.pts + (packet.duration or 0) / 2
+            if base is None:
+                if middle < plan.origin:
+                    continue  # mostly before the clip: the next packet starts nearer its first frame
+                base = packet.pts
+            if middle >= plan.stop:
                 return
-            yield _retime(packet, plan)
+            yield _retime(packet, base, plan)
 
 
-def _retime(packet: av.Packet, plan: AudioPlan) -> tuple[float, av.Packet]:
-    pts = (packet.pts or 0) - plan.origin
+def _retime(packet: av.Packet, base: int, plan: AudioPlan) -> tuple[float, av.Packet]:
+    pts = (packet.pts or 0) - base
     packet.pts = packet.dts = pts
     packet.stream = plan.stream  # the packet keeps its source time base; mux() rescales
     return pts * plan.tick, packet
@@ -121,6 +117,8 @@ def _reencoded(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
     def encode(frame: av.AudioFrame | None) -> Iterator[tuple[float, av.Packet]]:
         for packet in plan.stream.encode(frame):
             assert packet.pts is not None and packet.time_base is not None
+            if packet.pts < 0:
+                continue  # the encoder's priming: keeping it would need an edit list to hide it
             yield float(packet.pts * packet.time_base), packet
 
     with open_input(plan.index.path) as container:

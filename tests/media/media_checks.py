@@ -149,3 +149,49 @@ def first_frame_rgb(path: Path) -> np.ndarray:
         capture_output=True,
     ).stdout
     return np.frombuffer(raw, np.uint8).reshape(info["height"], info["width"], 3)
+
+
+_CONTAINER_BOXES = {b"moov", b"trak", b"edts", b"mdia", b"minf", b"stbl"}
+
+
+def edit_lists(path: Path) -> dict[str, list[tuple[int, int]]]:
+    """Each MP4/MOV track's edit list as (segment duration, media time) entries, by handler type."""
+    data = path.read_bytes()
+    found: dict[str, list[tuple[int, int]]] = {}
+
+    def walk(start: int, end: int, track: dict[str, object]) -> None:
+        while start + 8 <= end:
+            size, kind = int.from_bytes(data[start:start + 4], "big"), data[start + 4:start + 8]
+            header = 8
+            if size == 1:
+                size, header = int.from_bytes(data[start + 8:start + 16], "big"), 16
+            size = size or end - start
+            body = start + header
+            if kind == b"trak":
+                inner: dict[str, object] = {}
+                walk(body, start + size, inner)
+                found[str(inner.get("handler", "?"))] = inner.get("elst", [])  # type: ignore[assignment]
+            elif kind in _CONTAINER_BOXES:
+                walk(body, start + size, track)
+            elif kind == b"hdlr":
+                track["handler"] = data[body + 8:body + 12].decode("latin-1")
+            elif kind == b"elst":
+                version, count = data[body], int.from_bytes(data[body + 4:body + 8], "big")
+                width = 8 if version == 1 else 4
+                entries, at = [], body + 8
+                for _ in range(count):
+                    duration = int.from_bytes(data[at:at + width], "big")
+                    media_time = int.from_bytes(data[at + width:at + 2 * width], "big", signed=True)
+                    entries.append((duration, media_time))
+                    at += 2 * width + 4  # media rate
+                track["elst"] = entries
+            start += size
+
+    walk(0, len(data), {})
+    return found
+
+
+def hides_nothing(path: Path) -> bool:
+    """No track's edit list skips or delays media: what is stored is what plays, in any software."""
+    return all(len(entries) <= 1 and all(media_time == 0 for _, media_time in entries)
+               for entries in edit_lists(path).values())

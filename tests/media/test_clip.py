@@ -5,12 +5,14 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreel.media.clip import ClipError, ClipReport, cut
 from tests.media.conftest import SOURCES, Source, decode_errors, decode_yuv, ffprobe, psnr
+from tests.media.media_checks import edit_lists, hides_nothing
 
 AUDIO_FRAME = 1024 / 48000
 SMART = ["h264-23.976", "h264-25", "h264-29.97", "h264-50", "h264-59.94", "h264-mxf"]
@@ -44,6 +46,8 @@ def check_clip(source: Source, out: Path, report: ClipReport, start: int, end: i
         assert len(audio) == 1
         assert float(audio[0]["start_time"]) == 0.0
         assert abs(float(audio[0]["duration"]) - n / source.spec.rate) <= AUDIO_FRAME + 1e-3
+    # Nothing is skipped or delayed by an edit list, in any track: editing software often ignores them.
+    assert hides_nothing(out), edit_lists(out)
 
 
 def _pairs(count: int) -> st.SearchStrategy[tuple[int, int]]:
@@ -103,6 +107,35 @@ def test_tail_inside_a_gop_reencodes_at_most_the_last_b_frames(name: str, media:
         assert report.frames_reencoded <= source.spec.bframes, (end, report)
         check_clip(source, out, report, gop, end)
 
+
+
+def _beep_onsets(path: Path, rate: int) -> list[float]:
+    """Seconds at which the test tone's once-a-second beep starts, decoded by the system ffmpeg."""
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "1", "-ar", str(rate),
+                          "-f", "f32le", "-"], capture_output=True, check=True).stdout
+    samples = np.abs(np.frombuffer(raw, np.float32))
+    window = rate // 1000  # 1 ms: the tone is 1 kHz, so each window holds one whole period
+    loud = np.convolve(samples, np.ones(window) / window, mode="same") > 0.2
+    starts = np.flatnonzero(loud[1:] & ~loud[:-1]) + 1
+    return [i / rate for i in starts if i > rate // 20]  # not the fade-in of the first audio frame
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "tolerance"), [("h264-25", 512 / 48000 + 0.002), ("h264-mxf", 0.002)])
+def test_clip_audio_stays_in_sync_with_the_video(name: str, tolerance: float, media: dict[str, Source],
+                                                 tmp_path: Path) -> None:
+    # Copied AAC starts at the audio frame nearest the first video frame (within half a frame, 10.7 ms);
+    # PCM that has to be re-encoded is cut to the sample. Beeps start on every whole second of the source.
+    source = media[name]
+    start, end = 13, source.count - 2
+    out = tmp_path / "clip.mp4"
+    cut(source.path, out, start=start, end=end)
+    offset = start / source.spec.rate
+    onsets = _beep_onsets(out, source.spec.audio_rate)
+    expected = [s - float(offset) for s in range(1, int(source.spec.seconds)) if s > offset]
+    assert len(onsets) == len(expected)
+    for got, want in zip(onsets, expected, strict=True):
+        assert abs(got - want) <= tolerance, (got, want)
 
 @pytest.mark.slow
 def test_mov_output_and_clip_on_gop_boundaries_is_all_copied(media: dict[str, Source],
