@@ -36,7 +36,9 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
                                   "download_roles": {str(role) for role in DOWNLOAD_ROLES}}
     if item.kind == Kind.VIDEO:
         context["storyboard"] = storyboard_for_player(item)
-        context["clip_renditions"] = clip_choices(request, item)
+        choices = clip_choices(request, item)
+        context["clip_renditions"] = choices
+        context["clip_audio"] = any(r.role in (Role.AUDIO_WAV, Role.AUDIO_MP3) for r in choices)
         try:
             context["clip_url"] = reverse("downloads:clip", args=[item.reference])
         except NoReverseMatch:
@@ -44,9 +46,9 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "catalogue/item_detail.html", context)
 
 
-# What a user may cut a clip from, best first. The clip engine cuts video files only, so audio-only renditions
-# are not offered.
-CLIP_ROLES = [Role.BROADCAST, Role.WEB, Role.MASTER]
+# What a user may cut a clip from, best first: video versions, then the audio-only ones (cut to the sample at the
+# instants of the frames marked on the video).
+CLIP_ROLES = [Role.BROADCAST, Role.WEB, Role.MASTER, Role.AUDIO_WAV, Role.AUDIO_MP3]
 
 
 def clip_choices(request: HttpRequest, item: Item) -> list[Rendition]:

@@ -1,8 +1,12 @@
 """Clip requests: validation, the render-once cache with LRU eviction, bounded rendering, notification.
 
 A clip is identified by what it is cut from (the rendition's checksum), its frame range and mode, so the same
-request from anyone is rendered once. Short clips render in the request when a render slot is free; longer
-ones, or any when the slots are busy, go to the "media" task queue and their requesters get an e-mail.
+request from anyone is rendered once. A video item's audio-only renditions (WAV, MP3) are cut too: the frames
+the user marks on the video player are turned into instants at the video's frame rate and cut to the sample
+(newsreel.media.audio_clip); audio has one mode only, sample-exact, so "fast" is taken as "accurate".
+
+Short clips render in the request when a render slot is free; longer ones, or any when the slots are busy, go to
+the "media" task queue and their requesters get an e-mail.
 """
 
 from __future__ import annotations
@@ -25,16 +29,23 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from newsreel.catalogue.models import Rendition, Role
+from newsreel.catalogue.models import Item, Rendition, Role
 from newsreel.downloads.models import ClipCache, ClipRequest, ClipStatus, RenderSlot
+from newsreel.media.audio_clip import audio_info, cut_audio
 from newsreel.media.clip import ClipError, cut, source_info
 from newsreel.media.renditions import sha256_of
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
 
 log = logging.getLogger(__name__)
 
-# Roles the engine can cut: it splices video in MP4/MOV. Audio-only renditions are left out (see docs).
-CLIPPABLE_ROLES = {Role.BROADCAST, Role.WEB, Role.PROXY, Role.MASTER}
+# Roles the engines can cut: video (MP4/MOV) by smart cut, and the audio-only renditions of a video item to the
+# sample, at instants given by the video's frames.
+VIDEO_ROLES = {Role.BROADCAST, Role.WEB, Role.PROXY, Role.MASTER}
+AUDIO_ROLES = {Role.AUDIO_WAV, Role.AUDIO_MP3}
+CLIPPABLE_ROLES = VIDEO_ROLES | AUDIO_ROLES
+
+CONTENT_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".wav": "audio/wav", ".mp3": "audio/mpeg"}
+_AUDIO_SUFFIXES = {Role.AUDIO_WAV: ".wav", Role.AUDIO_MP3: ".mp3"}
 
 
 class ClipRefused(Exception):
@@ -52,14 +63,49 @@ class FrameRange:
     rate: Fraction
 
 
+def video_rate(item: Item) -> Fraction | None:
+    """The frame rate the item's player counts in (its own, else its web or broadcast version's, as the page
+    gives it to the player), else that read from one of its video files; None for an item without video."""
+    if item.rate:
+        return item.rate
+    videos = [r for role in (Role.WEB, Role.BROADCAST, Role.PROXY, Role.MASTER) if (r := item.rendition(role))]
+    for rendition in videos:
+        if rendition.rate:
+            return rendition.rate
+    for rendition in videos:
+        try:
+            return source_info(Path(rendition.file.path)).rate
+        except ClipError:
+            continue
+    return None
+
+
+def _audio_frames(rendition: Rendition) -> tuple[Fraction, int]:
+    """The video's frame rate and how many whole frames of it the audio file lasts."""
+    rate = video_rate(rendition.item)
+    if rate is None:
+        raise ClipError(f"{rendition}: no video frame rate to count the audio in")
+    info = audio_info(Path(rendition.file.path))
+    frames = info.samples * rate // info.sample_rate
+    if round((frames + 1) / rate * info.sample_rate) <= info.samples:  # the last frame may round into the file
+        frames += 1
+    return rate, int(frames)
+
+
 def frame_range(rendition: Rendition, tc_in: str, tc_out: str) -> FrameRange:
-    """Source timecodes as the player shows them (item start timecode + frame) to frames of the file."""
+    """Source timecodes as the player shows them (item start timecode + frame) to frames of the file.
+
+    For an audio rendition, frames of the item's video from the audio's first sample."""
+    audio = rendition.role in AUDIO_ROLES
     try:
-        info = source_info(Path(rendition.file.path))
+        if audio:
+            rate, total = _audio_frames(rendition)
+        else:
+            info = source_info(Path(rendition.file.path))
+            rate, total = info.rate, info.frames
     except ClipError as exc:
         log.warning("cannot index %s: %s", rendition, exc)
         raise ClipRefused(_("This version cannot be cut.")) from exc
-    rate = info.rate
     try:
         origin = timecode_to_frames(rendition.item.start_timecode, rate) if rendition.item.start_timecode else 0
     except TimecodeError:
@@ -72,12 +118,16 @@ def frame_range(rendition: Rendition, tc_in: str, tc_out: str) -> FrameRange:
             raise ClipRefused(_("“%(tc)s” is not a timecode: type HH:MM:SS:FF.") % {"tc": text[:20]}) from exc
     start, end = points
     first_tc = frames_to_timecode(origin, rate)
-    end_tc = frames_to_timecode(origin + info.frames, rate)
+    end_tc = frames_to_timecode(origin + total, rate)
     if start < 0:
+        if audio:
+            raise ClipRefused(_("The in point is before the start of the audio (%(tc)s).") % {"tc": first_tc})
         raise ClipRefused(_("The in point is before the start of the video (%(tc)s).") % {"tc": first_tc})
     if end <= start:
         raise ClipRefused(_("The out point must come after the in point."))
-    if end > info.frames:
+    if end > total:
+        if audio:
+            raise ClipRefused(_("The out point is past the end of the audio (%(tc)s).") % {"tc": end_tc})
         raise ClipRefused(_("The out point is past the end of the video (%(tc)s).") % {"tc": end_tc})
     if (end - start) / rate > settings.NEWSREEL_CLIP_MAX_SECONDS:
         raise ClipRefused(_("A clip can be at most %(n)d minutes long; download the whole file instead.")
@@ -90,6 +140,8 @@ def clip_request(*, user: User, rendition: Rendition, start: int, end: int, mode
     """Record the request and make sure the clip exists or is on its way (rendering it now if short)."""
     if mode not in ("accurate", "fast"):
         raise ClipRefused(_("Choose frame-accurate or fast."))
+    if rendition.role in AUDIO_ROLES:
+        mode = "accurate"  # audio is always cut to the sample: "fast" would be the very same file
     since = timezone.now() - dt.timedelta(hours=1)
     if ClipRequest.objects.filter(user=user, created_at__gte=since).count() >= settings.NEWSREEL_CLIP_REQUESTS_PER_HOUR:
         raise ClipRefused(_("You have asked for many clips in the last hour; please try again later."))
@@ -150,7 +202,11 @@ def render_clip(*, clip_id: int) -> ClipCache:
         return clip
     rendition = clip.rendition
     source = Path(rendition.file.path)
-    suffix = ".mov" if source.suffix.lower() == ".mov" else ".mp4"
+    audio = rendition.role in AUDIO_ROLES
+    if audio:
+        suffix = _AUDIO_SUFFIXES[Role(rendition.role)]
+    else:
+        suffix = ".mov" if source.suffix.lower() == ".mov" else ".mp4"
     name = f"{clip.source_sha256[:16]}-{clip.start}-{clip.end}-{clip.mode}{suffix}"
     relative = Path("clips") / clip.source_sha256[:2] / name
     target = Path(settings.MEDIA_ROOT) / relative
@@ -164,8 +220,16 @@ def render_clip(*, clip_id: int) -> ClipCache:
             ClipCache.objects.filter(pk=clip_id).update(progress=min(1.0, fraction))
 
     try:
-        report = cut(source, tmp, start=clip.start, end=clip.end, mode=clip.mode,  # type: ignore[arg-type]
-                     progress=progress)
+        if audio:
+            rate = video_rate(rendition.item)
+            if rate is None:
+                raise ClipError(f"{rendition}: no video frame rate to count the audio in")
+            cut_audio(source, tmp, start=clip.start / rate, end=clip.end / rate, progress=progress)
+            first_frame, stop_frame = clip.start, clip.end
+        else:
+            report = cut(source, tmp, start=clip.start, end=clip.end, mode=clip.mode,  # type: ignore[arg-type]
+                         progress=progress)
+            first_frame, stop_frame = report.first_frame, report.last_frame + 1
     except ClipError as exc:
         tmp.unlink(missing_ok=True)
         ClipCache.objects.filter(pk=clip_id).update(status=ClipStatus.FAILED, message=str(exc))
@@ -179,7 +243,7 @@ def render_clip(*, clip_id: int) -> ClipCache:
     size = target.stat().st_size
     ClipCache.objects.filter(pk=clip_id).update(
         status=ClipStatus.READY, progress=1.0, message="", file=str(relative), size=size, sha256=sha256_of(target),
-        first_frame=report.first_frame, stop_frame=report.last_frame + 1, last_used_at=timezone.now())
+        first_frame=first_frame, stop_frame=stop_frame, last_used_at=timezone.now())
     evict(keep=clip_id)
     clip.refresh_from_db()
     _notify(clip)
@@ -224,9 +288,11 @@ def _notify(clip: ClipCache) -> None:
 
 def clip_filename(clip: ClipCache) -> str:
     """Say what it is: reference, source in and out timecodes, version, e.g.
-    V-2026-0001_00-00-17-13_00-04-23-07_broadcast.mp4."""
+    V-2026-0001_00-00-17-13_00-04-23-07_broadcast.mp4 or V-2026-0001_00-00-17-13_00-04-23-07_audio_wav.wav."""
     rendition = clip.rendition
     rate = rendition.rate or rendition.item.rate or Fraction(25)
+    if rendition.role in AUDIO_ROLES:
+        rate = video_rate(rendition.item) or Fraction(25)
     try:
         origin = timecode_to_frames(rendition.item.start_timecode, rate) if rendition.item.start_timecode else 0
     except TimecodeError:
@@ -234,7 +300,7 @@ def clip_filename(clip: ClipCache) -> str:
     first = clip.first_frame if clip.stop_frame else clip.start
     stop = clip.stop_frame or clip.end
     tc_in, tc_out = (frames_to_timecode(origin + f, rate).replace(":", "-").replace(";", "-") for f in (first, stop))
-    suffix = Path(clip.file).suffix or ".mp4"
+    suffix = Path(clip.file).suffix or _AUDIO_SUFFIXES.get(Role(rendition.role), ".mp4")
     return f"{rendition.item.reference}_{tc_in}_{tc_out}_{rendition.role}{suffix}"
 
 

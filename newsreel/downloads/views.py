@@ -244,8 +244,8 @@ def clip_file(request: HttpRequest, pk: int) -> Response:
         raise Http404
     clips.touch(clip)
     tc_in, tc_out = clips.source_timecodes(clip)
-    return send_logged(request, path, media_name=clip.file, content_type="video/quicktime"
-                       if path.suffix == ".mov" else "video/mp4", sha256=clip.sha256,
+    return send_logged(request, path, media_name=clip.file,
+                       content_type=clips.CONTENT_TYPES.get(path.suffix.lower(), "video/mp4"), sha256=clip.sha256,
                        filename=clips.clip_filename(clip), kind=DownloadKind.CLIP,
                        item_id=clip_req.rendition.item_id, rendition_id=clip_req.rendition_id,
                        role=clip_req.rendition.role, clip_in=tc_in, clip_out=tc_out)
