@@ -17,6 +17,7 @@ import av
 from av.stream import Discard
 
 from newsreel.media import h264
+from newsreel.media.mp4_tables import composition_offsets
 from newsreel.media.safeio import open_input
 from newsreel.media.timecode import parse_rate
 
@@ -143,6 +144,59 @@ def _bitstream(video: av.video.stream.VideoStream, first_key: bytes | None) -> B
     return Bitstream(True, 4, config)
 
 
+def _from_sample_tables(path: Path, container: av.container.InputContainer, video: av.video.stream.VideoStream
+                        ) -> tuple[list[PacketInfo], Bitstream | None] | None:
+    """The packet list from an MP4/MOV's sample tables, checked against the demuxer at both ends; None when
+    the file is not such a file or anything disagrees (the caller then reads every packet)."""
+    if "mov" not in container.format.name.split(","):
+        return None
+    entries = video.index_entries
+    offsets = composition_offsets(path, video.id)
+    if offsets is None or len(offsets) != len(entries) or not entries:
+        return None
+    is_h264 = video.codec_context.name == "h264"
+    bitstream = _bitstream(video, None) if is_h264 else None
+    if bitstream is not None and bitstream.annexb:
+        return None  # in-band parameter sets: the demuxing pass finds them
+    packets: list[PacketInfo] = []
+    with open(path, "rb") as raw:
+        for entry, offset in zip(entries, offsets, strict=True):
+            if entry.is_discard or entry.size <= 0:
+                return None
+            pts = entry.timestamp + offset
+            key = entry.is_keyframe
+            idr = False
+            if key and bitstream is not None:
+                raw.seek(entry.pos)
+                idr = any(h264.nal_type(n) == h264.NAL_IDR for n in bitstream.nals(raw.read(entry.size)))
+            packets.append(PacketInfo(pts, pts, key, idr))
+    return (packets, bitstream) if _agrees(container, video, packets) else None
+
+
+def _agrees(container: av.container.InputContainer, video: av.video.stream.VideoStream,
+            packets: list[PacketInfo]) -> bool:
+    """The demuxer reports the same timestamps and keyframes for the first packets and the last GOP."""
+    def read(position: int, count: int) -> bool:
+        seen = 0
+        for packet in container.demux(video):
+            if packet.size == 0:
+                continue
+            expected = packets[position + seen]
+            pts = packet.pts if packet.pts is not None else packet.dts
+            if pts != expected.raw or bool(packet.is_keyframe) != expected.key:
+                return False
+            seen += 1
+            if seen == count or position + seen == len(packets):
+                return True
+        return seen == count
+
+    last_key = max(i for i, p in enumerate(packets) if p.key)
+    if not read(0, min(64, len(packets))):
+        return False
+    container.seek(packets[last_key].raw, stream=video, backward=True, any_frame=False)
+    return read(last_key, len(packets) - last_key)
+
+
 def build_index(path: Path) -> SourceIndex:
     """Read every video packet header once (no decoding) and describe the stream."""
     with open_input(path) as container:
@@ -164,7 +218,11 @@ def build_index(path: Path) -> SourceIndex:
         poc = h264.PocCounter()
         orders: list[tuple[int, int]] | None = [] if is_h264 else None
         same_ts = True
-        for packet in container.demux(video):
+        tabled = _from_sample_tables(path, container, video)
+        if tabled is not None:
+            packets, bitstream = tabled
+            orders = None
+        for packet in () if tabled is not None else container.demux(video):
             if packet.size == 0:
                 continue
             pts = packet.pts if packet.pts is not None else packet.dts

@@ -1,0 +1,60 @@
+"""Presentation times from MP4 sample tables agree with the demuxer, and odd files fall back to demuxing."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from newsreel.media import clip_index
+from newsreel.media.clip_index import build_index
+from newsreel.media.mp4_tables import composition_offsets
+from tests.media.conftest import Source
+
+MP4_SOURCES = ["h264-23.976", "h264-25", "h264-29.97", "h264-50", "h264-59.94", "h264-open-gop", "mpeg4"]
+
+
+def _ffprobe_offsets(path: Path) -> list[int]:
+    """pts - dts of every video packet in decode order, in the stream's time base, from the system ffprobe."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=pts,dts",
+                          "-of", "csv=p=0", str(path)], capture_output=True, text=True, check=True).stdout
+    return [int(pts) - int(dts) for pts, dts in (line.split(",")[:2] for line in out.split())]
+
+
+@pytest.mark.parametrize("name", MP4_SOURCES)
+def test_composition_offsets_match_the_demuxer(name: str, media: dict[str, Source]) -> None:
+    path = media[name].path
+    assert composition_offsets(path, 1) == _ffprobe_offsets(path)
+
+
+@pytest.mark.parametrize("name", MP4_SOURCES)
+def test_index_from_tables_equals_index_from_every_packet(name: str, media: dict[str, Source],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = build_index(media[name].path)
+    monkeypatch.setattr(clip_index, "_from_sample_tables", lambda *args: None)
+    slow = build_index(media[name].path)
+    assert (fast.packets, fast.gops, fast.display, fast.reorder) == (slow.packets, slow.gops, slow.display,
+                                                                    slow.reorder)
+    assert fast.bitstream == slow.bitstream
+
+
+def test_fragmented_mp4_falls_back_to_demuxing(media: dict[str, Source], tmp_path: Path) -> None:
+    path = tmp_path / "fragmented.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(media["h264-25"].path), "-c", "copy", "-movflags",
+                    "frag_keyframe+empty_moov", str(path)], check=True)
+    assert composition_offsets(path, 1) is None
+    index = build_index(path)
+    assert index.frames == media["h264-25"].count
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.999])
+def test_truncated_tables_are_not_trusted(keep: float, media: dict[str, Source], tmp_path: Path) -> None:
+    data = media["h264-25"].path.read_bytes()
+    path = tmp_path / "truncated.mp4"
+    path.write_bytes(data[:int(len(data) * keep)])
+    assert composition_offsets(path, 1) is None
+
+
+def test_unknown_track_has_no_offsets(media: dict[str, Source]) -> None:
+    assert composition_offsets(media["h264-25"].path, 99) is None
