@@ -9,6 +9,7 @@ and the report says so.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -309,32 +310,37 @@ _DONE = object()
 
 
 class _EdgeWorker:
-    """Decodes and re-encodes the edge segments, in clip order, in one background thread.
+    """Decodes and re-encodes the edge segments in background threads, one per segment, all at once.
 
-    PyAV releases the GIL while decoding and encoding, so the tail edge is made while the main thread copies
-    the middle. One thread, one segment at a time: only one decoder and one encoder are alive at once.
+    PyAV releases the GIL while demuxing, decoding and encoding, so the edges are made on the other core
+    while the main thread copies the middle. The head edge is on the critical path (nothing can be copied
+    before it is muxed); the tail runs at a lower scheduling priority so that it takes only the CPU time the
+    head and the copy leave, and is ready by the time the copy reaches it.
     """
 
     def __init__(self, index: SourceIndex, encoder: EdgeEncoder, segments: list[_Segment], origin: int) -> None:
         self._index, self._encoder, self._origin = index, encoder, origin
-        self._segments = [s for s in segments if not s.copy]
-        self._queues: list[queue.Queue[object]] = [queue.Queue(_EDGE_BUFFER) for _ in self._segments]
+        edges = [s for s in segments if not s.copy]
+        self._queues: list[queue.Queue[object]] = [queue.Queue(_EDGE_BUFFER) for _ in edges]
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="clip-edges", daemon=True)
-        self._thread.start()
+        self._threads = [threading.Thread(target=self._run, args=(seg, out, k > 0), name=f"clip-edge-{k}",
+                                          daemon=True)
+                         for k, (seg, out) in enumerate(zip(edges, self._queues, strict=True))]
+        for thread in self._threads:
+            thread.start()
 
-    def _run(self) -> None:
-        for seg, out in zip(self._segments, self._queues, strict=True):
-            try:
-                for packet in encode_segment(self._index, self._encoder, seg.first_pts, seg.stop_pts,
-                                             self._origin):
-                    if not self._put(out, packet):
-                        return
-            except BaseException as exc:  # handed to the main thread, which raises it where it waits
-                self._put(out, exc)
-                return
-            if not self._put(out, _DONE):
-                return
+    def _run(self, seg: _Segment, out: queue.Queue[object], background: bool) -> None:
+        if background:
+            _lower_priority()
+        try:
+            for packet in encode_segment(self._index, self._encoder, seg.first_pts, seg.stop_pts, self._origin,
+                                         pipelined=not background):
+                if not self._put(out, packet):
+                    return
+        except BaseException as exc:  # handed to the main thread, which raises it where it waits
+            self._put(out, exc)
+            return
+        self._put(out, _DONE)
 
     def _put(self, out: queue.Queue[object], item: object) -> bool:
         while not self._stop.is_set():
@@ -346,7 +352,7 @@ class _EdgeWorker:
         return False
 
     def packets(self, k: int) -> Iterator[EncodedPacket]:
-        """The packets of the k-th edge segment, as the worker makes them."""
+        """The packets of the k-th edge segment, as its thread makes them."""
         out = self._queues[k]
         while True:
             item = out.get()
@@ -359,7 +365,17 @@ class _EdgeWorker:
 
     def close(self) -> None:
         self._stop.set()
-        self._thread.join()
+        for thread in self._threads:
+            thread.join()
+
+
+def _lower_priority() -> None:
+    """Lower the calling thread's scheduling priority (Linux keeps a nice value per thread)."""
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + 5))
+    except (OSError, AttributeError):
+        pass  # not permitted, or not Linux: the tail then just competes evenly
 
 
 def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,

@@ -7,6 +7,8 @@ not use (x264 `sps-id`), so both sets can live side by side in one `avcC` record
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -167,12 +169,61 @@ def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Iterator
                 yield frame
 
 
+def _prefetched(frames: Iterator[av.VideoFrame], depth: int) -> Iterator[av.VideoFrame]:
+    """`frames`, produced by a thread of its own up to `depth` ahead: decoding the next frames overlaps
+    encoding this one (both release the GIL). Stops the producer when the consumer stops early."""
+    ready: queue.Queue[object] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        item: object = _END
+        try:
+            for frame in frames:
+                while not stop.is_set():
+                    try:
+                        ready.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+        except BaseException as exc:  # raised in the consumer, where it waits
+            item = exc
+        finally:
+            if not stop.is_set():
+                ready.put(item)
+
+    thread = threading.Thread(target=produce, name="clip-decode", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, av.VideoFrame)
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                ready.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        thread.join()
+
+
+_END = object()
+
+
 def encode_segment(index: SourceIndex, encoder: EdgeEncoder, first_pts: int, stop_pts: int,
-                   clip_origin: int, context: av.video.codeccontext.VideoCodecContext | None = None
-                   ) -> Iterator[EncodedPacket]:
+                   clip_origin: int, context: av.video.codeccontext.VideoCodecContext | None = None, *,
+                   pipelined: bool = False) -> Iterator[EncodedPacket]:
     """Re-encode source frames [first_pts, stop_pts) as one closed GOP; pts are relative to clip_origin.
 
     With `context` (an output stream's own open encoder) packets stay in Annex B for the muxer to convert.
+    `pipelined` decodes in a thread of its own, a few frames ahead of the encoder.
     """
     cc = context or encoder.open()
     expected = index.frame_at(stop_pts) - index.frame_at(first_pts)
@@ -188,7 +239,8 @@ def encode_segment(index: SourceIndex, encoder: EdgeEncoder, first_pts: int, sto
                     if h264.nal_type(n) not in (h264.NAL_SPS, h264.NAL_PPS, h264.NAL_AUD)]
             yield EncodedPacket(packet.pts, h264.to_length_prefixed(nals), bool(packet.is_keyframe))
 
-    for frame in source_frames(index, first_pts, stop_pts):
+    decoded = source_frames(index, first_pts, stop_pts)
+    for frame in _prefetched(decoded, 3) if pipelined else decoded:
         if frame.format.name != encoder.pix_fmt:
             frame = frame.reformat(format=encoder.pix_fmt)
         assert frame.pts is not None
