@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -61,15 +61,10 @@ class EdgeEncoder:
 
     @classmethod
     def matching(cls, index: SourceIndex, *, sps_id: int, match_source: bool) -> EdgeEncoder:
-        with open_input(index.path) as container:
-            cc = container.streams.video[0].codec_context
-            width, height, pix_fmt = cc.width, cc.height, cc.format.name if cc.format else "yuv420p"
-            profile = (cc.profile or "").lower()
-            level = cc.level
-            field_order = getattr(cc, "field_order", None) or "progressive"
-            names = ("color_range", "colorspace", "color_primaries", "color_trc")
-            colour = {name: int(getattr(cc, name)) for name in names if getattr(cc, name, None)}
-            sar = cc.sample_aspect_ratio
+        coding = index.coding
+        width, height, pix_fmt, profile = coding.width, coding.height, coding.pix_fmt, coding.profile
+        level, field_order = coding.level, coding.field_order
+        colour, sar = coding.colour, coding.sample_aspect_ratio
         x264_profile = _X264_PROFILES.get(profile, "high") if match_source else "high"
         # Edges are P-only: x264 holds ~28 MB less at 1080p without B-frames, P pictures at this CRF look
         # at least as good, and an IDR between edge and copied GOPs lets the reorder depth change there.
@@ -94,7 +89,7 @@ class EdgeEncoder:
             options["level"] = f"{level / 10:g}"
         if pix_fmt not in ("yuv420p", "yuvj420p", "yuv422p", "yuv444p", "yuv420p10le", "yuv422p10le", "nv12"):
             pix_fmt = "yuv420p"
-        return cls(index, width, height, pix_fmt, options, colour, Fraction(sar) if sar else None, bframes)
+        return cls(index, width, height, pix_fmt, options, dict(colour), sar, bframes)
 
     def open(self, cc: av.video.codeccontext.VideoCodecContext | None = None
              ) -> av.video.codeccontext.VideoCodecContext:
@@ -135,7 +130,7 @@ def _decode_start(index: SourceIndex, first_pts: int) -> Gop:
     return index.gops[pos]
 
 
-def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Iterator[av.VideoFrame]:
+def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Generator[av.VideoFrame, None, None]:
     """Decoded source frames with first_pts <= pts < stop_pts, in presentation order."""
     with open_input(index.path) as container:
         stream = container.streams.video[0]
@@ -169,49 +164,52 @@ def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Iterator
                 yield frame
 
 
-def _prefetched(frames: Iterator[av.VideoFrame], depth: int) -> Iterator[av.VideoFrame]:
-    """`frames`, produced by a thread of its own up to `depth` ahead: decoding the next frames overlaps
-    encoding this one (both release the GIL). Stops the producer when the consumer stops early."""
-    ready: queue.Queue[object] = queue.Queue(depth)
-    stop = threading.Event()
+class _Prefetched:
+    """Frames from `frames`, produced by a thread of its own up to `depth` ahead, from the moment this is
+    made: decoding overlaps opening the encoder and then encoding (both release the GIL). `close()` stops
+    the producer whether or not the frames were all taken."""
 
-    def produce() -> None:
+    def __init__(self, frames: Generator[av.VideoFrame, None, None], depth: int) -> None:
+        self._frames = frames
+        self._ready: queue.Queue[object] = queue.Queue(depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._produce, name="clip-decode", daemon=True)
+        self._thread.start()
+
+    def _produce(self) -> None:
         item: object = _END
         try:
-            for frame in frames:
-                while not stop.is_set():
-                    try:
-                        ready.put(frame, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+            for frame in self._frames:
+                if not self._put(frame):
                     return
         except BaseException as exc:  # raised in the consumer, where it waits
             item = exc
         finally:
-            if not stop.is_set():
-                ready.put(item)
+            self._frames.close()  # closes the source file now, not whenever the generator is collected
+        self._put(item)
 
-    thread = threading.Thread(target=produce, name="clip-decode", daemon=True)
-    thread.start()
-    try:
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __iter__(self) -> Iterator[av.VideoFrame]:
         while True:
-            item = ready.get()
+            item = self._ready.get()
             if item is _END:
                 return
             if isinstance(item, BaseException):
                 raise item
             assert isinstance(item, av.VideoFrame)
             yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                ready.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        thread.join()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 _END = object()
@@ -225,6 +223,18 @@ def encode_segment(index: SourceIndex, encoder: EdgeEncoder, first_pts: int, sto
     With `context` (an output stream's own open encoder) packets stay in Annex B for the muxer to convert.
     `pipelined` decodes in a thread of its own, a few frames ahead of the encoder.
     """
+    frames = source_frames(index, first_pts, stop_pts)
+    decoded = _Prefetched(frames, 3) if pipelined else frames
+    try:
+        yield from _encoded(index, encoder, decoded, first_pts, stop_pts, clip_origin, context)
+    finally:
+        if isinstance(decoded, _Prefetched):
+            decoded.close()
+
+
+def _encoded(index: SourceIndex, encoder: EdgeEncoder, decoded: Iterable[av.VideoFrame], first_pts: int,
+             stop_pts: int, clip_origin: int, context: av.video.codeccontext.VideoCodecContext | None
+             ) -> Iterator[EncodedPacket]:
     cc = context or encoder.open()
     expected = index.frame_at(stop_pts) - index.frame_at(first_pts)
     seen = 0
@@ -239,8 +249,7 @@ def encode_segment(index: SourceIndex, encoder: EdgeEncoder, first_pts: int, sto
                     if h264.nal_type(n) not in (h264.NAL_SPS, h264.NAL_PPS, h264.NAL_AUD)]
             yield EncodedPacket(packet.pts, h264.to_length_prefixed(nals), bool(packet.is_keyframe))
 
-    decoded = source_frames(index, first_pts, stop_pts)
-    for frame in _prefetched(decoded, 3) if pipelined else decoded:
+    for frame in decoded:
         if frame.format.name != encoder.pix_fmt:
             frame = frame.reformat(format=encoder.pix_fmt)
         assert frame.pts is not None

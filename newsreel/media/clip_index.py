@@ -72,6 +72,29 @@ class Bitstream:
         return not self.annexb and self.length_size == 4
 
 
+@dataclass(frozen=True)
+class Coding:
+    """How the source's pictures are coded: what the edge encoder must match."""
+
+    width: int
+    height: int
+    pix_fmt: str
+    profile: str  # lower case, e.g. "high"
+    level: int
+    field_order: str
+    colour: dict[str, int]  # color_range, colorspace, color_primaries, color_trc as FFmpeg enums
+    sample_aspect_ratio: Fraction | None
+
+    @classmethod
+    def of(cls, cc: av.video.codeccontext.VideoCodecContext) -> Coding:
+        names = ("color_range", "colorspace", "color_primaries", "color_trc")
+        sar = cc.sample_aspect_ratio
+        return cls(cc.width, cc.height, cc.format.name if cc.format else "yuv420p", (cc.profile or "").lower(),
+                   cc.level, getattr(cc, "field_order", None) or "progressive",
+                   {name: int(getattr(cc, name)) for name in names if getattr(cc, name, None)},
+                   Fraction(sar) if sar else None)
+
+
 @dataclass
 class SourceIndex:
     path: Path
@@ -86,6 +109,7 @@ class SourceIndex:
     start_timecode: str | None
     bitstream: Bitstream | None
     has_audio: bool
+    coding: Coding
     pts_rebuilt: bool = False
     warnings: list[str] = field(default_factory=list)
 
@@ -212,6 +236,7 @@ def build_index(path: Path) -> SourceIndex:
         is_h264 = codec == "h264"
         timecode = _timecode_of(container, video)
         has_audio = bool(container.streams.audio)
+        coding = Coding.of(video.codec_context)
         read_only(container, video)
         packets: list[PacketInfo] = []
         bitstream: Bitstream | None = None
@@ -271,4 +296,4 @@ def build_index(path: Path) -> SourceIndex:
     if is_h264 and bitstream is not None and bitstream.config is None:
         bitstream = None  # no parameter sets found: we cannot splice, only re-encode
     return SourceIndex(path, codec, rate, time_base, frame_duration, packets, display, gops, max(reorder, 0),
-                       timecode, bitstream if is_h264 else None, has_audio, pts_rebuilt)
+                       timecode, bitstream if is_h264 else None, has_audio, coding, pts_rebuilt)
