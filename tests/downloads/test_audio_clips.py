@@ -110,3 +110,13 @@ def test_a_video_item_without_a_frame_rate_counts_in_its_video_files_rate(client
     out = tmp_path / "clip.wav"
     out.write_bytes(body(download))
     assert len(raw_pcm(out)) == 10 * PER_FRAME * 4  # 25 fps read from the broadcast file
+
+
+def test_the_clip_tool_speaks_french_on_the_french_page(client, member, video):
+    client.force_login(member)
+    french = client.get(f"/fr/media/{video.reference}/").content.decode()
+    for text in ("Marquer l’entrée", "Marquer la sortie", "Version à découper", "À l’image près (recommandé)",
+                 "Télécharger l’extrait", "Image suivante (→)"):
+        assert text in french, text
+    for english in ("Mark in", "Mark out", "Version to cut", "Frame-accurate", "Download clip"):
+        assert english not in french, english
