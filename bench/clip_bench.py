@@ -1,14 +1,16 @@
 """Clip engine benchmark: Newsreel's smart cut against ffmpeg stream copy, smartcut and a full re-encode.
 
-    PYTHONPATH=. /work/venv/bin/python -m bench.clip_bench [--profile] [--skip-reencode]
+    make bench BENCH=clip_bench   (or: .venv/bin/python -m bench.clip_bench [--profile] [--skip-reencode] [--rounds N])
 
 Source: 5-minute 1080p25 H.264 (8 Mb/s, GOP 50, B-frames) + AAC 48 kHz stereo, generated once into
 bench/out/. Cut 00:00:17:13 -> 00:04:23:07 (frames 438..6581). Every tool runs in its own process; wall time
-and that process's peak RSS are measured with wait4(). Frames stored (packets) and presented (decoded) and the
+and that process's peak RSS are measured with wait4(), over several interleaved rounds (median wall time,
+highest peak RSS), so that load elsewhere on the machine falls on every tool alike. Frames stored (packets) and presented (decoded) and the
 PSNR of the first and last frames against the source are measured afterwards with the system ffmpeg.
 
 smartcut (PyPI) pins an older PyAV than Newsreel, so it is looked for in its own virtualenv:
 $NEWSREEL_SMARTCUT, bench/out/smartcut-venv/bin/smartcut, or `smartcut` on PATH; skipped if absent.
+To install it there: python3 -m venv bench/out/smartcut-venv && bench/out/smartcut-venv/bin/pip install smartcut
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -209,26 +212,37 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", action="store_true", help="also cProfile the accurate mode")
     parser.add_argument("--skip-reencode", action="store_true", help="skip the slow full re-encode")
+    parser.add_argument("--rounds", type=int, default=5, help="runs of each tool; the median is reported")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     src = source()
     print(f"source: {src.name}; clip {IN_TC} -> {OUT_TC} = {STOP - FIRST} frames", flush=True)
     subprocess.run(["cat", str(src)], stdout=subprocess.DEVNULL, check=True)  # warm the page cache for all
-    results: list[Run] = []
-    for run, command in commands(src, args.skip_reencode):
-        if command is None:
-            results.append(run)
-            continue
-        run.output.unlink(missing_ok=True)
-        run.seconds, run.peak_mb, tail = measure(command)
-        if "newsreel" in run.name:
-            run.note = " ".join(line.strip() for line in tail.splitlines()[1:2])
-        run.stored, run.presented = count(run.output)
-        run.psnr_first, run.psnr_last = edge_psnr(src, run.output, run.presented)
-        results.append(run)
-        print(f"  done: {run.name} in {run.seconds:.2f} s", flush=True)
+    plan = commands(src, args.skip_reencode)
+    results = [run for run, _ in plan]
+    walls: dict[str, list[float]] = {run.name: [] for run in results}
+    # Rounds interleave the tools, so a burst of load elsewhere on the machine hits them all alike, and the
+    # median of each tool's rounds is what is compared. The slow full re-encode runs in the first round only.
+    for round_no in range(args.rounds):
+        for run, command in plan:
+            if command is None or (round_no > 0 and run.name.startswith("ffmpeg libx264")):
+                continue
+            run.output.unlink(missing_ok=True)
+            seconds, peak_mb, tail = measure(command)
+            walls[run.name].append(seconds)
+            run.peak_mb = max(run.peak_mb, peak_mb)
+            if "newsreel" in run.name:
+                run.note = " ".join(line.strip() for line in tail.splitlines()[1:2])
+        print(f"  round {round_no + 1}/{args.rounds}: "
+              + ", ".join(f"{name} {w[-1]:.2f} s" for name, w in walls.items() if w), flush=True)
+    for run in results:
+        if walls[run.name]:
+            run.seconds = statistics.median(walls[run.name])
+            run.stored, run.presented = count(run.output)
+            run.psnr_first, run.psnr_last = edge_psnr(src, run.output, run.presented)
     floor = results[0].seconds
     print()
+    print(f"\nmedian of {args.rounds} interleaved rounds; load average now {os.getloadavg()[0]:.2f}")
     print(f"{'tool':<26} {'wall s':>8} {'x floor':>8} {'peak MB':>8} {'stored':>7} {'shown':>7} "
           f"{'PSNR in':>8} {'PSNR out':>8}  note")
     for r in results:

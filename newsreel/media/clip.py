@@ -310,37 +310,38 @@ _DONE = object()
 
 
 class _EdgeWorker:
-    """Decodes and re-encodes the edge segments in background threads, one per segment, all at once.
+    """Decodes and re-encodes the edge segments, in clip order, in a background thread.
 
-    PyAV releases the GIL while demuxing, decoding and encoding, so the edges are made on the other core
-    while the main thread copies the middle. The head edge is on the critical path (nothing can be copied
-    before it is muxed); the tail runs at a lower scheduling priority so that it takes only the CPU time the
-    head and the copy leave, and is ready by the time the copy reaches it.
+    PyAV releases the GIL while demuxing, decoding and encoding, so the edges are made on the other core.
+    The head edge is on the critical path (nothing can be copied before it is muxed), so its decoding runs
+    a few frames ahead of its encoder in a thread of its own. The tail is made while the main thread copies
+    the middle, at a lower scheduling priority so that it takes only the CPU time the copy leaves. One
+    segment at a time: two sets of 1080p decoder and encoder buffers alive at once would cost ~30 MB more.
     """
 
     def __init__(self, index: SourceIndex, encoder: EdgeEncoder, segments: list[_Segment], origin: int) -> None:
         self._index, self._encoder, self._origin = index, encoder, origin
-        edges = [s for s in segments if not s.copy]
-        self._queues: list[queue.Queue[object]] = [queue.Queue(_EDGE_BUFFER) for _ in edges]
+        self._segments = [s for s in segments if not s.copy]
+        self._queues: list[queue.Queue[object]] = [queue.Queue(_EDGE_BUFFER) for _ in self._segments]
         self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._run, args=(seg, out, k > 0), name=f"clip-edge-{k}",
-                                          daemon=True)
-                         for k, (seg, out) in enumerate(zip(edges, self._queues, strict=True))]
-        for thread in self._threads:
-            thread.start()
+        self._thread = threading.Thread(target=self._run, name="clip-edges", daemon=True)
+        self._thread.start()
 
-    def _run(self, seg: _Segment, out: queue.Queue[object], background: bool) -> None:
-        if background:
-            _lower_priority()
-        try:
-            for packet in encode_segment(self._index, self._encoder, seg.first_pts, seg.stop_pts, self._origin,
-                                         pipelined=not background):
-                if not self._put(out, packet):
-                    return
-        except BaseException as exc:  # handed to the main thread, which raises it where it waits
-            self._put(out, exc)
-            return
-        self._put(out, _DONE)
+    def _run(self) -> None:
+        for seg, out in zip(self._segments, self._queues, strict=True):
+            head = seg.first_pts == self._origin
+            if not head:
+                _lower_priority()
+            try:
+                for packet in encode_segment(self._index, self._encoder, seg.first_pts, seg.stop_pts,
+                                             self._origin, pipelined=head):
+                    if not self._put(out, packet):
+                        return
+            except BaseException as exc:  # handed to the main thread, which raises it where it waits
+                self._put(out, exc)
+                return
+            if not self._put(out, _DONE):
+                return
 
     def _put(self, out: queue.Queue[object], item: object) -> bool:
         while not self._stop.is_set():
@@ -352,7 +353,7 @@ class _EdgeWorker:
         return False
 
     def packets(self, k: int) -> Iterator[EncodedPacket]:
-        """The packets of the k-th edge segment, as its thread makes them."""
+        """The packets of the k-th edge segment, as the worker makes them."""
         out = self._queues[k]
         while True:
             item = out.get()
@@ -365,8 +366,7 @@ class _EdgeWorker:
 
     def close(self) -> None:
         self._stop.set()
-        for thread in self._threads:
-            thread.join()
+        self._thread.join()
 
 
 def _lower_priority() -> None:
