@@ -92,8 +92,8 @@ def _copied(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
                 if middle < plan.origin:
                     continue  # mostly before the clip: the next packet starts nearer its first frame
                 base = packet.pts
-            if middle >= plan.stop:
-                return
+            elif middle >= plan.stop:
+                return  # (the first packet is kept even then: a clip shorter than an audio frame has audio)
             yield _retime(packet, base, plan)
 
 
