@@ -270,28 +270,28 @@ def _plan_fast(index: SourceIndex, start: int, end: int) -> _Plan:
                  warnings)
 
 
-def _copied_packets(index: SourceIndex, seg: _Segment) -> Iterator[av.Packet]:
-    with open_input(index.path) as container:
-        stream = container.streams.video[0]
-        read_only(container, stream)
-        first = index.packets[seg.first_packet]
-        container.seek(first.raw, stream=stream, backward=True, any_frame=False)
-        position: int | None = None
-        for packet in container.demux(stream):
-            if packet.size == 0:
-                continue
-            pts = packet.pts if packet.pts is not None else packet.dts
-            if position is None:
-                if not (packet.is_keyframe and pts == first.raw):
-                    continue  # the seek landed before our keyframe
-                position = seg.first_packet
-            if position >= seg.stop_packet:
-                return
-            expected = index.packets[position]
-            if pts != expected.raw:
-                raise ClipError("the source changed while it was being cut")
-            position += 1
-            yield packet
+def _copied_packets(container: av.container.InputContainer, index: SourceIndex, seg: _Segment
+                    ) -> Iterator[av.Packet]:
+    stream = container.streams.video[0]
+    read_only(container, stream)
+    first = index.packets[seg.first_packet]
+    container.seek(first.raw, stream=stream, backward=True, any_frame=False)
+    position: int | None = None
+    for packet in container.demux(stream):
+        if packet.size == 0:
+            continue
+        pts = packet.pts if packet.pts is not None else packet.dts
+        if position is None:
+            if not (packet.is_keyframe and pts == first.raw):
+                continue  # the seek landed before our keyframe
+            position = seg.first_packet
+        if position >= seg.stop_packet:
+            return
+        expected = index.packets[position]
+        if pts != expected.raw:
+            raise ClipError("the source changed while it was being cut")
+        position += 1
+        yield packet
     if position is None or position < seg.stop_packet:
         raise ClipError("could not read all the packets to copy; the source may be damaged")
 
@@ -378,7 +378,7 @@ def _lower_priority() -> None:
         pass  # not permitted, or not Linux: the tail then just competes evenly
 
 
-def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
+def _video_packets(source: av.container.InputContainer, index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
                    counters: dict[str, int], context: av.video.codeccontext.VideoCodecContext | None,
                    edges: _EdgeWorker | None) -> Iterator[_VideoOut]:
     bitstream = index.bitstream
@@ -392,7 +392,7 @@ def _video_packets(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
             if seg.convert and bitstream is not None and bitstream.config is not None:
                 rewriter = h264.SpliceRewriter(bitstream.config)
             key_pts = index.packets[seg.first_packet].pts
-            for position, packet in enumerate(_copied_packets(index, seg), seg.first_packet):
+            for position, packet in enumerate(_copied_packets(source, index, seg), seg.first_packet):
                 pts = index.packets[position].pts
                 if seg.drop and position < index.gops[index.gop_of_packet(seg.first_packet)].stop \
                         and pts < key_pts:
@@ -540,7 +540,7 @@ def _mux(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output: P
         time_base, seconds_per_tick = index.time_base, float(index.time_base)
 
         def video_stream() -> Iterator[tuple[float, av.Packet]]:
-            for k, item in enumerate(_video_packets(index, plan, encoder, counters, context, edges)):
+            for k, item in enumerate(_video_packets(template, index, plan, encoder, counters, context, edges)):
                 dts = clip_pts[k - reorder] if k >= reorder else clip_pts[0] - (reorder - k) * duration
                 if dts > item.pts:
                     raise ClipError(f"internal error: B-frame reordering deeper than {reorder} frames")
