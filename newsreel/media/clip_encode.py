@@ -7,8 +7,6 @@ not use (x264 `sps-id`), so both sets can live side by side in one `avcC` record
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,6 +16,7 @@ from av.codec.context import Flags
 
 from newsreel.media import h264
 from newsreel.media.clip_index import ClipError, Gop, SourceIndex, read_only
+from newsreel.media.prefetch import Prefetched
 from newsreel.media.safeio import open_input
 
 # Quality for re-encoded edges: they sit next to untouched source frames, so they must not look softer.
@@ -164,57 +163,6 @@ def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Generato
                 yield frame
 
 
-class _Prefetched:
-    """Frames from `frames`, produced by a thread of its own up to `depth` ahead, from the moment this is
-    made: decoding overlaps opening the encoder and then encoding (both release the GIL). `close()` stops
-    the producer whether or not the frames were all taken."""
-
-    def __init__(self, frames: Generator[av.VideoFrame, None, None], depth: int) -> None:
-        self._frames = frames
-        self._ready: queue.Queue[object] = queue.Queue(depth)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._produce, name="clip-decode", daemon=True)
-        self._thread.start()
-
-    def _produce(self) -> None:
-        item: object = _END
-        try:
-            for frame in self._frames:
-                if not self._put(frame):
-                    return
-        except BaseException as exc:  # raised in the consumer, where it waits
-            item = exc
-        finally:
-            self._frames.close()  # closes the source file now, not whenever the generator is collected
-        self._put(item)
-
-    def _put(self, item: object) -> bool:
-        while not self._stop.is_set():
-            try:
-                self._ready.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def __iter__(self) -> Iterator[av.VideoFrame]:
-        while True:
-            item = self._ready.get()
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            assert isinstance(item, av.VideoFrame)
-            yield item
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-_END = object()
-
-
 def encode_segment(index: SourceIndex, encoder: EdgeEncoder, first_pts: int, stop_pts: int,
                    clip_origin: int, context: av.video.codeccontext.VideoCodecContext | None = None, *,
                    pipelined: bool = False) -> Iterator[EncodedPacket]:
@@ -224,12 +172,11 @@ def encode_segment(index: SourceIndex, encoder: EdgeEncoder, first_pts: int, sto
     `pipelined` decodes in a thread of its own, a few frames ahead of the encoder.
     """
     frames = source_frames(index, first_pts, stop_pts)
-    decoded = _Prefetched(frames, 3) if pipelined else frames
-    try:
+    if not pipelined:
+        yield from _encoded(index, encoder, frames, first_pts, stop_pts, clip_origin, context)
+        return
+    with Prefetched(frames, depth=3, name="clip-decode") as decoded:
         yield from _encoded(index, encoder, decoded, first_pts, stop_pts, clip_origin, context)
-    finally:
-        if isinstance(decoded, _Prefetched):
-            decoded.close()
 
 
 def _encoded(index: SourceIndex, encoder: EdgeEncoder, decoded: Iterable[av.VideoFrame], first_pts: int,
