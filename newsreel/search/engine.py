@@ -13,6 +13,7 @@ matching set is computed by the full-text index, so an offset only skips already
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,6 +54,11 @@ class FacetValue:
     count: int
     selected: bool = False
     url: str = ""
+    approximate: bool = False  # counted over the most recent matches only: at least this many
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.count}+" if self.approximate else str(self.count)
 
 
 @dataclass
@@ -65,11 +71,24 @@ class SearchPage:
     per_page: int
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     unknown_filters: list[str] = field(default_factory=list)
+    # More matched than were counted: `total` and the facet counts are "at least" figures, shown with a "+".
+    total_is_lower_bound: bool = False
+    facets_approximate: bool = False
 
     @property
     def num_pages(self) -> int:
         pages = max(1, -(-self.total // self.per_page))
+        if self.total_is_lower_bound and self.page >= pages:
+            pages = self.page + 1  # a further page exists: we read one row past this one
         return min(pages, settings.NEWSREEL_MAX_PAGE)
+
+    @property
+    def total_label(self) -> str:
+        return f"{self.total}+" if self.total_is_lower_bound else str(self.total)
+
+    @property
+    def num_pages_label(self) -> str:
+        return f"{self.num_pages}+" if self.total_is_lower_bound else str(self.num_pages)
 
     # The Django Page interface, so list templates and the pagination include work unchanged.
     @property
@@ -137,10 +156,10 @@ def _instant(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _text_predicate(parsed: ParsedQuery, db: Dialect, where: _Where) -> None:
+def _text_predicate(parsed: ParsedQuery, db: Dialect, where: _Where, *, walk: bool = False) -> None:
     plain = [c for c in parsed.clauses if not c.kind and c.year is None]
     if plain:
-        where.add_sql(db.match(plain))
+        where.add_sql(db.match(plain, drive=not walk))
     for clause in parsed.clauses:
         sql, args = db.match([clause])
         if clause.kind:
@@ -159,7 +178,9 @@ def _ids(model: type[Any], field_name: str, values: Sequence[str]) -> list[int]:
 
 
 def build_where(params: SearchParams, parsed: ParsedQuery, db: Dialect, *, now: dt.datetime,
-                public: bool = True, unknown: list[str] | None = None) -> _Where:
+                public: bool = True, unknown: list[str] | None = None, walk: bool = False) -> _Where:
+    """The WHERE over `search_document d`. `walk`: the text match is too broad to drive the query, so the date
+    (or filter) indexes should walk the rows and test each against it (see Dialect.prefers_walk)."""
     where = _Where()
     if public:
         where.add("d.status IN (%s, %s) AND d.publish_at <= %s", *_VISIBLE, _instant(now))
@@ -195,105 +216,169 @@ def build_where(params: SearchParams, parsed: ParsedQuery, db: Dialect, *, now: 
         where.add("d.has_shotlist = %s", True)
     if params.lang:
         where.add(f"d.has_{params.lang} = %s", True)
-    _text_predicate(parsed, db, where)
+    _text_predicate(parsed, db, where, walk=walk)
     return where
 
 
-def _score_sql(clauses: Sequence[Clause], db: Dialect) -> Sql:
-    if not clauses:
-        return "0", []
-    parts: list[str] = []
-    args: list[Any] = []
-    for clause in clauses:
-        needles = list(dict.fromkeys(f" {' '.join(terms)} " for _col, terms in clause.alternatives()))
-        if clause.prefix:
-            needles.append(f" {' '.join(clause.words)}")
-        for column in ("title_key", "meta_key"):
-            parts.append("(" + " OR ".join(f"{db.strpos}(d.{column}, %s) > 0" for _ in needles) + ")")
-            args.extend(needles)
-        parts[-2:] = [f"CASE WHEN {parts[-2]} THEN {TITLE_WEIGHT} WHEN {parts[-1]} THEN {META_WEIGHT} "
-                      f"ELSE {TEXT_WEIGHT} END"]
-    return " + ".join(parts), args
+def _needles(clause: Clause) -> list[str]:
+    """The ' term term ' strings whose presence in a title_key/meta_key puts the clause in that field."""
+    needles = list(dict.fromkeys(f" {' '.join(terms)} " for _col, terms in clause.alternatives()))
+    if clause.prefix:
+        needles.append(f" {' '.join(clause.words)}")
+    return needles
 
 
-def _order(params: SearchParams, parsed: ParsedQuery, lang: str, db: Dialect) -> tuple[str, str, list[Any]]:
-    """(in_lang and score expressions over `d`, ORDER BY over those names, args of the expressions)."""
-    if params.sort == "date" or (params.sort == "relevance" and not parsed.clauses):
-        return "0 AS in_lang, 0 AS score", "publish_at DESC, id DESC", []
-    if params.sort == "oldest":
-        return "0 AS in_lang, 0 AS score", "publish_at ASC, id ASC", []
-    score, args = _score_sql(parsed.clauses, db)
-    in_lang = f"CASE WHEN d.has_{lang} THEN 1 ELSE 0 END"
-    return f"{in_lang} AS in_lang, {score} AS score", "in_lang DESC, score DESC, publish_at DESC, id DESC", args
+def score(row: _Row, needles: Sequence[Sequence[str]]) -> int:
+    """Sum over clauses of 8 (found in the title), 4 (tags, people, event, place) or 1 (elsewhere)."""
+    total = 0
+    for clause_needles in needles:
+        if any(needle in row.title_key for needle in clause_needles):
+            total += TITLE_WEIGHT
+        elif any(needle in row.meta_key for needle in clause_needles):
+            total += META_WEIGHT
+        else:
+            total += TEXT_WEIGHT
+    return total
 
 
-def _facet_selects() -> str:
-    tags, people = Item.tags.through._meta.db_table, Item.people.through._meta.db_table
-    return f"""
-        UNION ALL SELECT 'type', m.kind, COUNT(*), 0, 0 FROM m GROUP BY m.kind
-        UNION ALL SELECT 'event', CAST(m.event_id AS TEXT), COUNT(*), 0, 0 FROM m WHERE m.event_id IS NOT NULL
-            GROUP BY m.event_id
-        UNION ALL SELECT 'location', m.location, COUNT(*), 0, 0 FROM m WHERE m.location <> '' GROUP BY m.location
-        UNION ALL SELECT 'shotlist', '1', COUNT(*), 0, 0 FROM m WHERE m.has_shotlist
-        UNION ALL SELECT 'lang', 'en', COUNT(*), 0, 0 FROM m WHERE m.has_en
-        UNION ALL SELECT 'lang', 'fr', COUNT(*), 0, 0 FROM m WHERE m.has_fr
-        UNION ALL SELECT 'tag', CAST(t.tag_id AS TEXT), COUNT(*), 0, 0 FROM m CROSS JOIN {tags} t
-            WHERE t.item_id = m.item_id GROUP BY t.tag_id
-        UNION ALL SELECT 'person', CAST(p.person_id AS TEXT), COUNT(*), 0, 0 FROM m CROSS JOIN {people} p
-            WHERE p.item_id = m.item_id GROUP BY p.person_id"""  # noqa: S608 - fixed SQL; CROSS JOIN: SQLite keeps m outer
+@dataclass(frozen=True)
+class _Row:
+    """One matching document of the window: what ranking and facets need, nothing from the content tables."""
+
+    id: int
+    item_id: int | None
+    article_id: int | None
+    kind: str
+    event_id: int | None
+    location: str
+    has_shotlist: bool
+    has_en: bool
+    has_fr: bool
+    title_key: str
+    meta_key: str
+
+    @property
+    def target(self) -> tuple[str, int]:
+        return ("i", self.item_id) if self.item_id is not None else ("a", int(self.article_id or 0))
+
+
+_ROW_COLUMNS = ("d.id, d.item_id, d.article_id, d.kind, d.event_id, d.location, d.has_shotlist, d.has_en, d.has_fr, "
+                "d.title_key, d.meta_key")
+
+
+def _fetch(where: _Where, *, ascending: bool, limit: int, offset: int = 0) -> list[_Row]:
+    """Matching rows in date order (publish time, then id: a total order). The date indexes walk the rows and
+    stop after `limit`, so the cost follows the window, not the number of matches."""
+    order = "d.publish_at ASC, d.id ASC" if ascending else "d.publish_at DESC, d.id DESC"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_ROW_COLUMNS} FROM search_document d WHERE {where.sql()} "  # noqa: S608 - fixed SQL; user values are parameters
+                       f"ORDER BY {order} LIMIT %s OFFSET %s", [*where.args, limit, offset])
+        return [_Row(int(r[0]), r[1], r[2], r[3], r[4], r[5] or "", bool(r[6]), bool(r[7]), bool(r[8]),
+                     r[9] or "", r[10] or "") for r in cursor.fetchall()]
+
+
+def window_size() -> int:
+    return int(getattr(settings, "NEWSREEL_SEARCH_WINDOW", 2000))
 
 
 def search(params: SearchParams, *, lang: str | None = None, per_page: int | None = None,
            now: dt.datetime | None = None, facets: bool = True, typing: bool = True) -> SearchPage:
-    """One page of visible results for `params`, with facet counts over the whole matching set."""
+    """One page of visible results for `params`, with facet counts over the matching set.
+
+    The matching rows are read newest first (oldest first for "oldest") up to a window of NEWSREEL_SEARCH_WINDOW
+    rows. When every match fits, ranking, total and facet counts are exact. When more match, the window (the most
+    recent matches) is ranked by relevance and followed by the other matches in date order; the total and facet
+    counts are then lower bounds, and the page says so ("2000+"). Either way no statement touches more than
+    the window, which is what keeps a search of a common word as fast as a rare one.
+    """
     lang = lang if lang in ("en", "fr") else current_lang()
     per_page = per_page or settings.NEWSREEL_PAGE_SIZE
     now = now or timezone.now()
     parsed = parse(params.q, typing=typing)
     db = dialect()
     unknown: list[str] = []
-    where = build_where(params, parsed, db, now=now, unknown=unknown)
     page = params.page
     offset = (page - 1) * per_page if 1 <= page <= settings.NEWSREEL_MAX_PAGE else -1
-    select, order, select_args = _order(params, parsed, lang, db)
     if not facets and not parsed:
+        where = build_where(params, parsed, db, now=now, unknown=unknown)
+        order = "publish_at ASC, id ASC" if params.sort == "oldest" else "publish_at DESC, id DESC"
         hits, total = _browse(where, order, per_page, offset)
         return SearchPage(params=params, query=parsed, hits=hits, total=total, page=page, per_page=per_page,
                           unknown_filters=unknown)
-    # One statement: the full-text match runs once, its rows feed both the page and the counts.
-    sql = f"""
-        WITH m AS MATERIALIZED (
-            SELECT d.id, d.item_id, d.article_id, d.kind, d.event_id, d.location, d.has_shotlist, d.has_en,
-                   d.has_fr, d.publish_at, {select}
-            FROM search_document d WHERE {where.sql()}),
-        page AS (SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s)
-        SELECT 'hit', CASE WHEN page.item_id IS NULL THEN 'a' ELSE 'i' END,
-               ROW_NUMBER() OVER (ORDER BY {order}), COALESCE(page.item_id, page.article_id), page.score FROM page
-        UNION ALL SELECT 'total', '', COUNT(*), 0, 0 FROM m
-        {_facet_selects() if facets else ""}
-    """  # noqa: S608 - fixed SQL; user values are parameters
-    with _fulltext_planning(), connection.cursor() as cursor:
-        cursor.execute(sql, [*select_args, *where.args, per_page if offset >= 0 else 0, max(offset, 0)])
-        rows = cursor.fetchall()
-    found: dict[str, list[Any]] = {}
-    for name, value, count, target, score in rows:
-        if name == "hit":
-            found.setdefault(name, []).append((int(count), value, int(target), int(score or 0)))
-        elif count:
-            found.setdefault(name, []).append(FacetValue(str(value), str(value), int(count)))
-    total = found.pop("total")[0].count if found.get("total") else 0
-    hits = _load_hits([(value, target, score) for _rank, value, target, score in sorted(found.pop("hit", []))])
+    window = window_size()
+    ascending = params.sort == "oldest"
+    with _fulltext_planning():
+        walk = db.prefers_walk(parsed.clauses, window) if parsed.clauses else False
+        where = build_where(params, parsed, db, now=now, unknown=unknown, walk=walk)
+        rows = _fetch(where, ascending=ascending, limit=window + 1)
+        complete = len(rows) <= window
+        rows = rows[:window]
+        if params.sort == "relevance" and parsed.clauses:
+            needles = [_needles(clause) for clause in parsed.clauses]
+            in_lang = f"has_{lang}"
+            # Stable: equal keys keep the date order the rows came in, as the last ORDER BY keys did.
+            rows = sorted(rows, key=lambda r: (not getattr(r, in_lang), -score(r, needles)))
+            scores = {row.id: score(row, needles) for row in rows}
+        else:
+            scores = {}
+        total, lower_bound = len(rows), not complete
+        shown: list[_Row] = []
+        if offset >= 0:
+            shown = rows[offset:offset + per_page]
+            if lower_bound and len(shown) < per_page:
+                # Past the window: the remaining matches in date order, one more row to know if a page follows.
+                start = max(offset, window)
+                need = per_page - len(shown)
+                tail = _fetch(where, ascending=ascending, limit=need + 1, offset=start)
+                shown += tail[:need]
+                total = max(total, start + len(tail))
+                lower_bound = len(tail) > need
+        counts = _facet_counts(rows) if facets else {}
+    hits = _load_hits([(*row.target, scores.get(row.id, 0)) for row in shown])
     return SearchPage(params=params, query=parsed, hits=hits, total=total, page=page, per_page=per_page,
-                      facets=_label_facets(found, params) if facets else {}, unknown_filters=unknown)
+                      facets=_label_facets(counts, params, approximate=not complete) if facets else {},
+                      unknown_filters=unknown, total_is_lower_bound=lower_bound, facets_approximate=not complete)
+
+
+def _facet_counts(rows: Sequence[_Row]) -> dict[str, list[FacetValue]]:
+    """Counts over the window rows: the document's own columns, and one grouped query for tags and people."""
+    found: dict[str, Counter[str]] = {name: Counter() for name in
+                                      ("type", "event", "location", "shotlist", "lang", "tag", "person")}
+    for row in rows:
+        found["type"][row.kind] += 1
+        if row.event_id is not None:
+            found["event"][str(row.event_id)] += 1
+        if row.location:
+            found["location"][row.location] += 1
+        if row.has_shotlist:
+            found["shotlist"]["1"] += 1
+        for lang in ("en", "fr"):
+            if getattr(row, f"has_{lang}"):
+                found["lang"][lang] += 1
+    item_ids = [row.item_id for row in rows if row.item_id is not None]
+    if item_ids:
+        tags, people = Item.tags.through._meta.db_table, Item.people.through._meta.db_table
+        marks = ", ".join(["%s"] * len(item_ids))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 'tag', tag_id, COUNT(*) FROM {tags} WHERE item_id IN ({marks}) GROUP BY tag_id "  # noqa: S608 - fixed SQL; values are parameters
+                f"UNION ALL SELECT 'person', person_id, COUNT(*) FROM {people} WHERE item_id IN ({marks}) "
+                f"GROUP BY person_id", [*item_ids, *item_ids])
+            for name, value, count in cursor.fetchall():
+                found[name][str(value)] += int(count)
+    return {name: [FacetValue(value, value, count) for value, count in counter.items()]
+            for name, counter in found.items() if counter}
 
 
 @contextmanager
 def _fulltext_planning() -> Iterator[None]:
-    """On PostgreSQL, keep the planner on the GIN index for the text match (this transaction only).
+    """On PostgreSQL, keep the planner on the indexes, and JIT off (this transaction only).
 
     It prices `tsv @@ query` as cheap and so picks a sequential scan of search_text once a query matches more
     than a few percent of it, yet a GIN bitmap scan is 3 to 10 times faster at every selectivity we measured
-    (24k documents: "Varsovie" 174 -> 11 ms, "negot" 161 -> 61 ms, "secretary general" 207 -> 34 ms).
+    (24k documents: "Varsovie" 174 -> 11 ms, "negot" 161 -> 61 ms, "secretary general" 207 -> 34 ms). With
+    sequential scans priced out every plan looks expensive, which would start JIT compilation: tens of
+    milliseconds for a query that runs in a few.
     SQLite needs nothing (FTS5 is always the driver) and no transaction: IMMEDIATE would take the write lock.
     """
     if connection.vendor != "postgresql":
@@ -301,6 +386,7 @@ def _fulltext_planning() -> Iterator[None]:
         return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL jit = off")
         yield
 
 
@@ -319,9 +405,13 @@ def _browse(where: _Where, order: str, per_page: int, offset: int) -> tuple[list
         return _load_hits(rows), int(cursor.fetchone()[0])
 
 
-def _label_facets(found: dict[str, list[FacetValue]], params: SearchParams) -> dict[str, list[FacetValue]]:
+def _label_facets(found: dict[str, list[FacetValue]], params: SearchParams, *,
+                  approximate: bool) -> dict[str, list[FacetValue]]:
     from newsreel.search.labels import label_facets
 
+    for values in found.values():
+        for value in values:
+            value.approximate = approximate
     return label_facets(found, params, limit=FACET_LIMIT)
 
 
