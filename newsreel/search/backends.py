@@ -3,6 +3,13 @@
 Both are handed the same normalised terms, and the 'simple'/unicode61 tokenizers only split on spaces, so a
 clause matches exactly the same rows on SQLite and PostgreSQL. Terms are [a-z0-9]+ by construction (text.py),
 so quoting them cannot be escaped from.
+
+Besides the words, each document's index holds flags (indexing.flags): the year it was published ("y2026"),
+and its event, tags and people ("e7", "t3", "p30"), which filter a search with words there. A common word
+matches tens of thousands of documents; asking for it together with one year's flag lets the inverted index
+intersect the two lists and hand back only that year's matches, so reading the most recent matches costs what
+they are, not what all the matches are. Flags live in their own column (FTS5) or under their own prefix
+(PostgreSQL), out of reach of anything a user types.
 """
 
 from __future__ import annotations
@@ -15,21 +22,32 @@ from django.db import connection
 from newsreel.search.query import Clause
 
 Sql = tuple[str, list[Any]]
-# Beyond this many text matches per window row, walking a date index (most rows tested match) beats sorting them.
-WALK_FACTOR = 4
+
+
+def year_flag(year: int) -> str:
+    return f"y{year}"
+
+
+def event_flag(pk: int) -> str:
+    return f"e{pk}"
+
+
+def tag_flag(pk: int) -> str:
+    return f"t{pk}"
+
+
+def person_flag(pk: int) -> str:
+    return f"p{pk}"
 
 
 class Dialect(Protocol):
     strpos: str
 
-    def match(self, clauses: Sequence[Clause], *, drive: bool = True) -> Sql:
-        """Rows matching every clause. `drive=False`: the match is broad, let other indexes lead the query."""
+    def match(self, clauses: Sequence[Clause], *, years: Sequence[int] = (), flags: Sequence[str] = ()) -> Sql:
+        """Rows matching every clause and having every flag (and published in one of `years`, if given)."""
 
     def match_any(self, clauses: Sequence[Clause]) -> Sql:
         """Rows matching at least one clause."""
-
-    def prefers_walk(self, clauses: Sequence[Clause], window: int) -> bool:
-        """True when the clauses match so many rows that walking a date index beats reading every match."""
 
 
 class Fts5:
@@ -42,25 +60,14 @@ class Fts5:
             options.append(f'words : "{" ".join(clause.words)}" *')
         return "(" + " OR ".join(options) + ")"
 
-    def _in(self, expression: str, drive: bool = True) -> Sql:
-        # The unary + keeps SQLite from looking every match up by rowid and sorting them all: it then walks the
-        # date (or event, type) index in order, tests each row against the match list, and stops at LIMIT.
-        column = "d.id" if drive else "+d.id"
-        return f"{column} IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [expression]  # noqa: S608 - fixed SQL
+    def _in(self, expression: str) -> Sql:
+        return "d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [expression]
 
-    def match(self, clauses: Sequence[Clause], *, drive: bool = True) -> Sql:
-        return self._in(" AND ".join(self._clause(c) for c in clauses), drive)
-
-    def prefers_walk(self, clauses: Sequence[Clause], window: int) -> bool:
-        # Counting matching rowids in the inverted index alone is cheap (a few ms for 60,000) and bounded here.
-        plain = [c for c in clauses if not c.kind and c.year is None]  # what engine._text_predicate ANDs
-        if not plain:
-            return False
-        limit = window * WALK_FACTOR
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
-                           [" AND ".join(self._clause(c) for c in plain), limit + 1])
-            return int(cursor.fetchone()[0]) > limit
+    def match(self, clauses: Sequence[Clause], *, years: Sequence[int] = (), flags: Sequence[str] = ()) -> Sql:
+        expression = " AND ".join([self._clause(c) for c in clauses] + [f"flags : {flag}" for flag in flags])
+        if years:
+            expression += " AND flags : (" + " OR ".join(year_flag(year) for year in years) + ")"
+        return self._in(expression)
 
     def match_any(self, clauses: Sequence[Clause]) -> Sql:
         return self._in(" OR ".join(self._clause(c) for c in clauses))
@@ -68,7 +75,7 @@ class Fts5:
 
 class TsQuery:
     strpos = "strpos"
-    _PREFIX = {"en": "e", "fr": "f", "words": "w"}  # glued to each lexeme by the generated tsv column
+    _PREFIX = {"en": "e", "fr": "f", "words": "w", "flags": "x"}  # glued to each lexeme by the generated column
 
     def _phrase(self, column: str, terms: Sequence[str], prefix: bool = False) -> str:
         letter = self._PREFIX[column]
@@ -84,16 +91,15 @@ class TsQuery:
         return "(" + " | ".join(options) + ")"
 
     def _in(self, tsquery: str) -> Sql:
-        # OFFSET 0 plans the match on its own, where the GIN bitmap scan is chosen (see engine._fulltext_planning);
-        # merged into the outer query it would become a walk of search_text's primary key testing every row.
-        return ("d.id IN (SELECT t.document_id FROM search_text t WHERE t.tsv @@ CAST(%s AS tsquery) OFFSET 0)",
-                [tsquery])
+        # The vector is on the document row itself (migration 0003): no join, and the planner may AND the GIN
+        # index with the date, event or type indexes.
+        return "d.tsv @@ CAST(%s AS tsquery)", [tsquery]
 
-    def match(self, clauses: Sequence[Clause], *, drive: bool = True) -> Sql:
-        return self._in(" & ".join(self._clause(c) for c in clauses))
-
-    def prefers_walk(self, clauses: Sequence[Clause], window: int) -> bool:
-        return False  # PostgreSQL's planner has statistics on lexeme frequencies and chooses by itself
+    def match(self, clauses: Sequence[Clause], *, years: Sequence[int] = (), flags: Sequence[str] = ()) -> Sql:
+        tsquery = " & ".join([self._clause(c) for c in clauses] + [f"'x{flag}'" for flag in flags])
+        if years:
+            tsquery += " & (" + " | ".join(f"'x{year_flag(year)}'" for year in years) + ")"
+        return self._in(tsquery)
 
     def match_any(self, clauses: Sequence[Clause]) -> Sql:
         return self._in(" | ".join(self._clause(c) for c in clauses))

@@ -5,13 +5,16 @@ Each call runs inside the caller's transaction (or its own), so content and inde
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from newsreel.catalogue.models import Event, Item, Person, ShotlistLine, Tag
 from newsreel.news.models import Article
+from newsreel.search.backends import event_flag, person_flag, tag_flag, year_flag
 from newsreel.search.models import SearchDocument, SearchText
 from newsreel.search.text import LANGS, stems, strip_html, words
 
@@ -58,6 +61,23 @@ def key(*texts_by_lang: tuple[str, str]) -> str:
     return " " + " | ".join(part for part in parts if part) + " "
 
 
+def flags(publish_at: dt.datetime, event: Event | None, tags: Iterable[Tag] = (),
+          people: Iterable[Person] = ()) -> str:
+    """The engine's own terms for a document (see backends.py): its publication year (UTC), to read recent
+    matches first, and its event, tags and people, to filter searches with words inside the text index."""
+    if timezone.is_naive(publish_at):
+        publish_at = timezone.make_aware(publish_at)
+    terms = [year_flag(publish_at.astimezone(dt.UTC).year)]
+    if event is not None:
+        terms.append(event_flag(event.pk))
+    terms += [tag_flag(tag.pk) for tag in tags] + [person_flag(person.pk) for person in people]
+    return " ".join(terms)
+
+
+def _ids_key(objects: Iterable[Any]) -> str:
+    return " ".join(str(pk) for pk in sorted(obj.pk for obj in objects))
+
+
 def _meta_pairs(tags: Iterable[Tag], people: Iterable[Person], event: Event | None,
                 location: str) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
@@ -99,6 +119,7 @@ def item_fields(item: Item, tags: list[Tag], people: list[Person], shots: list[S
         "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
         "title_key": key(("en", item.title_en), ("fr", item.title_fr)),
         "meta_key": key(*_meta_pairs(tags, people, event, item.location)),
+        "tag_ids": _ids_key(tags), "person_ids": _ids_key(people), "flags": flags(item.publish_at, event, tags, people),
     }
 
 
@@ -120,10 +141,11 @@ def article_document_fields(article: Article) -> dict[str, Any]:
         "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
         "title_key": key(("en", article.title_en), ("fr", article.title_fr)),
         "meta_key": key(*_meta_pairs([], [], event, location)),
+        "tag_ids": "", "person_ids": "", "flags": flags(article.publish_at, event),
     }
 
 
-TEXT_FIELDS = ("en", "fr", "words")
+TEXT_FIELDS = ("en", "fr", "words", "flags")
 
 
 def split_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
