@@ -26,7 +26,17 @@ from django.utils import timezone
 from newsreel.catalogue.models import Event, Item, Person, Tag
 from newsreel.news.models import Article
 from newsreel.publishing import Status, current_lang
-from newsreel.search.backends import Dialect, Sql, dialect, event_flag, person_flag, tag_flag
+from newsreel.search.backends import (
+    Dialect,
+    Sql,
+    dialect,
+    event_flag,
+    has_flag,
+    kind_flag,
+    location_flag,
+    person_flag,
+    tag_flag,
+)
 from newsreel.search.params import SearchParams
 from newsreel.search.query import Clause, ParsedQuery, parse
 
@@ -137,7 +147,8 @@ class _Match:
 
     index: int
     clauses: list[Clause]
-    flags: list[str]  # event, tag and people filters, answered by the text index with the words
+    flags: list[list[str]]  # the filters as flag groups (one flag of each), answered by the text index
+    exclusions: list[Clause]
 
 
 class _Where:
@@ -164,7 +175,8 @@ class _Where:
         copy = _Where()
         copy.parts, copy.plain = list(self.parts), self.plain
         if self.plain is not None and years:
-            copy.parts[self.plain.index] = db.match(self.plain.clauses, years=years, flags=self.plain.flags)
+            copy.parts[self.plain.index] = db.match(self.plain.clauses, years=years, flags=self.plain.flags,
+                                                    exclusions=self.plain.exclusions)
         if before is not None:
             copy.add("d.publish_at < %s", before)
         if after is not None:
@@ -172,16 +184,8 @@ class _Where:
         return copy
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def _day_start(day: dt.date) -> Any:
-    return _instant(_local_midnight(day))
-
-
-def _utc_new_year(year: int) -> Any:
-    return _instant(dt.datetime(year, 1, 1, tzinfo=dt.UTC))
+    return _instant(timezone.make_aware(dt.datetime.combine(day, dt.time.min)))
 
 
 def _instant(value: dt.datetime) -> Any:
@@ -189,25 +193,11 @@ def _instant(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _plain(parsed: ParsedQuery) -> list[Clause]:
-    """The clauses every match must contain (a type or year word may match the type or date instead)."""
-    return [c for c in parsed.clauses if not c.kind and c.year is None]
-
-
-def _text_predicate(parsed: ParsedQuery, db: Dialect, where: _Where, flags: list[str]) -> None:
-    plain = _plain(parsed)
-    if plain:
-        where.plain = _Match(len(where.parts), plain, flags)
-        where.add_sql(db.match(plain, flags=flags))
-    for clause in parsed.clauses:
-        sql, args = db.match([clause])
-        if clause.kind:
-            where.add(f"({sql} OR d.kind = %s)", *args, clause.kind)
-        elif clause.year is not None:
-            start, end = _day_start(dt.date(clause.year, 1, 1)), _day_start(dt.date(clause.year + 1, 1, 1))
-            where.add(f"({sql} OR (d.publish_at >= %s AND d.publish_at < %s) OR (d.shot_on >= %s AND d.shot_on < %s))",
-                      *args, start, end, dt.date(clause.year, 1, 1), dt.date(clause.year + 1, 1, 1))
-    if parsed.exclusions:
+def _text_predicate(parsed: ParsedQuery, db: Dialect, where: _Where, flags: list[list[str]]) -> None:
+    if parsed.clauses:
+        where.plain = _Match(len(where.parts), list(parsed.clauses), flags, list(parsed.exclusions))
+        where.add_sql(db.match(parsed.clauses, flags=flags, exclusions=parsed.exclusions))
+    elif parsed.exclusions:  # only exclusions: everything else, which the date index walks
         sql, args = db.match_any(parsed.exclusions)
         where.add(f"NOT ({sql})", *args)
 
@@ -233,14 +223,16 @@ def build_where(params: SearchParams, parsed: ParsedQuery, db: Dialect, *, now: 
         where.add("d.shot_on >= %s", params.shot_from)
     if params.shot_to:
         where.add("d.shot_on <= %s", params.shot_to)
-    # With words, the event, tag and people filters go to the text index as flags (indexing.flags): it intersects
-    # them with the words' lists, where the tables would look every match up. Without words, the tables do it.
-    flags: list[str] = []
-    with_words = bool(_plain(parsed))
+    # With words, the filters also go to the text index as flags (backends.document_flags): it intersects them
+    # with the words' lists, where the tables would look every match up. Without words, the tables do it.
+    flags: list[list[str]] = []
+    with_words = bool(parsed.clauses)
+    if params.type:
+        flags.append([kind_flag(kind) for kind in params.type])
     if params.event:
         event_ids = _ids(Event, "slug", [params.event])
         if event_ids and with_words:
-            flags.append(event_flag(event_ids[0]))
+            flags.append([event_flag(event_ids[0])])
         else:
             where.add("d.event_id = %s", event_ids[0] if event_ids else -1)
         if not event_ids and unknown is not None:
@@ -252,7 +244,7 @@ def build_where(params: SearchParams, parsed: ParsedQuery, db: Dialect, *, now: 
         for slug in getattr(params, name):
             found = _ids(model, "slug", [slug])
             if found and with_words:
-                flags.append(flag(found[0]))
+                flags.append([flag(found[0])])
             else:
                 where.add(f"d.item_id IN (SELECT item_id FROM {through._meta.db_table} WHERE {column} = %s)",  # noqa: S608 - fixed SQL; user values are parameters
                           found[0] if found else -1)
@@ -260,11 +252,14 @@ def build_where(params: SearchParams, parsed: ParsedQuery, db: Dialect, *, now: 
                 unknown.append(name)
     if params.location:
         where.add("d.location = %s", params.location)
+        flags.append([location_flag(params.location)])
     if params.shotlist:
         where.add("d.has_shotlist = %s", True)
+        flags.append([has_flag("sl")])
     if params.lang:
         where.add(f"d.has_{params.lang} = %s", True)
-    _text_predicate(parsed, db, where, flags)
+        flags.append([has_flag(params.lang)])
+    _text_predicate(parsed, db, where, flags if with_words else [])
     return where
 
 
@@ -356,13 +351,12 @@ def _year_steps(params: SearchParams, now: dt.datetime, *, ascending: bool) -> l
     intersection in the text index; for a rare one the last step is cheap anyway; none reads all the matches
     of a common word, and there are never more than three. Years outside the publication-date filter are skipped.
     """
-    # Flags hold UTC years; the filter's days start at local midnight.
-    first, last = None, now.astimezone(dt.UTC).year
+    # Year flags count in the site's time zone, as the date filters do.
+    first, last = None, timezone.localtime(now).year
     if params.published_from:
-        first = _local_midnight(params.published_from).astimezone(dt.UTC).year
+        first = params.published_from.year
     if params.published_to:
-        end = _local_midnight(params.published_to + dt.timedelta(days=1)) - dt.timedelta(microseconds=1)
-        last = min(last, end.astimezone(dt.UTC).year)
+        last = min(last, params.published_to.year)
     rest: tuple[list[int], Any, Any] | None
     if ascending:
         with connection.cursor() as cursor:
@@ -370,14 +364,16 @@ def _year_steps(params: SearchParams, now: dt.datetime, *, ascending: bool) -> l
             oldest = cursor.fetchone()[0]
         if oldest is None:
             return []
-        if isinstance(oldest, str):  # SQLite's raw cursor returns the stored text
+        if isinstance(oldest, str):  # SQLite's raw cursor returns the stored text, in UTC
             oldest = dt.datetime.fromisoformat(oldest)
-        start = max(oldest.year, first or oldest.year)
+        if timezone.is_naive(oldest):
+            oldest = oldest.replace(tzinfo=dt.UTC)
+        start = max(timezone.localtime(oldest).year, first or 0)
         years = [y for y in range(start, start + 4) if y <= last]
-        rest = ([], None, _utc_new_year(start + 4)) if start + 4 <= last else None
+        rest = ([], None, _day_start(dt.date(start + 4, 1, 1))) if start + 4 <= last else None
     else:
         years = [y for y in range(last, last - 4, -1) if first is None or y >= first]
-        rest = ([], _utc_new_year(last - 3), None) if first is None or first < last - 3 else None
+        rest = ([], _day_start(dt.date(last - 3, 1, 1)), None) if first is None or first < last - 3 else None
     steps: list[tuple[list[int], Any, Any]] = [(years[:1], None, None)]
     if years[1:]:
         steps.append((years[1:], None, None))

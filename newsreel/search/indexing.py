@@ -5,7 +5,6 @@ Each call runs inside the caller's transaction (or its own), so content and inde
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,7 +13,7 @@ from django.utils import timezone
 
 from newsreel.catalogue.models import Event, Item, Person, ShotlistLine, Tag
 from newsreel.news.models import Article
-from newsreel.search.backends import event_flag, person_flag, tag_flag, year_flag
+from newsreel.search.backends import document_flags
 from newsreel.search.models import SearchDocument, SearchText
 from newsreel.search.text import LANGS, stems, strip_html, words
 
@@ -61,17 +60,17 @@ def key(*texts_by_lang: tuple[str, str]) -> str:
     return " " + " | ".join(part for part in parts if part) + " "
 
 
-def flags(publish_at: dt.datetime, event: Event | None, tags: Iterable[Tag] = (),
-          people: Iterable[Person] = ()) -> str:
-    """The engine's own terms for a document (see backends.py): its publication year (UTC), to read recent
-    matches first, and its event, tags and people, to filter searches with words inside the text index."""
-    if timezone.is_naive(publish_at):
-        publish_at = timezone.make_aware(publish_at)
-    terms = [year_flag(publish_at.astimezone(dt.UTC).year)]
-    if event is not None:
-        terms.append(event_flag(event.pk))
-    terms += [tag_flag(tag.pk) for tag in tags] + [person_flag(person.pk) for person in people]
-    return " ".join(terms)
+def flags(fields: dict[str, Any], tags: Iterable[Tag] = (), people: Iterable[Person] = ()) -> str:
+    """The engine's own terms for a document (see backends.py), from the row's other fields."""
+    published = fields["publish_at"]
+    if timezone.is_naive(published):
+        published = timezone.make_aware(published)
+    event = fields["event"]
+    return document_flags(
+        published=timezone.localtime(published).date(), shot_on=fields["shot_on"], kind=fields["kind"],
+        event_id=event.pk if event is not None else None, tag_ids=sorted(t.pk for t in tags),
+        person_ids=sorted(p.pk for p in people), location=fields["location"], has_shotlist=fields["has_shotlist"],
+        has_en=fields["has_en"], has_fr=fields["has_fr"])
 
 
 def _ids_key(objects: Iterable[Any]) -> str:
@@ -112,15 +111,16 @@ def item_fields(item: Item, tags: list[Tag], people: list[Person], shots: list[S
     if event is not None:
         text.add_pair(event, "title")
     text.add_neutral(" ".join([item.location, item.reference, item.credit]))
-    return {
+    fields = {
         "kind": item.kind, "subtype": "", "status": item.status, "publish_at": item.publish_at,
         "shot_on": item.shot_on, "event": event, "location": item.location.strip(),
         "has_shotlist": bool(shots), "has_en": bool(item.title_en.strip()), "has_fr": bool(item.title_fr.strip()),
         "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
         "title_key": key(("en", item.title_en), ("fr", item.title_fr)),
         "meta_key": key(*_meta_pairs(tags, people, event, item.location)),
-        "tag_ids": _ids_key(tags), "person_ids": _ids_key(people), "flags": flags(item.publish_at, event, tags, people),
+        "tag_ids": _ids_key(tags), "person_ids": _ids_key(people),
     }
+    return {**fields, "flags": flags(fields, tags, people)}
 
 
 def article_document_fields(article: Article) -> dict[str, Any]:
@@ -134,15 +134,16 @@ def article_document_fields(article: Article) -> dict[str, Any]:
         text.add_pair(event, "title")
     text.add_neutral(article.reference)
     location = event.location.strip() if event is not None else ""
-    return {
+    fields = {
         "kind": "article", "subtype": article.type, "status": article.status, "publish_at": article.publish_at,
         "shot_on": None, "event": event, "location": location, "has_shotlist": False,
         "has_en": bool(article.title_en.strip()), "has_fr": bool(article.title_fr.strip()),
         "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
         "title_key": key(("en", article.title_en), ("fr", article.title_fr)),
         "meta_key": key(*_meta_pairs([], [], event, location)),
-        "tag_ids": "", "person_ids": "", "flags": flags(article.publish_at, event),
+        "tag_ids": "", "person_ids": "",
     }
+    return {**fields, "flags": flags(fields)}
 
 
 TEXT_FIELDS = ("en", "fr", "words", "flags")

@@ -1,15 +1,15 @@
-"""Flags (the publication year) in the full-text index and tag/people ids on the index row (see backends.py).
+"""Flags (publication year, type, event, tags...) in the full-text index; tag/people ids on the index row.
 
-Existing rows are filled in SQL here, so search keeps working straight after `migrate`; `newsreel reindex`
+See backends.py.
+
+Existing rows are filled here, so search keeps working straight after `migrate`; `newsreel reindex`
 rewrites every row from the content and gives the same result.
 """
 
+import datetime as dt
+
 from django.db import migrations, models
 
-# flags = "y<year> e<event> t<tag>... p<person>..." as indexing.flags writes it (the order does not matter).
-_FLAGS = ("'y' || {year} || CASE WHEN d.event_id IS NULL THEN '' ELSE ' e' || d.event_id END"
-          " || CASE WHEN d.tag_ids = '' THEN '' ELSE ' t' || replace(d.tag_ids, ' ', ' t') END"
-          " || CASE WHEN d.person_ids = '' THEN '' ELSE ' p' || replace(d.person_ids, ' ', ' p') END")
 SQLITE_FILL = [
     "UPDATE search_document SET tag_ids = COALESCE((SELECT group_concat(tag_id, ' ') FROM (SELECT tag_id FROM "
     "catalogue_item_tags t WHERE t.item_id = search_document.item_id ORDER BY tag_id)), '') "
@@ -17,19 +17,38 @@ SQLITE_FILL = [
     "UPDATE search_document SET person_ids = COALESCE((SELECT group_concat(person_id, ' ') FROM (SELECT person_id "
     "FROM catalogue_item_people p WHERE p.item_id = search_document.item_id ORDER BY person_id)), '') "
     "WHERE item_id IS NOT NULL",
-    "UPDATE search_text SET flags = (SELECT " + _FLAGS.format(year="strftime('%Y', d.publish_at)")
-    + " FROM search_document d WHERE d.id = search_text.document_id)",
 ]
 POSTGRES_FILL = [
     "UPDATE search_document d SET tag_ids = COALESCE((SELECT string_agg(tag_id::text, ' ' ORDER BY tag_id) "
     "FROM catalogue_item_tags t WHERE t.item_id = d.item_id), '') WHERE item_id IS NOT NULL",
     "UPDATE search_document d SET person_ids = COALESCE((SELECT string_agg(person_id::text, ' ' ORDER BY "
     "person_id) FROM catalogue_item_people p WHERE p.item_id = d.item_id), '') WHERE item_id IS NOT NULL",
-    "UPDATE search_text t SET flags = " + _FLAGS.format(year="to_char(d.publish_at AT TIME ZONE 'UTC', 'YYYY')")
-    + " FROM search_document d WHERE d.id = t.document_id",
-    # The updates queued deferred foreign-key checks, and ALTER TABLE refuses to run with checks pending.
-    "SET CONSTRAINTS ALL IMMEDIATE",
 ]
+
+
+def _fill_flags(connection) -> None:
+    """Flags as indexing writes them; in Python, as the year is counted in the site's time zone."""
+    from django.utils import timezone
+
+    from newsreel.search.backends import document_flags
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, publish_at, shot_on, kind, event_id, tag_ids, person_ids, location, has_shotlist, "
+                       "has_en, has_fr FROM search_document")
+        rows = cursor.fetchall()
+        updates = []
+        for pk, published, shot_on, kind, event_id, tag_ids, person_ids, location, shotlist, en, fr in rows:
+            if isinstance(published, str):
+                published = dt.datetime.fromisoformat(published)
+            if isinstance(shot_on, str):
+                shot_on = dt.date.fromisoformat(shot_on)
+            if timezone.is_naive(published):
+                published = published.replace(tzinfo=dt.UTC)
+            updates.append((document_flags(
+                published=timezone.localtime(published).date(), shot_on=shot_on, kind=kind, event_id=event_id,
+                tag_ids=[int(x) for x in tag_ids.split()], person_ids=[int(x) for x in person_ids.split()],
+                location=location, has_shotlist=bool(shotlist), has_en=bool(en), has_fr=bool(fr)), pk))
+        cursor.executemany("UPDATE search_text SET flags = %s WHERE document_id = %s", updates)
 
 
 def _sqlite_fts(flags: bool) -> list[str]:
@@ -110,6 +129,10 @@ def forward(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     for statement in {"sqlite": SQLITE_FILL, "postgresql": POSTGRES_FILL}.get(vendor, []):
         schema_editor.execute(statement)
+    _fill_flags(schema_editor.connection)
+    if vendor == "postgresql":
+        # The updates queued deferred foreign-key checks, and ALTER TABLE refuses to run with checks pending.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     for statement in _structures(vendor, flags=True):
         schema_editor.execute(statement)
 
