@@ -177,6 +177,21 @@ def index_items(items: Iterable[Item]) -> None:
         index_item(item)
 
 
+def index_item_ids(ids: Iterable[int], *, batch: int = 500) -> None:
+    """Rewrite the rows of these items (after a bulk update or an m2m change), a batch of them at a time."""
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), batch):
+        index_items(Item.objects.filter(pk__in=ids[start:start + batch]).select_related("event")
+                    .prefetch_related("tags", "people", "shots"))
+
+
+def index_article_ids(ids: Iterable[int], *, batch: int = 500) -> None:
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), batch):
+        for article in Article.objects.filter(pk__in=ids[start:start + batch]).select_related("event"):
+            index_article(article)
+
+
 def index_event_content(event: Event) -> None:
     """An event's title is part of its items' and articles' documents."""
     if event.pk is None:
