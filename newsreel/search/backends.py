@@ -61,7 +61,7 @@ def document_flags(*, published: dt.date, shot_on: dt.date | None, kind: str, ev
     """A document's flags, from its index row's own values (`published` is the local publication date)."""
     flags = [year_flag(published.year), kind_flag(kind)]
     if shot_on is not None:
-        flags.append(f"s{shot_on.year}")
+        flags.append(shot_flag(shot_on.year))
     if event_id is not None:
         flags.append(event_flag(event_id))
     flags += [tag_flag(pk) for pk in tag_ids] + [person_flag(pk) for pk in person_ids]
@@ -71,12 +71,22 @@ def document_flags(*, published: dt.date, shot_on: dt.date | None, kind: str, ev
     return " ".join(flags)
 
 
+def shot_flag(year: int) -> str:
+    return f"s{year}"
+
+
+def _alternatives(clause: Clause) -> list[tuple[str, tuple[str, ...]]]:
+    """The clause's alternatives, less the exact words when they are also asked as a prefix (which finds them
+    anyway): one list fewer for the index to merge."""
+    return [(column, terms) for column, terms in clause.alternatives() if not (clause.prefix and column == "words")]
+
+
 def clause_flags(clause: Clause) -> list[str]:
     """Flags that satisfy a clause instead of its words: a type ("videos") or a year (published or shot then)."""
     if clause.kind:
         return [kind_flag(clause.kind)]
     if clause.year is not None:
-        return [year_flag(clause.year), f"s{clause.year}"]
+        return [year_flag(clause.year), shot_flag(clause.year)]
     return []
 
 
@@ -97,7 +107,7 @@ class Fts5:
     _COLUMNS = {"en": "en", "fr": "fr", "words": "words"}
 
     def _clause(self, clause: Clause, *, flags: bool = False) -> str:
-        options = [f'{self._COLUMNS[column]} : "{" ".join(terms)}"' for column, terms in clause.alternatives()]
+        options = [f'{self._COLUMNS[column]} : "{" ".join(terms)}"' for column, terms in _alternatives(clause)]
         if clause.prefix:
             options.append(f'words : "{" ".join(clause.words)}" *')
         if flags:
@@ -133,7 +143,7 @@ class TsQuery:
         return "(" + " <-> ".join(parts) + ")"
 
     def _clause(self, clause: Clause, *, flags: bool = False) -> str:
-        options = [self._phrase(column, terms) for column, terms in clause.alternatives()]
+        options = [self._phrase(column, terms) for column, terms in _alternatives(clause)]
         if clause.prefix:
             options.append(self._phrase("words", clause.words, prefix=True))
         if flags:

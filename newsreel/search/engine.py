@@ -35,6 +35,7 @@ from newsreel.search.backends import (
     kind_flag,
     location_flag,
     person_flag,
+    shot_flag,
     tag_flag,
 )
 from newsreel.search.params import SearchParams
@@ -229,6 +230,8 @@ def build_where(params: SearchParams, parsed: ParsedQuery, db: Dialect, *, now: 
     with_words = bool(parsed.clauses)
     if params.type:
         flags.append([kind_flag(kind) for kind in params.type])
+    if params.shot_from and params.shot_to and 0 <= params.shot_to.year - params.shot_from.year < 20:
+        flags.append([shot_flag(year) for year in range(params.shot_from.year, params.shot_to.year + 1)])
     if params.event:
         event_ids = _ids(Event, "slug", [params.event])
         if event_ids and with_words:
