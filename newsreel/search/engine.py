@@ -6,8 +6,12 @@ own rank functions):
   2. score = sum over the query's clauses of 8 (clause found in a title), 4 (in tags, people, event, place)
      or 1 (elsewhere: summary, body, shotlist);
   3. newer first (publish time), then the higher id: a total order, so pages never overlap.
-"Date" sorting uses publish time then id. Pagination uses bounded offsets (NEWSREEL_MAX_PAGE pages); the
-matching set is computed by the full-text index, so an offset only skips already sorted rows.
+"Date" sorting uses publish time then id.
+
+The cost follows a window, not the number of matches: the matches are read in date order, year by year
+through the index's year flags, up to NEWSREEL_SEARCH_WINDOW rows, which are ranked and counted for facets.
+More matches than that: the window comes first, ranked, then the older matches by date, and the total and
+the facet counts are lower bounds (SearchPage.total_is_lower_bound, FacetValue.approximate), shown as such.
 """
 
 from __future__ import annotations
@@ -150,6 +154,7 @@ class _Match:
     clauses: list[Clause]
     flags: list[list[str]]  # the filters as flag groups (one flag of each), answered by the text index
     exclusions: list[Clause]
+    narrow: bool  # an event, tag, person or place filter: a few hundred documents at most, no years needed
 
 
 class _Where:
@@ -194,9 +199,10 @@ def _instant(value: dt.datetime) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _text_predicate(parsed: ParsedQuery, db: Dialect, where: _Where, flags: list[list[str]]) -> None:
+def _text_predicate(parsed: ParsedQuery, db: Dialect, where: _Where, flags: list[list[str]], *,
+                    narrow: bool) -> None:
     if parsed.clauses:
-        where.plain = _Match(len(where.parts), list(parsed.clauses), flags, list(parsed.exclusions))
+        where.plain = _Match(len(where.parts), list(parsed.clauses), flags, list(parsed.exclusions), narrow)
         where.add_sql(db.match(parsed.clauses, flags=flags, exclusions=parsed.exclusions))
     elif parsed.exclusions:  # only exclusions: everything else, which the date index walks
         sql, args = db.match_any(parsed.exclusions)
@@ -262,7 +268,8 @@ def build_where(params: SearchParams, parsed: ParsedQuery, db: Dialect, *, now: 
     if params.lang:
         where.add(f"d.has_{params.lang} = %s", True)
         flags.append([has_flag(params.lang)])
-    _text_predicate(parsed, db, where, flags if with_words else [])
+    narrow = bool(params.event or params.tag or params.person or params.location)
+    _text_predicate(parsed, db, where, flags if with_words else [], narrow=narrow)
     return where
 
 
@@ -386,9 +393,9 @@ def _year_steps(params: SearchParams, now: dt.datetime, *, ascending: bool) -> l
 def _window(where: _Where, ranking: _Ranking, db: Dialect, params: SearchParams, *, now: dt.datetime,
             ascending: bool, limit: int) -> list[_Row]:
     """The first `limit` matching rows in date order, reading as few matches as the order allows."""
-    if where.plain is None or where.plain.flags:
-        # No words: the date indexes walk the rows and stop at the limit by themselves. An event, tag or person
-        # flag already bounds the matches to that event's (tag's, person's) documents: one step is enough.
+    if where.plain is None or where.plain.narrow:
+        # No words: the date indexes walk the rows and stop at the limit by themselves. An event, tag, person or
+        # place flag already bounds the matches to that event's (tag's...) documents: one step is enough.
         return _fetch(where, ranking, ascending=ascending, limit=limit)
     rows: list[_Row] = []
     for years, before, after in _year_steps(params, now, ascending=ascending):
@@ -410,7 +417,7 @@ def search(params: SearchParams, *, lang: str | None = None, per_page: int | Non
     The matching rows are read newest first (oldest first for "oldest") up to a window of NEWSREEL_SEARCH_WINDOW
     rows. When every match fits, ranking, total and facet counts are exact. When more match, the window (the most
     recent matches) is ranked by relevance and followed by the other matches in date order; the total and facet
-    counts are then lower bounds, and the page says so ("2000+"). Either way the work follows the window, not
+    counts are then lower bounds, and the page says so ("1000+"). Either way the work follows the window, not
     the number of matches, which is what keeps a search for a common word as fast as one for a rare word.
     """
     lang = lang if lang in ("en", "fr") else current_lang()

@@ -1,10 +1,10 @@
 """The search index: one row per item or article, written in the same transaction as the content it describes.
 
-The row keeps the columns that filters, ranking and facets need; its normalised text (see text.py) is in
-SearchText. Status and
-publish time are copied so visibility is decided at query time (an embargo lifts by itself); the full-text
-structures are backend-specific and live in the migration: an FTS5 table kept in step by SQLite triggers, or a
-generated tsvector column with a GIN index on PostgreSQL.
+The row keeps the columns that filters, ranking and facets need, so a search reads no content table until it
+loads the page's objects; its normalised text (see text.py) is in SearchText. Status and publish time are
+copied so visibility is decided at query time (an embargo lifts by itself). The full-text structures are
+backend-specific and live in the migrations (0002, 0003): an FTS5 table over SearchText kept in step by SQLite
+triggers, or a tsvector column on this row, kept by a trigger on SearchText, with a GIN index on PostgreSQL.
 """
 
 from __future__ import annotations

@@ -103,3 +103,17 @@ def test_deleting_a_tag_person_or_event_cleans_their_items_rows():
     assert found("leaders") == []
     assert found("arrivals") == [item.pk]
     assert found("communiqué") == [article.pk]
+
+
+def test_reindex_rebuilds_flags_and_facet_ids():
+    from django.core.management import call_command
+    from django.db import connection
+
+    item = make_item(title_en="Harbour visit")
+    item.tags.add(Tag.objects.create(slug="naval", name_en="Naval", name_fr="Naval"))
+    with connection.cursor() as cursor:  # as if written before migration 0003, or damaged
+        cursor.execute("UPDATE search_text SET flags = ''")
+        cursor.execute("UPDATE search_document SET tag_ids = ''")
+    assert found("harbour", tag=("naval",)) == [] and facet("tag", "harbour") == {}
+    call_command("reindex")
+    assert found("harbour", tag=("naval",)) == [item.pk] and facet("tag", "harbour") == {"naval": 1}
