@@ -4,13 +4,13 @@ Both are handed the same normalised terms, and the 'simple'/unicode61 tokenizers
 clause matches exactly the same rows on SQLite and PostgreSQL. Terms are [a-z0-9]+ by construction (text.py),
 so quoting them cannot be escaped from.
 
-Besides the words, each document's index holds flags (document_flags): the year it was published ("y2026"),
-its type, event, tags, people, place... ("kvideo", "e7", "t3", "p30"), which filter a search with words there,
-and let "video" or "2024" in a query match the type or the year as well as the words. A common word
-matches tens of thousands of documents; asking for it together with one year's flag lets the inverted index
-intersect the two lists and hand back only that year's matches, so reading the most recent matches costs what
-they are, not what all the matches are. Flags live in their own column (FTS5) or under their own prefix
-(PostgreSQL), out of reach of anything a user types.
+Besides the words, each document's index holds flags (document_flags): the year and month it was published
+("y2026", "m202611"), its type, event, tags, people, place... ("kvideo", "e7", "t3", "p30"), which filter a
+search with words there, and let "video" or "2024" in a query match the type or the year as well as the words.
+A common word matches tens of thousands of documents; asking for it together with a few months' flags lets the
+inverted index intersect the lists and hand back only those months' matches, so reading the most recent
+matches costs what they are, not what all the matches are. Flags live in their own column (FTS5) or under
+their own prefix (PostgreSQL), out of reach of anything a user types.
 """
 
 from __future__ import annotations
@@ -29,6 +29,10 @@ Sql = tuple[str, list[Any]]
 
 def year_flag(year: int) -> str:
     return f"y{year}"  # the year of publication, in the site's time zone, as date filters count days
+
+
+def month_flag(year: int, month: int) -> str:
+    return f"m{year}{month:02d}"  # the month of publication, likewise
 
 
 def event_flag(pk: int) -> str:
@@ -59,7 +63,7 @@ def document_flags(*, published: dt.date, shot_on: dt.date | None, kind: str, ev
                    tag_ids: Iterable[int], person_ids: Iterable[int], location: str, has_shotlist: bool,
                    has_en: bool, has_fr: bool) -> str:
     """A document's flags, from its index row's own values (`published` is the local publication date)."""
-    flags = [year_flag(published.year), kind_flag(kind)]
+    flags = [year_flag(published.year), month_flag(published.year, published.month), kind_flag(kind)]
     if shot_on is not None:
         flags.append(shot_flag(shot_on.year))
     if event_id is not None:
@@ -93,10 +97,10 @@ def clause_flags(clause: Clause) -> list[str]:
 class Dialect(Protocol):
     strpos: str
 
-    def match(self, clauses: Sequence[Clause], *, years: Sequence[int] = (),
-              flags: Sequence[Sequence[str]] = (), exclusions: Sequence[Clause] = ()) -> Sql:
-        """Rows matching every clause, one flag of each group and none of the exclusions (and published in one
-        of `years`, if given). One index lookup: the index answers the exclusions too, no row is re-read."""
+    def match(self, clauses: Sequence[Clause], *, flags: Sequence[Sequence[str]] = (),
+              exclusions: Sequence[Clause] = ()) -> Sql:
+        """Rows matching every clause, one flag of each group and none of the exclusions. One index lookup:
+        the index answers the flags and exclusions too, no row is re-read."""
 
     def match_any(self, clauses: Sequence[Clause]) -> Sql:
         """Rows matching at least one clause."""
@@ -117,12 +121,10 @@ class Fts5:
     def _in(self, expression: str) -> Sql:
         return "d.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s)", [expression]
 
-    def match(self, clauses: Sequence[Clause], *, years: Sequence[int] = (),
-              flags: Sequence[Sequence[str]] = (), exclusions: Sequence[Clause] = ()) -> Sql:
+    def match(self, clauses: Sequence[Clause], *, flags: Sequence[Sequence[str]] = (),
+              exclusions: Sequence[Clause] = ()) -> Sql:
         expression = " AND ".join([self._clause(c, flags=True) for c in clauses]
                                   + [f"flags : ({' OR '.join(group)})" for group in flags])
-        if years:
-            expression += " AND flags : (" + " OR ".join(year_flag(year) for year in years) + ")"
         if exclusions:
             expression = f"({expression}) NOT ({' OR '.join(self._clause(c) for c in exclusions)})"
         return self._in(expression)
@@ -155,12 +157,10 @@ class TsQuery:
         # index with the date, event or type indexes.
         return "d.tsv @@ CAST(%s AS tsquery)", [tsquery]
 
-    def match(self, clauses: Sequence[Clause], *, years: Sequence[int] = (),
-              flags: Sequence[Sequence[str]] = (), exclusions: Sequence[Clause] = ()) -> Sql:
+    def match(self, clauses: Sequence[Clause], *, flags: Sequence[Sequence[str]] = (),
+              exclusions: Sequence[Clause] = ()) -> Sql:
         tsquery = " & ".join([self._clause(c, flags=True) for c in clauses]
                              + ["(" + " | ".join(f"'x{flag}'" for flag in group) + ")" for group in flags])
-        if years:
-            tsquery += " & (" + " | ".join(f"'x{year_flag(year)}'" for year in years) + ")"
         if exclusions:
             tsquery += " & !(" + " | ".join(self._clause(c) for c in exclusions) + ")"
         return self._in(tsquery)

@@ -8,8 +8,8 @@ own rank functions):
   3. newer first (publish time), then the higher id: a total order, so pages never overlap.
 "Date" sorting uses publish time then id.
 
-The cost follows a window, not the number of matches: the matches are read in date order, year by year
-through the index's year flags, up to NEWSREEL_SEARCH_WINDOW rows, which are ranked and counted for facets.
+The cost follows a window, not the number of matches: the matches are read in date order, a few months at a
+time through the index's month flags, up to NEWSREEL_SEARCH_WINDOW rows, which are ranked and counted for facets.
 More matches than that: the window comes first, ranked, then the older matches by date, and the total and
 the facet counts are lower bounds (SearchPage.total_is_lower_bound, FacetValue.approximate), shown as such.
 """
@@ -17,6 +17,7 @@ the facet counts are lower bounds (SearchPage.total_is_lower_bound, FacetValue.a
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -38,6 +39,7 @@ from newsreel.search.backends import (
     has_flag,
     kind_flag,
     location_flag,
+    month_flag,
     person_flag,
     shot_flag,
     tag_flag,
@@ -148,7 +150,7 @@ class SearchPage:
 
 @dataclass(frozen=True)
 class _Match:
-    """The words' match in a _Where: which part it is, so a copy can narrow it to some years."""
+    """The words' match in a _Where: which part it is, so a copy can narrow it to some months."""
 
     index: int
     clauses: list[Clause]
@@ -175,13 +177,13 @@ class _Where:
     def args(self) -> list[Any]:
         return [arg for _sql, args in self.parts for arg in args]
 
-    def in_years(self, db: Dialect, years: Sequence[int], *, before: Any = None, after: Any = None) -> _Where:
-        """A copy whose words' match is limited to documents published in `years` (the index knows each one's
-        year, see indexing.flags), or, without years, to publish times before/from the given instants."""
+    def narrowed(self, db: Dialect, months: Sequence[str], *, before: Any = None, after: Any = None) -> _Where:
+        """A copy whose words' match is limited to documents published in `months` (month flags: the index
+        knows each one's month), or, without months, to publish times before/from the given instants."""
         copy = _Where()
         copy.parts, copy.plain = list(self.parts), self.plain
-        if self.plain is not None and years:
-            copy.parts[self.plain.index] = db.match(self.plain.clauses, years=years, flags=self.plain.flags,
+        if self.plain is not None and months:
+            copy.parts[self.plain.index] = db.match(self.plain.clauses, flags=[*self.plain.flags, months],
                                                     exclusions=self.plain.exclusions)
         if before is not None:
             copy.add("d.publish_at < %s", before)
@@ -355,54 +357,78 @@ def _fetch(where: _Where, ranking: _Ranking, *, ascending: bool, limit: int, off
                      r[9] or "", r[10] or "", int(r[11]), int(r[12])) for r in cursor.fetchall()]
 
 
-def _year_steps(params: SearchParams, now: dt.datetime, *, ascending: bool) -> list[tuple[list[int], Any, Any]]:
-    """(years, before, after) restrictions to try in turn, in the walk's direction: one year, the next three,
-    then everything further (by publish time: no year list to build). For a common word each step is a small
-    intersection in the text index; for a rare one the last step is cheap anyway; none reads all the matches
-    of a common word, and there are never more than three. Years outside the publication-date filter are skipped.
-    """
-    # Year flags count in the site's time zone, as the date filters do.
-    first, last = None, timezone.localtime(now).year
-    if params.published_from:
-        first = params.published_from.year
+FIRST_MONTHS = 3  # the first step asks for this many months by flag
+MAX_MONTHS = 24  # the second step at most this many more; beyond, a publish-time bound (no flag list)
+
+
+def _months(params: SearchParams, now: dt.datetime, *, ascending: bool) -> tuple[list[tuple[int, int]], bool]:
+    """Up to FIRST_MONTHS + MAX_MONTHS (year, month) in the walk's direction, within the publication-date filter,
+    and whether older (newer, ascending) months remain. Months count in the site's time zone, as the filters."""
+    last = timezone.localtime(now).date()
     if params.published_to:
-        last = min(last, params.published_to.year)
-    rest: tuple[list[int], Any, Any] | None
+        last = min(last, params.published_to)
+    first = params.published_from
     if ascending:
         with connection.cursor() as cursor:
             cursor.execute("SELECT MIN(publish_at) FROM search_document")
             oldest = cursor.fetchone()[0]
         if oldest is None:
-            return []
+            return [], False
         if isinstance(oldest, str):  # SQLite's raw cursor returns the stored text, in UTC
             oldest = dt.datetime.fromisoformat(oldest)
         if timezone.is_naive(oldest):
             oldest = oldest.replace(tzinfo=dt.UTC)
-        start = max(timezone.localtime(oldest).year, first or 0)
-        years = [y for y in range(start, start + 4) if y <= last]
-        rest = ([], None, _day_start(dt.date(start + 4, 1, 1))) if start + 4 <= last else None
-    else:
-        years = [y for y in range(last, last - 4, -1) if first is None or y >= first]
-        rest = ([], _day_start(dt.date(last - 3, 1, 1)), None) if first is None or first < last - 3 else None
-    steps: list[tuple[list[int], Any, Any]] = [(years[:1], None, None)]
-    if years[1:]:
-        steps.append((years[1:], None, None))
-    return [*steps, rest] if rest else steps
+        first = max(timezone.localtime(oldest).date(), first or dt.date.min)
+    if first is not None and first > last:
+        return [], False
+    start, end = (first or last, last) if ascending else (last, first)
+    step = 1 if ascending else -1
+    index = start.year * 12 + start.month - 1
+    stop = None if end is None else end.year * 12 + end.month - 1
+    months: list[tuple[int, int]] = []
+    while len(months) < FIRST_MONTHS + MAX_MONTHS and (stop is None or (index - stop) * step <= 0):
+        months.append(divmod(index, 12))
+        index += step
+    return [(year, month + 1) for year, month in months], stop is None or (index - stop) * step <= 0
+
+
+def _month_start(year: int, month: int) -> Any:
+    return _day_start(dt.date(year, month, 1))
 
 
 def _window(where: _Where, ranking: _Ranking, db: Dialect, params: SearchParams, *, now: dt.datetime,
             ascending: bool, limit: int) -> list[_Row]:
-    """The first `limit` matching rows in date order, reading as few matches as the order allows."""
+    """The first `limit` matching rows in date order, reading as few matches as the order allows.
+
+    With words, in at most three steps: the first months by flag; then, if the first step says how many more
+    months hold the rest of the window (and they are few), those months; then everything further, bounded by
+    publish time. A common word reads about a window's worth of matches; a rare one, all its few matches.
+    """
     if where.plain is None or where.plain.narrow:
         # No words: the date indexes walk the rows and stop at the limit by themselves. An event, tag, person or
         # place flag already bounds the matches to that event's (tag's...) documents: one step is enough.
         return _fetch(where, ranking, ascending=ascending, limit=limit)
-    rows: list[_Row] = []
-    for years, before, after in _year_steps(params, now, ascending=ascending):
-        rows += _fetch(where.in_years(db, years, before=before, after=after), ranking, ascending=ascending,
-                       limit=limit - len(rows))
-        if len(rows) >= limit:
-            break
+    months, more = _months(params, now, ascending=ascending)
+    if not months:
+        return []
+    flags = [month_flag(year, month) for year, month in months]
+    rows = _fetch(where.narrowed(db, flags[:FIRST_MONTHS]), ranking, ascending=ascending, limit=limit)
+    taken = min(FIRST_MONTHS, len(months))
+    if len(rows) < limit and taken < len(months) and rows:
+        # As many more months as the first ones' density says the window needs, and half as many again.
+        wanted = math.ceil((limit - len(rows)) * taken / len(rows) * 1.5)
+        if wanted <= MAX_MONTHS:
+            rows += _fetch(where.narrowed(db, flags[taken:taken + wanted]), ranking, ascending=ascending,
+                           limit=limit - len(rows))
+            taken = min(taken + wanted, len(months))
+    if len(rows) < limit and (taken < len(months) or more):
+        year, month = months[taken - 1]
+        if ascending:
+            after = _month_start(year + month // 12, month % 12 + 1)  # from the next month on
+            rest = where.narrowed(db, [], after=after)
+        else:
+            rest = where.narrowed(db, [], before=_month_start(year, month))
+        rows += _fetch(rest, ranking, ascending=ascending, limit=limit - len(rows))
     return rows
 
 

@@ -81,3 +81,30 @@ def test_the_page_says_the_counts_are_lower_bounds(client, corpus, window, lang,
 def test_exact_counts_carry_no_plus(client, corpus):
     html = client.get("/en/search/?q=summit").content.decode()
     assert "of 3 results" in html and "+</span>" not in html and "most recent results" not in html
+
+
+@pytest.mark.parametrize("window_size", [1, 3, 5, 1000])
+@pytest.mark.parametrize("sort", ["relevance", "date", "oldest"])
+def test_month_by_month_reading_misses_and_repeats_nothing(settings, window_size, sort):
+    """Matches spread over years: whatever the window, every page in turn lists each match once, in order."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import make_item
+
+    settings.NEWSREEL_SEARCH_WINDOW = window_size
+    now = timezone.now()
+    made = [make_item(title_en=f"Alpha report {n}", publish_at=now - dt.timedelta(days=37 * n ** 2))
+            for n in range(9)]  # today back to about eight years ago, denser recently
+    make_item(title_en="Beta report")
+    newest_first = [item.pk for item in made]
+    expected = newest_first[::-1] if sort == "oldest" else newest_first
+    seen = []
+    for number in range(1, 6):
+        page = search(SearchParams(q="alpha", sort=sort, page=number), lang="en", per_page=2)
+        seen += [hit.obj.pk for hit in page.hits]
+    assert seen == expected
+    since = (now - dt.timedelta(days=37 * 16 + 1)).date()
+    page = search(SearchParams(q="alpha", sort=sort, published_from=since), lang="en")
+    assert [hit.obj.pk for hit in page.hits] == [pk for pk in expected if pk in newest_first[:5]]
