@@ -117,3 +117,29 @@ def test_reindex_rebuilds_flags_and_facet_ids():
     assert found("harbour", tag=("naval",)) == [] and facet("tag", "harbour") == {}
     call_command("reindex")
     assert found("harbour", tag=("naval",)) == [item.pk] and facet("tag", "harbour") == {"naval": 1}
+
+
+def test_migration_0003_fills_the_flags_indexing_writes():
+    """Rows written before 0003 get, from its SQL and Python fill, exactly what indexing would write."""
+    import importlib
+
+    from django.db import connection
+
+    from newsreel.search.models import SearchText
+
+    migration = importlib.import_module("newsreel.search.migrations.0003_window")
+    event = make_event(title_en="Summit", location="Brussels")
+    item = make_item(title_en="Harbour visit", event=event, location="Andøya, Norway", kind="photo")
+    item.tags.add(Tag.objects.create(slug="naval", name_en="Naval", name_fr="Naval"))
+    item.people.add(Person.objects.create(slug="anna", name="Anna Lind"))
+    make_article(title_en="Budget agreed", event=event)
+    expected = dict(SearchText.objects.values_list("document_id", "flags"))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE search_text SET flags = ''")
+        cursor.execute("UPDATE search_document SET tag_ids = '', person_ids = ''")
+        fill = migration.SQLITE_FILL if connection.vendor == "sqlite" else migration.POSTGRES_FILL
+        for statement in fill:
+            cursor.execute(statement)
+    migration._fill_flags(connection)
+    assert dict(SearchText.objects.values_list("document_id", "flags")) == expected
+    assert found("harbour", tag=("naval",), person=("anna",), type=("photo",)) == [item.pk]
