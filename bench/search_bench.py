@@ -3,9 +3,10 @@
     PYTHONPATH=. python -m bench.search_bench            # both backends, prints a table
     PYTHONPATH=. python -m bench.search_bench --items 10000 --articles 2000   # a quicker run
 
-SQLite uses a file under bench/out/; PostgreSQL a database `newsreel_bench` on NEWSREEL_BENCH_PG (default
-postgres://postgres@127.0.0.1:5432), created for the run and dropped after. Each backend runs in its own process
-(settings are read at import); both load the same deterministic corpus, so their results are compared too.
+SQLite uses a file under bench/out/; PostgreSQL a database `newsreel_bench` (or NEWSREEL_BENCH_PG_DB) on
+NEWSREEL_BENCH_PG (default postgres://postgres@127.0.0.1:5432), created for the run and dropped after. Each
+backend runs in its own process (settings are read at import); both load the same deterministic corpus, so
+their results are compared too.
 Timings are of what the results page does: search() (page + facets + objects) and the snippets.
 """
 
@@ -23,7 +24,7 @@ from typing import Any
 
 OUT = Path(__file__).resolve().parent / "out"
 PG_SERVER = os.environ.get("NEWSREEL_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-PG_DB = "newsreel_bench"
+PG_DB = os.environ.get("NEWSREEL_BENCH_PG_DB", "newsreel_bench")
 ROUNDS = 5
 
 QUERIES: list[dict[str, Any]] = [

@@ -213,6 +213,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 NEWSREEL_PAGE_SIZE = env_int("NEWSREEL_PAGE_SIZE", 24)
 NEWSREEL_MAX_PAGE = env_int("NEWSREEL_MAX_PAGE", 1000)
+# Search ranks and counts facets over at most this many of the most recent matches (exact below it; "N+" above).
+NEWSREEL_SEARCH_WINDOW = env_int("NEWSREEL_SEARCH_WINDOW", 1000)
 
 # --- Ingest ---------------------------------------------------------------------------------------------
 NEWSREEL_MAX_UPLOAD_BYTES = env_int("NEWSREEL_MAX_UPLOAD_BYTES", 20 * 1024**3)

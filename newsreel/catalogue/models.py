@@ -15,6 +15,35 @@ from newsreel.media.timecode import TimecodeError, frames_to_timecode, parse_rat
 from newsreel.publishing import Localized, Publishable, PublishableQuerySet, localized
 
 
+class _IndexedByItems(models.QuerySet[Any]):
+    """Events, tags and people are part of their items' (and articles') search rows: deleting them in bulk
+    (the admin's delete action) rewrites those rows in the same transaction, as deleting one does."""
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic():
+            reindex = _content_of(self.model, self)
+            result = super().delete()
+            reindex()
+        return result
+
+
+def _content_of(model: type[models.Model], objects: Any) -> Any:
+    """A callable rewriting, later, the search rows of the items (and articles) linked to `objects` now."""
+    from newsreel.news.models import Article
+    from newsreel.search.indexing import index_article_ids, index_item_ids
+
+    lookup = {Event: "event", Tag: "tags", Person: "people"}[model]
+    item_ids = list(Item.objects.filter(**{f"{lookup}__in": objects}).values_list("pk", flat=True))
+    article_ids = list(Article.objects.filter(event__in=objects).values_list("pk", flat=True)) \
+        if model is Event else []
+
+    def reindex() -> None:
+        index_item_ids(item_ids)
+        index_article_ids(article_ids)
+
+    return reindex
+
+
 class Event(models.Model):
     """An event or collection grouping items and articles (a summit, a visit, a exercise)."""
 
@@ -52,12 +81,17 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("catalogue:event", args=[self.slug])
 
+    objects = _IndexedByItems.as_manager()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         from newsreel.search.indexing import index_event_content
 
         with transaction.atomic():  # the event's title and place are in its items' and articles' search rows
             super().save(*args, **kwargs)
             index_event_content(self)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        return _delete_and_reindex(self, *args, **kwargs)
 
 
 class Tag(models.Model):
@@ -77,12 +111,17 @@ class Tag(models.Model):
     def name(self) -> Localized:
         return localized(self, "name")
 
+    objects = _IndexedByItems.as_manager()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         from newsreel.search.indexing import index_items
 
         with transaction.atomic():  # tag names are in their items' search rows
             super().save(*args, **kwargs)
             index_items(self.items.all())
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        return _delete_and_reindex(self, *args, **kwargs)
 
 
 class Person(models.Model):
@@ -103,12 +142,25 @@ class Person(models.Model):
     def role(self) -> Localized:
         return localized(self, "role")
 
+    objects = _IndexedByItems.as_manager()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         from newsreel.search.indexing import index_items
 
         with transaction.atomic():  # names and roles are in their items' search rows
             super().save(*args, **kwargs)
             index_items(self.items.all())
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        return _delete_and_reindex(self, *args, **kwargs)
+
+
+def _delete_and_reindex(obj: Event | Tag | Person, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+    with transaction.atomic():
+        reindex = _content_of(type(obj), [obj.pk])
+        result = models.Model.delete(obj, *args, **kwargs)
+        reindex()
+    return result
 
 
 class Kind(models.TextChoices):
@@ -129,6 +181,16 @@ class Access(models.TextChoices):
 class ItemQuerySet(PublishableQuerySet):
     def for_listing(self) -> ItemQuerySet:
         return self.select_related("event").order_by("-publish_at", "-id")
+
+    def update(self, **kwargs: Any) -> int:
+        """A bulk edit (an admin action, a script, bulk_update) rewrites the items' search rows with it."""
+        from newsreel.search.indexing import index_item_ids
+
+        with transaction.atomic():
+            ids = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            index_item_ids(ids)
+        return count
 
 
 class Item(Publishable):

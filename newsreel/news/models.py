@@ -20,6 +20,18 @@ class ArticleType(models.TextChoices):
     STATEMENT = "statement", _("Statement")
 
 
+class ArticleQuerySet(PublishableQuerySet):
+    def update(self, **kwargs: Any) -> int:
+        """A bulk edit (an admin action, a script, bulk_update) rewrites the articles' search rows with it."""
+        from newsreel.search.indexing import index_article_ids
+
+        with transaction.atomic():
+            ids = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            index_article_ids(ids)
+        return count
+
+
 class Article(Publishable):
     slug = models.SlugField(unique=True, max_length=150)
     type = models.CharField(_("type"), max_length=16, choices=ArticleType.choices, default=ArticleType.NEWS,
@@ -37,7 +49,7 @@ class Article(Publishable):
     related_items = models.ManyToManyField(Item, verbose_name=_("related media"), blank=True,
                                            related_name="articles")
 
-    objects = PublishableQuerySet.as_manager()
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-publish_at", "-id"]

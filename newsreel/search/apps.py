@@ -8,3 +8,8 @@ class SearchConfig(AppConfig):
     name = "newsreel.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from newsreel.search import sync
+
+        sync.connect()

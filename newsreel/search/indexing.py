@@ -9,9 +9,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from newsreel.catalogue.models import Event, Item, Person, ShotlistLine, Tag
 from newsreel.news.models import Article
+from newsreel.search.backends import document_flags
 from newsreel.search.models import SearchDocument, SearchText
 from newsreel.search.text import LANGS, stems, strip_html, words
 
@@ -58,6 +60,23 @@ def key(*texts_by_lang: tuple[str, str]) -> str:
     return " " + " | ".join(part for part in parts if part) + " "
 
 
+def flags(fields: dict[str, Any], tags: Iterable[Tag] = (), people: Iterable[Person] = ()) -> str:
+    """The engine's own terms for a document (see backends.py), from the row's other fields."""
+    published = fields["publish_at"]
+    if timezone.is_naive(published):
+        published = timezone.make_aware(published)
+    event = fields["event"]
+    return document_flags(
+        published=timezone.localtime(published).date(), shot_on=fields["shot_on"], kind=fields["kind"],
+        event_id=event.pk if event is not None else None, tag_ids=sorted(t.pk for t in tags),
+        person_ids=sorted(p.pk for p in people), location=fields["location"], has_shotlist=fields["has_shotlist"],
+        has_en=fields["has_en"], has_fr=fields["has_fr"])
+
+
+def _ids_key(objects: Iterable[Any]) -> str:
+    return " ".join(str(pk) for pk in sorted(obj.pk for obj in objects))
+
+
 def _meta_pairs(tags: Iterable[Tag], people: Iterable[Person], event: Event | None,
                 location: str) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
@@ -92,14 +111,16 @@ def item_fields(item: Item, tags: list[Tag], people: list[Person], shots: list[S
     if event is not None:
         text.add_pair(event, "title")
     text.add_neutral(" ".join([item.location, item.reference, item.credit]))
-    return {
+    fields = {
         "kind": item.kind, "subtype": "", "status": item.status, "publish_at": item.publish_at,
         "shot_on": item.shot_on, "event": event, "location": item.location.strip(),
         "has_shotlist": bool(shots), "has_en": bool(item.title_en.strip()), "has_fr": bool(item.title_fr.strip()),
         "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
         "title_key": key(("en", item.title_en), ("fr", item.title_fr)),
         "meta_key": key(*_meta_pairs(tags, people, event, item.location)),
+        "tag_ids": _ids_key(tags), "person_ids": _ids_key(people),
     }
+    return {**fields, "flags": flags(fields, tags, people)}
 
 
 def article_document_fields(article: Article) -> dict[str, Any]:
@@ -113,17 +134,19 @@ def article_document_fields(article: Article) -> dict[str, Any]:
         text.add_pair(event, "title")
     text.add_neutral(article.reference)
     location = event.location.strip() if event is not None else ""
-    return {
+    fields = {
         "kind": "article", "subtype": article.type, "status": article.status, "publish_at": article.publish_at,
         "shot_on": None, "event": event, "location": location, "has_shotlist": False,
         "has_en": bool(article.title_en.strip()), "has_fr": bool(article.title_fr.strip()),
         "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
         "title_key": key(("en", article.title_en), ("fr", article.title_fr)),
         "meta_key": key(*_meta_pairs([], [], event, location)),
+        "tag_ids": "", "person_ids": "",
     }
+    return {**fields, "flags": flags(fields)}
 
 
-TEXT_FIELDS = ("en", "fr", "words")
+TEXT_FIELDS = ("en", "fr", "words", "flags")
 
 
 def split_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -152,6 +175,21 @@ def index_article(article: Article) -> None:
 def index_items(items: Iterable[Item]) -> None:
     for item in items:
         index_item(item)
+
+
+def index_item_ids(ids: Iterable[int], *, batch: int = 500) -> None:
+    """Rewrite the rows of these items (after a bulk update or an m2m change), a batch of them at a time."""
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), batch):
+        index_items(Item.objects.filter(pk__in=ids[start:start + batch]).select_related("event")
+                    .prefetch_related("tags", "people", "shots"))
+
+
+def index_article_ids(ids: Iterable[int], *, batch: int = 500) -> None:
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), batch):
+        for article in Article.objects.filter(pk__in=ids[start:start + batch]).select_related("event"):
+            index_article(article)
 
 
 def index_event_content(event: Event) -> None:

@@ -1,10 +1,10 @@
 """The search index: one row per item or article, written in the same transaction as the content it describes.
 
-The row keeps the columns that filters, ranking and facets need; its normalised text (see text.py) is in
-SearchText. Status and
-publish time are copied so visibility is decided at query time (an embargo lifts by itself); the full-text
-structures are backend-specific and live in the migration: an FTS5 table kept in step by SQLite triggers, or a
-generated tsvector column with a GIN index on PostgreSQL.
+The row keeps the columns that filters, ranking and facets need, so a search reads no content table until it
+loads the page's objects; its normalised text (see text.py) is in SearchText. Status and publish time are
+copied so visibility is decided at query time (an embargo lifts by itself). The full-text structures are
+backend-specific and live in the migrations (0002, 0003): an FTS5 table over SearchText kept in step by SQLite
+triggers, or a tsvector column on this row, kept by a trigger on SearchText, with a GIN index on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ class SearchDocument(models.Model):
     # Short " term term | term " strings that ranking looks into: titles, and tags/people/event/location.
     title_key = models.TextField(blank=True)
     meta_key = models.TextField(blank=True)
+    # The item's tag and people ids ("3 17"), so facet counts need no join with the many-to-many tables.
+    tag_ids = models.TextField(blank=True, default="")
+    person_ids = models.TextField(blank=True, default="")
 
     class Meta:
         db_table = "search_document"
@@ -55,13 +58,15 @@ class SearchDocument(models.Model):
 class SearchText(models.Model):
     """The searchable text of a document, apart so filtering, ranking and facets only touch narrow rows.
 
-    Columns: English stems, French stems, and every folded word (exact words, names, prefixes).
+    Columns: English stems, French stems, every folded word (exact words, names, prefixes), and flags: terms
+    for the engine only, such as the publication year (see backends.py), never matched against what users type.
     """
 
     document = models.OneToOneField(SearchDocument, primary_key=True, on_delete=models.CASCADE, related_name="text")
     en = models.TextField(blank=True)
     fr = models.TextField(blank=True)
     words = models.TextField(blank=True)
+    flags = models.TextField(blank=True, default="")
 
     class Meta:
         db_table = "search_text"

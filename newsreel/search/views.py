@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from newsreel.publishing import current_lang
-from newsreel.search.engine import SearchPage, search
+from newsreel.search.engine import SearchPage, search, window_size
 from newsreel.search.labels import kind_labels
 from newsreel.search.params import SearchParams
 from newsreel.search.query import parse
@@ -23,6 +23,7 @@ class Suggestion:
     text: str
     url: str
     count: int
+    more: bool = False  # at least `count`: more matched than the search counted
 
 
 def _link_facets(page: SearchPage) -> None:
@@ -54,9 +55,9 @@ def _suggestions(page: SearchPage, lang: str) -> list[Suggestion]:
         unquoted = params.q.replace('"', " ")
         candidates.append((unquoted, params.with_(q=unquoted)))
     for text, candidate in candidates[:6]:
-        total = search(candidate, lang=lang, facets=False, per_page=1).total
-        if total:
-            found.append(Suggestion(text, "?" + candidate.query_string(), total))
+        counted = search(candidate, lang=lang, facets=False, per_page=1)
+        if counted.total:
+            found.append(Suggestion(text, "?" + candidate.query_string(), counted.total, counted.total_is_lower_bound))
     return found
 
 
@@ -77,6 +78,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "has_query": bool(parse(params.q)),
         "sort_options": [("relevance", _("Relevance")), ("date", _("Newest")), ("oldest", _("Oldest"))],
         "base_query": params.with_().query_string(),
+        "window": window_size(),
     }
     return render(request, "search/results.html", context)
 

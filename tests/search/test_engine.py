@@ -150,10 +150,11 @@ def test_both_backends_index_the_same_terms(corpus):
     """The backend actually used holds exactly our terms (guards the 'simple' parser assumption)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT en, fr, words, tsvector_to_array(tsv) FROM search_text")
-            for en, fr, words, lexemes in cursor.fetchall():
+            cursor.execute("SELECT t.en, t.fr, t.words, t.flags, tsvector_to_array(d.tsv) FROM search_text t "
+                           "JOIN search_document d ON d.id = t.document_id")
+            for en, fr, words, flags, lexemes in cursor.fetchall():
                 expected = {f"e{t}" for t in en.split()} | {f"f{t}" for t in fr.split()} | {
-                    f"w{t}" for t in words.split()}
+                    f"w{t}" for t in words.split()} | {f"x{t}" for t in flags.split()}
                 assert set(lexemes) == expected
         else:
             cursor.execute("SELECT COUNT(*) FROM search_fts")
