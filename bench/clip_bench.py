@@ -5,8 +5,9 @@
 Source: 5-minute 1080p25 H.264 (8 Mb/s, GOP 50, B-frames) + AAC 48 kHz stereo, generated once into
 bench/out/. Cut 00:00:17:13 -> 00:04:23:07 (frames 438..6581). Every tool runs in its own process; wall time
 and that process's peak RSS are measured with wait4(), over several interleaved rounds (median wall time,
-highest peak RSS), so that load elsewhere on the machine falls on every tool alike. Frames stored (packets) and presented (decoded) and the
-PSNR of the first and last frames against the source are measured afterwards with the system ffmpeg.
+highest peak RSS), so that load elsewhere on the machine falls on every tool alike. Frames stored (packets)
+and presented (decoded) and the PSNR of the first and last frames against the source are measured afterwards
+with the system ffmpeg.
 
 smartcut (PyPI) pins an older PyAV than Newsreel, so it is looked for in its own virtualenv:
 $NEWSREEL_SMARTCUT, bench/out/smartcut-venv/bin/smartcut, or `smartcut` on PATH; skipped if absent.
