@@ -48,7 +48,9 @@ SPEC = PatternSpec(width=1920, height=1080, rate=Fraction(RATE), seconds=300, go
 class Run:
     name: str
     output: Path
-    seconds: float = 0.0
+    seconds: float = 0.0  # median wall time
+    fastest: float = 0.0  # least wall time: the least disturbed run
+    cpu: float = 0.0  # median user + system CPU time (both cores)
     peak_mb: float = 0.0
     stored: int = 0
     presented: int = 0
@@ -111,13 +113,13 @@ def generate_fast(path: Path) -> None:
         tone.flush()
 
 
-def measure(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB) of the child, and its stderr tail."""
+def measure(command: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, peak RSS (MB), CPU seconds (user + system) of the child, and its stderr tail."""
     log, rss = OUT / "last-run.log", OUT / "last-run.rss"
     # Linux keeps the peak RSS of the process image that exec replaced: a child forked straight from this
     # (large, numpy-laden) process would report at least our own RSS. /usr/bin/time is that small process
     # instead, and reports the wait4() peak of the tool it forks itself.
-    timer = ["/usr/bin/time", "-f", "%M", "-o", str(rss)] if Path("/usr/bin/time").exists() else []
+    timer = ["/usr/bin/time", "-f", "%U %S %M", "-o", str(rss)] if Path("/usr/bin/time").exists() else []
     with open(log, "wb") as sink:
         began = time.perf_counter()
         proc = subprocess.Popen([*timer, *command], stdout=sink, stderr=subprocess.STDOUT)
@@ -128,8 +130,12 @@ def measure(command: list[str]) -> tuple[float, float, str]:
     text = log.read_text(errors="replace")
     if code != 0:
         raise RuntimeError(f"{command[0]} failed ({code}): {text[-800:]}")
-    peak_kb = int(rss.read_text().split()[-1]) if timer else usage.ru_maxrss
-    return seconds, peak_kb / 1024, text[-600:]
+    if timer:
+        user, system, peak_kb = rss.read_text().split()[-3:]
+        cpu, peak = float(user) + float(system), int(peak_kb)
+    else:
+        cpu, peak = usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    return seconds, peak / 1024, cpu, text[-600:]
 
 
 def count(path: Path) -> tuple[int, int]:
@@ -222,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = commands(src, args.skip_reencode)
     results = [run for run, _ in plan]
     walls: dict[str, list[float]] = {run.name: [] for run in results}
+    cpus: dict[str, list[float]] = {run.name: [] for run in results}
     # Rounds interleave the tools, so a burst of load elsewhere on the machine hits them all alike, and the
     # median of each tool's rounds is what is compared. The slow full re-encode runs in the first round only.
     for round_no in range(args.rounds):
@@ -229,8 +236,9 @@ def main(argv: list[str] | None = None) -> int:
             if command is None or (round_no > 0 and run.name.startswith("ffmpeg libx264")):
                 continue
             run.output.unlink(missing_ok=True)
-            seconds, peak_mb, tail = measure(command)
+            seconds, peak_mb, cpu, tail = measure(command)
             walls[run.name].append(seconds)
+            cpus[run.name].append(cpu)
             run.peak_mb = max(run.peak_mb, peak_mb)
             if "newsreel" in run.name:
                 run.note = " ".join(line.strip() for line in tail.splitlines()[1:2])
@@ -239,24 +247,29 @@ def main(argv: list[str] | None = None) -> int:
     for run in results:
         if walls[run.name]:
             run.seconds = statistics.median(walls[run.name])
+            run.fastest = min(walls[run.name])
+            run.cpu = statistics.median(cpus[run.name])
             run.stored, run.presented = count(run.output)
             run.psnr_first, run.psnr_last = edge_psnr(src, run.output, run.presented)
-    floor = results[0].seconds
-    print()
-    print(f"\nmedian of {args.rounds} interleaved rounds; load average now {os.getloadavg()[0]:.2f}")
-    print(f"{'tool':<26} {'wall s':>8} {'x floor':>8} {'peak MB':>8} {'stored':>7} {'shown':>7} "
-          f"{'PSNR in':>8} {'PSNR out':>8}  note")
+    floor, best_floor = results[0].seconds, results[0].fastest
+    print(f"\n{args.rounds} interleaved rounds; load average now {os.getloadavg()[0]:.2f}. wall = median, "
+          "best = least wall time, cpu = median user+system time over both cores")
+    print(f"{'tool':<26} {'wall s':>7} {'x floor':>7} {'best s':>7} {'x floor':>7} {'cpu s':>6} {'peak MB':>7} "
+          f"{'stored':>6} {'shown':>6} {'PSNR in':>7} {'out':>5}  note")
     for r in results:
         if not r.seconds:
-            print(f"{r.name:<26} {'-':>8} {'-':>8} {'-':>8} {'-':>7} {'-':>7} {'-':>8} {'-':>8}  {r.note}")
+            print(f"{r.name:<26} {'-':>7} {'-':>7} {'-':>7} {'-':>7} {'-':>6} {'-':>7} {'-':>6} {'-':>6} {'-':>7} "
+                  f"{'-':>5}  {r.note}")
             continue
-        print(f"{r.name:<26} {r.seconds:8.2f} {r.seconds / floor:8.2f} {r.peak_mb:8.1f} {r.stored:7d} "
-              f"{r.presented:7d} {r.psnr_first:8.1f} {r.psnr_last:8.1f}  {r.note}")
+        print(f"{r.name:<26} {r.seconds:7.2f} {r.seconds / floor:7.2f} {r.fastest:7.2f} {r.fastest / best_floor:7.2f} "
+              f"{r.cpu:6.2f} {r.peak_mb:7.1f} {r.stored:6d} {r.presented:6d} {r.psnr_first:7.1f} "
+              f"{r.psnr_last:5.1f}  {r.note}")
     print(f"\nexpected {STOP - FIRST} frames stored and shown; PSNR 99 = identical to the source frame")
     accurate = next(r for r in results if r.name == "newsreel accurate")
     peer = next(r for r in results if r.name.startswith("smartcut"))
     if peer.seconds:
-        print(f"newsreel accurate is {peer.seconds / accurate.seconds:.1f}x faster than smartcut")
+        print(f"newsreel accurate is {peer.seconds / accurate.seconds:.1f}x faster than smartcut (median wall), "
+              f"{peer.fastest / accurate.fastest:.1f}x (best)")
     if args.profile:
         profile(src)
     return 0
