@@ -22,13 +22,15 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from newsreel.catalogue.models import Event, Item, Person, Tag
+from newsreel.catalogue.models import Event, Item, Person, Rendition, ShotlistLine, Tag
 from newsreel.news.models import Article
 from newsreel.publishing import Status, current_lang
 from newsreel.search.backends import (
@@ -353,8 +355,9 @@ def _fetch(where: _Where, ranking: _Ranking, *, ascending: bool, limit: int, off
     with connection.cursor() as cursor:
         args = [*where.args, *ranking.args] if head else [*ranking.args, *where.args]
         cursor.execute(sql, [*args, limit, offset])
-        return [_Row(r[0], r[1], r[2], r[3], r[4], r[5] or "", bool(r[6]), bool(r[7]), bool(r[8]),
-                     r[9] or "", r[10] or "", int(r[11]), int(r[12])) for r in cursor.fetchall()]
+        # The columns are NOT NULL and the expressions integers: the tuples go as they come (SQLite's booleans
+        # stay 0/1, which counting and testing take alike).
+        return list(map(_Row._make, cursor.fetchall()))
 
 
 FIRST_MONTHS = 3  # the first step asks for this many months by flag
@@ -552,17 +555,81 @@ def _label_facets(found: dict[str, list[FacetValue]], params: SearchParams, *,
 
 
 def _load_hits(rows: list[tuple[Any, ...]]) -> list[Hit]:
-    """Rows of (kind 'i' or 'a', item or article id, score) -> hits with their objects, in the same order."""
+    """Rows of (kind 'i' or 'a', item or article id, score) -> hits with their objects, in the same order.
+
+    The objects are what the ORM would load with select_related("event") and prefetch_related("renditions",
+    "shots") (the card's thumbnail, the snippets' shot match), read by plain statements: building the ORM's SQL
+    for those five queries cost more than running them."""
     item_ids = [target for kind, target, _score in rows if kind == "i"]
     article_ids = [target for kind, target, _score in rows if kind == "a"]
-    items = Item.objects.select_related("event").prefetch_related("renditions", "shots").in_bulk(item_ids)
-    articles = Article.objects.select_related("event").in_bulk(article_ids)
+    items = {obj.pk: obj for obj in _instances(Item, "id", item_ids)}
+    articles = {obj.pk: obj for obj in _instances(Article, "id", article_ids)}
+    loaded = [*items.values(), *articles.values()]
+    events = {obj.pk: obj for obj in _instances(Event, "id", list({o.event_id for o in loaded if o.event_id}))}
+    for obj in loaded:
+        if obj.event_id is not None:
+            obj._state.fields_cache["event"] = events.get(obj.event_id)
+    for name, model, order in (("renditions", Rendition, ("item_id", "role", "id")),
+                               ("shots", ShotlistLine, ("item_id", "position", "id"))):
+        _attach(items, name, model, _instances(model, "item_id", list(items), order=order))
     hits = []
     for kind, target, score in rows:
         obj = items.get(target) if kind == "i" else articles.get(target)
         if obj is not None:
             hits.append(Hit(kind=getattr(obj, "kind", "article"), obj=obj, score=int(score or 0)))
     return hits
+
+
+@cache
+def _select(model: type[Model], vendor: str) -> tuple[str, list[str], list[tuple[int, list[Any], Any]]]:
+    """SELECT of all of a model's columns, and the converters (by position) the ORM would apply to them."""
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    converters = []
+    for position, model_field in enumerate(model._meta.concrete_fields):
+        col = model_field.get_col(table)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            converters.append((position, found, col))
+    fields = model._meta.concrete_fields
+    columns = ", ".join(f"{quote(table)}.{quote(str(f.column))}" for f in fields)
+    return f"SELECT {columns} FROM {quote(table)}", [f.attname for f in fields], converters  # noqa: S608 - names from the models
+
+
+def _instances(model: type[Model], column: str, values: list[int], *,
+               order: tuple[str, ...] = ()) -> list[Any]:
+    """The `model` rows whose `column` is in `values`, as the ORM would build them (all fields loaded)."""
+    if not values:
+        return []
+    select, names, converters = _select(model, connection.vendor)
+    quote = connection.ops.quote_name
+    sql = f"{select} WHERE {quote(column)} IN ({', '.join(['%s'] * len(values))})"
+    if order:
+        sql += " ORDER BY " + ", ".join(quote(name) for name in order)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        if converters:
+            row = list(row)
+            for position, functions, col in converters:
+                for function in functions:
+                    row[position] = function(row[position], col, connection)
+        out.append(model.from_db(connection.alias, names, row))
+    return out
+
+
+def _attach(items: dict[int, Item], name: str, model: type[Model], related: list[Any]) -> None:
+    """Give each item its `name` objects as prefetch_related would: item.<name>.all() reads no database."""
+    found: dict[int, list[Any]] = {pk: [] for pk in items}
+    for obj in related:
+        found[obj.item_id].append(obj)
+        obj._state.fields_cache["item"] = items[obj.item_id]
+    for pk, item in items.items():
+        cached: QuerySet[Any] = QuerySet(model)
+        cached._result_cache = found[pk]
+        item.__dict__.setdefault("_prefetched_objects_cache", {})[name] = cached
 
 
 def matching_ids_sql(query: str, *, kind: str) -> Sql | None:
