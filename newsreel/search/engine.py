@@ -492,15 +492,23 @@ def search(params: SearchParams, *, lang: str | None = None, per_page: int | Non
 
 def _facet_counts(rows: Sequence[_Row]) -> dict[str, list[FacetValue]]:
     """Counts over the window rows, from the index row's own columns: no join, no further query."""
+    if not rows:
+        return {}
+    # The window's columns as tuples (one pass in C), each counted in C too.
+    _ids, _items, _articles, kinds, events, locations, shotlists, ens, frs, tags, people, *_rank = zip(*rows,
+                                                                                                    strict=True)
+    events_found, locations_found = Counter(events), Counter(locations)
+    events_found.pop(None, None)
+    locations_found.pop("", None)
     found: dict[str, Counter[str]] = {
-        "type": Counter(row.kind for row in rows),
-        "event": Counter(str(row.event_id) for row in rows if row.event_id is not None),
-        "location": Counter(row.location for row in rows if row.location),
-        "shotlist": Counter("1" for row in rows if row.has_shotlist),
-        "lang": Counter({"en": sum(row.has_en for row in rows), "fr": sum(row.has_fr for row in rows)}),
+        "type": Counter(kinds),
+        "event": Counter({str(pk): count for pk, count in events_found.items()}),
+        "location": locations_found,
+        "shotlist": Counter({"1": sum(map(bool, shotlists))}),
+        "lang": Counter({"en": sum(map(bool, ens)), "fr": sum(map(bool, frs))}),
         # The index row keeps its item's tag and people ids.
-        "tag": Counter(" ".join(row.tag_ids for row in rows).split()),
-        "person": Counter(" ".join(row.person_ids for row in rows).split()),
+        "tag": Counter(" ".join(tags).split()),
+        "person": Counter(" ".join(people).split()),
     }
     return {name: [FacetValue(value, value, count) for value, count in counter.items() if count]
             for name, counter in found.items() if +counter}
