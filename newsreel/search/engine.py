@@ -362,6 +362,7 @@ def _fetch(where: _Where, ranking: _Ranking, *, ascending: bool, limit: int, off
 
 FIRST_MONTHS = 3  # the first step asks for this many months by flag
 MAX_MONTHS = 24  # the second step at most this many more; beyond, a publish-time bound (no flag list)
+MAX_SPAN_MONTHS = 240  # the publish-time step spans at most this; a sparser word reads all its (few) matches
 
 
 def _months(params: SearchParams, now: dt.datetime, *, ascending: bool) -> tuple[list[tuple[int, int]], bool]:
@@ -403,9 +404,10 @@ def _window(where: _Where, ranking: _Ranking, db: Dialect, params: SearchParams,
             ascending: bool, limit: int) -> list[_Row]:
     """The first `limit` matching rows in date order, reading as few matches as the order allows.
 
-    With words, in at most three steps: the first months by flag; then, if the first step says how many more
-    months hold the rest of the window (and they are few), those months; then everything further, bounded by
-    publish time. A common word reads about a window's worth of matches; a rare one, all its few matches.
+    With words, in at most four steps: the first months by flag; then, if the first step says how many more
+    months hold the rest of the window (and they are few), those months; then the publish-time span the
+    density asks for (when it is under MAX_SPAN_MONTHS); then everything further, bounded by publish time.
+    A common word reads about a window's worth of matches; a rare one, all its few matches.
     """
     if where.plain is None or where.plain.narrow:
         # No words: the date indexes walk the rows and stop at the limit by themselves. An event, tag, person or
@@ -426,13 +428,30 @@ def _window(where: _Where, ranking: _Ranking, db: Dialect, params: SearchParams,
             taken = min(taken + wanted, len(months))
     if len(rows) < limit and (taken < len(months) or more):
         year, month = months[taken - 1]
-        if ascending:
-            after = _month_start(year + month // 12, month % 12 + 1)  # from the next month on
-            rest = where.narrowed(db, [], after=after)
-        else:
-            rest = where.narrowed(db, [], before=_month_start(year, month))
-        rows += _fetch(rest, ranking, ascending=ascending, limit=limit - len(rows))
+        # Where the rest begins, as a count of months: before the last month read, or from the one after it.
+        edge = year * 12 + month - 1 + (1 if ascending else 0)
+        span = math.ceil((limit - len(rows)) * taken / len(rows) * 1.5) if rows else 0
+        if 0 < span <= MAX_SPAN_MONTHS:
+            # First the publish-time span the density says the rest of the window needs, and half as much again:
+            # the date index and the text index intersect (a bitmap AND on PostgreSQL), so only that span's
+            # matches are read, not every older one. Short of the window, the rest follows.
+            far = edge + span if ascending else edge - span
+            near_at, far_at = _month_start_of(edge), _month_start_of(far)
+            part = where.narrowed(db, [], after=near_at, before=far_at) if ascending else \
+                where.narrowed(db, [], before=near_at, after=far_at)
+            rows += _fetch(part, ranking, ascending=ascending, limit=limit - len(rows))
+            edge = far
+        if len(rows) < limit:
+            rest = where.narrowed(db, [], after=_month_start_of(edge)) if ascending else \
+                where.narrowed(db, [], before=_month_start_of(edge))
+            rows += _fetch(rest, ranking, ascending=ascending, limit=limit - len(rows))
     return rows
+
+
+def _month_start_of(count: int) -> Any:
+    """The start of a month given as year * 12 + month - 1."""
+    year, month = divmod(count, 12)
+    return _month_start(year, month + 1)
 
 
 def window_size() -> int:
