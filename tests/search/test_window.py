@@ -108,3 +108,27 @@ def test_month_by_month_reading_misses_and_repeats_nothing(settings, window_size
     since = (now - dt.timedelta(days=37 * 16 + 1)).date()
     page = search(SearchParams(q="alpha", sort=sort, published_from=since), lang="en")
     assert [hit.obj.pk for hit in page.hits] == [pk for pk in expected if pk in newest_first[:5]]
+
+
+@pytest.mark.parametrize("window_size", [2, 5, 1000])
+@pytest.mark.parametrize("sort", ["relevance", "date", "oldest"])
+def test_a_publish_time_span_that_falls_short_is_followed_by_the_rest(settings, window_size, sort):
+    """Dense recent matches, then a gap longer than their density suggests, then old ones: the span step reads
+    too little and the rest step the others; every match still comes once, in order."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import make_item
+
+    settings.NEWSREEL_SEARCH_WINDOW = window_size
+    now = timezone.now()
+    made = [make_item(title_en=f"Gamma briefing {n}", publish_at=now - dt.timedelta(days=days))
+            for n, days in enumerate([0, 1, 150, 300, 900, 1800, 2400])]
+    newest_first = [item.pk for item in made]
+    expected = newest_first[::-1] if sort == "oldest" else newest_first
+    seen = []
+    for number in range(1, 5):
+        page = search(SearchParams(q="gamma", sort=sort, page=number), lang="en", per_page=2)
+        seen += [hit.obj.pk for hit in page.hits]
+    assert seen == expected
