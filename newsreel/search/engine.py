@@ -17,6 +17,7 @@ the facet counts are lower bounds (SearchPage.total_is_lower_bound, FacetValue.a
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -529,8 +530,16 @@ def _facet_counts(rows: Sequence[_Row]) -> dict[str, list[FacetValue]]:
         "tag": Counter(" ".join(tags).split()),
         "person": Counter(" ".join(people).split()),
     }
-    return {name: [FacetValue(value, value, count) for value, count in counter.items() if count]
-            for name, counter in found.items() if +counter}
+    # Only the values a page can show (an event facet has hundreds), in labels._top's order, which it keeps.
+    return {name: [FacetValue(value, value, count) for value, count in heapq.nsmallest(FACET_LIMIT, (
+        (value, count) for value, count in counter.items() if count), key=_facet_order)]
+        for name, counter in found.items() if +counter}
+
+
+def _facet_order(entry: tuple[str, int]) -> tuple[int, int, str]:
+    """Most frequent first; ties by value (numeric ids as numbers), as labels._top orders them."""
+    value, count = entry
+    return -count, int(value) if value.isdigit() else 0, value
 
 
 @contextmanager
