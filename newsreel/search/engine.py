@@ -215,7 +215,13 @@ def _text_predicate(parsed: ParsedQuery, db: Dialect, where: _Where, flags: list
 
 
 def _ids(model: type[Any], field_name: str, values: Sequence[str]) -> list[int]:
-    return list(model.objects.filter(**{f"{field_name}__in": values}).values_list("pk", flat=True))
+    """Primary keys of the rows whose `field_name` is in `values` (a plain statement: no ORM compilation)."""
+    quote, meta = connection.ops.quote_name, model._meta
+    marks = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quote(meta.pk.column)} FROM {quote(meta.db_table)} "  # noqa: S608 - names from the model; values are parameters
+                       f"WHERE {quote(meta.get_field(field_name).column)} IN ({marks})", list(values))
+        return [row[0] for row in cursor.fetchall()]
 
 
 def build_where(params: SearchParams, parsed: ParsedQuery, db: Dialect, *, now: dt.datetime,
