@@ -662,6 +662,16 @@ def _instances(model: type[Model], column: str, values: list[int], *,
     return out
 
 
+class _Loaded(QuerySet[Any]):
+    """One item's related rows, already read, as prefetch_related leaves them: iterating, counting or indexing
+    reads no database; a query made from it (filter, order_by...) is a real one, limited to the item."""
+
+    item_id: int = 0
+
+    def _clone(self) -> Any:
+        return self.model._default_manager.filter(item_id=self.item_id)._clone()
+
+
 def _attach(items: dict[int, Item], name: str, model: type[Model], related: list[Any]) -> None:
     """Give each item its `name` objects as prefetch_related would: item.<name>.all() reads no database."""
     found: dict[int, list[Any]] = {pk: [] for pk in items}
@@ -669,8 +679,8 @@ def _attach(items: dict[int, Item], name: str, model: type[Model], related: list
         found[obj.item_id].append(obj)
         obj._state.fields_cache["item"] = items[obj.item_id]
     for pk, item in items.items():
-        cached: QuerySet[Any] = QuerySet(model)
-        cached._result_cache = found[pk]
+        cached = _Loaded(model)
+        cached._result_cache, cached.item_id = found[pk], pk
         item.__dict__.setdefault("_prefetched_objects_cache", {})[name] = cached
 
 
