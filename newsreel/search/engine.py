@@ -17,18 +17,21 @@ the facet counts are lower bounds (SearchPage.total_is_lower_bound, FacetValue.a
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from newsreel.catalogue.models import Event, Item, Person, Tag
+from newsreel.catalogue.models import Event, Item, Person, Rendition, ShotlistLine, Tag
 from newsreel.news.models import Article
 from newsreel.publishing import Status, current_lang
 from newsreel.search.backends import (
@@ -212,7 +215,13 @@ def _text_predicate(parsed: ParsedQuery, db: Dialect, where: _Where, flags: list
 
 
 def _ids(model: type[Any], field_name: str, values: Sequence[str]) -> list[int]:
-    return list(model.objects.filter(**{f"{field_name}__in": values}).values_list("pk", flat=True))
+    """Primary keys of the rows whose `field_name` is in `values` (a plain statement: no ORM compilation)."""
+    quote, meta = connection.ops.quote_name, model._meta
+    marks = ", ".join(["%s"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quote(meta.pk.column)} FROM {quote(meta.db_table)} "  # noqa: S608 - names from the model; values are parameters
+                       f"WHERE {quote(meta.get_field(field_name).column)} IN ({marks})", list(values))
+        return [row[0] for row in cursor.fetchall()]
 
 
 def build_where(params: SearchParams, parsed: ParsedQuery, db: Dialect, *, now: dt.datetime,
@@ -353,12 +362,14 @@ def _fetch(where: _Where, ranking: _Ranking, *, ascending: bool, limit: int, off
     with connection.cursor() as cursor:
         args = [*where.args, *ranking.args] if head else [*ranking.args, *where.args]
         cursor.execute(sql, [*args, limit, offset])
-        return [_Row(r[0], r[1], r[2], r[3], r[4], r[5] or "", bool(r[6]), bool(r[7]), bool(r[8]),
-                     r[9] or "", r[10] or "", int(r[11]), int(r[12])) for r in cursor.fetchall()]
+        # The columns are NOT NULL and the expressions integers: the tuples go as they come (SQLite's booleans
+        # stay 0/1, which counting and testing take alike).
+        return list(map(_Row._make, cursor.fetchall()))
 
 
 FIRST_MONTHS = 3  # the first step asks for this many months by flag
 MAX_MONTHS = 24  # the second step at most this many more; beyond, a publish-time bound (no flag list)
+MAX_SPAN_MONTHS = 240  # the publish-time step spans at most this; a sparser word reads all its (few) matches
 
 
 def _months(params: SearchParams, now: dt.datetime, *, ascending: bool) -> tuple[list[tuple[int, int]], bool]:
@@ -400,9 +411,10 @@ def _window(where: _Where, ranking: _Ranking, db: Dialect, params: SearchParams,
             ascending: bool, limit: int) -> list[_Row]:
     """The first `limit` matching rows in date order, reading as few matches as the order allows.
 
-    With words, in at most three steps: the first months by flag; then, if the first step says how many more
-    months hold the rest of the window (and they are few), those months; then everything further, bounded by
-    publish time. A common word reads about a window's worth of matches; a rare one, all its few matches.
+    With words, in at most four steps: the first months by flag; then, if the first step says how many more
+    months hold the rest of the window (and they are few), those months; then the publish-time span the
+    density asks for (when it is under MAX_SPAN_MONTHS); then everything further, bounded by publish time.
+    A common word reads about a window's worth of matches; a rare one, all its few matches.
     """
     if where.plain is None or where.plain.narrow:
         # No words: the date indexes walk the rows and stop at the limit by themselves. An event, tag, person or
@@ -423,13 +435,30 @@ def _window(where: _Where, ranking: _Ranking, db: Dialect, params: SearchParams,
             taken = min(taken + wanted, len(months))
     if len(rows) < limit and (taken < len(months) or more):
         year, month = months[taken - 1]
-        if ascending:
-            after = _month_start(year + month // 12, month % 12 + 1)  # from the next month on
-            rest = where.narrowed(db, [], after=after)
-        else:
-            rest = where.narrowed(db, [], before=_month_start(year, month))
-        rows += _fetch(rest, ranking, ascending=ascending, limit=limit - len(rows))
+        # Where the rest begins, as a count of months: before the last month read, or from the one after it.
+        edge = year * 12 + month - 1 + (1 if ascending else 0)
+        span = math.ceil((limit - len(rows)) * taken / len(rows) * 1.5) if rows else 0
+        if 0 < span <= MAX_SPAN_MONTHS:
+            # First the publish-time span the density says the rest of the window needs, and half as much again:
+            # the date index and the text index intersect (a bitmap AND on PostgreSQL), so only that span's
+            # matches are read, not every older one. Short of the window, the rest follows.
+            far = edge + span if ascending else edge - span
+            near_at, far_at = _month_start_of(edge), _month_start_of(far)
+            part = where.narrowed(db, [], after=near_at, before=far_at) if ascending else \
+                where.narrowed(db, [], before=near_at, after=far_at)
+            rows += _fetch(part, ranking, ascending=ascending, limit=limit - len(rows))
+            edge = far
+        if len(rows) < limit:
+            rest = where.narrowed(db, [], after=_month_start_of(edge)) if ascending else \
+                where.narrowed(db, [], before=_month_start_of(edge))
+            rows += _fetch(rest, ranking, ascending=ascending, limit=limit - len(rows))
     return rows
+
+
+def _month_start_of(count: int) -> Any:
+    """The start of a month given as year * 12 + month - 1."""
+    year, month = divmod(count, 12)
+    return _month_start(year, month + 1)
 
 
 def window_size() -> int:
@@ -489,18 +518,34 @@ def search(params: SearchParams, *, lang: str | None = None, per_page: int | Non
 
 def _facet_counts(rows: Sequence[_Row]) -> dict[str, list[FacetValue]]:
     """Counts over the window rows, from the index row's own columns: no join, no further query."""
+    if not rows:
+        return {}
+    # The window's columns as tuples (one pass in C), each counted in C too.
+    _ids, _items, _articles, kinds, events, locations, shotlists, ens, frs, tags, people, *_rank = zip(*rows,
+                                                                                                    strict=True)
+    events_found, locations_found = Counter(events), Counter(locations)
+    events_found.pop(None, None)
+    locations_found.pop("", None)
     found: dict[str, Counter[str]] = {
-        "type": Counter(row.kind for row in rows),
-        "event": Counter(str(row.event_id) for row in rows if row.event_id is not None),
-        "location": Counter(row.location for row in rows if row.location),
-        "shotlist": Counter("1" for row in rows if row.has_shotlist),
-        "lang": Counter({"en": sum(row.has_en for row in rows), "fr": sum(row.has_fr for row in rows)}),
+        "type": Counter(kinds),
+        "event": Counter({str(pk): count for pk, count in events_found.items()}),
+        "location": locations_found,
+        "shotlist": Counter({"1": sum(map(bool, shotlists))}),
+        "lang": Counter({"en": sum(map(bool, ens)), "fr": sum(map(bool, frs))}),
         # The index row keeps its item's tag and people ids.
-        "tag": Counter(" ".join(row.tag_ids for row in rows).split()),
-        "person": Counter(" ".join(row.person_ids for row in rows).split()),
+        "tag": Counter(" ".join(tags).split()),
+        "person": Counter(" ".join(people).split()),
     }
-    return {name: [FacetValue(value, value, count) for value, count in counter.items() if count]
-            for name, counter in found.items() if +counter}
+    # Only the values a page can show (an event facet has hundreds), in labels._top's order, which it keeps.
+    return {name: [FacetValue(value, value, count) for value, count in heapq.nsmallest(FACET_LIMIT, (
+        (value, count) for value, count in counter.items() if count), key=_facet_order)]
+        for name, counter in found.items() if +counter}
+
+
+def _facet_order(entry: tuple[str, int]) -> tuple[int, int, str]:
+    """Most frequent first; ties by value (numeric ids as numbers), as labels._top orders them."""
+    value, count = entry
+    return -count, int(value) if value.isdigit() else 0, value
 
 
 @contextmanager
@@ -552,17 +597,91 @@ def _label_facets(found: dict[str, list[FacetValue]], params: SearchParams, *,
 
 
 def _load_hits(rows: list[tuple[Any, ...]]) -> list[Hit]:
-    """Rows of (kind 'i' or 'a', item or article id, score) -> hits with their objects, in the same order."""
+    """Rows of (kind 'i' or 'a', item or article id, score) -> hits with their objects, in the same order.
+
+    The objects are what the ORM would load with select_related("event") and prefetch_related("renditions",
+    "shots") (the card's thumbnail, the snippets' shot match), read by plain statements: building the ORM's SQL
+    for those five queries cost more than running them."""
     item_ids = [target for kind, target, _score in rows if kind == "i"]
     article_ids = [target for kind, target, _score in rows if kind == "a"]
-    items = Item.objects.select_related("event").prefetch_related("renditions", "shots").in_bulk(item_ids)
-    articles = Article.objects.select_related("event").in_bulk(article_ids)
+    items = {obj.pk: obj for obj in _instances(Item, "id", item_ids)}
+    articles = {obj.pk: obj for obj in _instances(Article, "id", article_ids)}
+    loaded = [*items.values(), *articles.values()]
+    events = {obj.pk: obj for obj in _instances(Event, "id", list({o.event_id for o in loaded if o.event_id}))}
+    for obj in loaded:
+        if obj.event_id is not None:
+            obj._state.fields_cache["event"] = events.get(obj.event_id)
+    for name, model, order in (("renditions", Rendition, ("item_id", "role", "id")),
+                               ("shots", ShotlistLine, ("item_id", "position", "id"))):
+        _attach(items, name, model, _instances(model, "item_id", list(items), order=order))
     hits = []
     for kind, target, score in rows:
         obj = items.get(target) if kind == "i" else articles.get(target)
         if obj is not None:
             hits.append(Hit(kind=getattr(obj, "kind", "article"), obj=obj, score=int(score or 0)))
     return hits
+
+
+@cache
+def _select(model: type[Model], vendor: str) -> tuple[str, list[str], list[tuple[int, list[Any], Any]]]:
+    """SELECT of all of a model's columns, and the converters (by position) the ORM would apply to them."""
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    converters = []
+    for position, model_field in enumerate(model._meta.concrete_fields):
+        col = model_field.get_col(table)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            converters.append((position, found, col))
+    fields = model._meta.concrete_fields
+    columns = ", ".join(f"{quote(table)}.{quote(str(f.column))}" for f in fields)
+    return f"SELECT {columns} FROM {quote(table)}", [f.attname for f in fields], converters  # noqa: S608 - names from the models
+
+
+def _instances(model: type[Model], column: str, values: list[int], *,
+               order: tuple[str, ...] = ()) -> list[Any]:
+    """The `model` rows whose `column` is in `values`, as the ORM would build them (all fields loaded)."""
+    if not values:
+        return []
+    select, names, converters = _select(model, connection.vendor)
+    quote = connection.ops.quote_name
+    sql = f"{select} WHERE {quote(column)} IN ({', '.join(['%s'] * len(values))})"
+    if order:
+        sql += " ORDER BY " + ", ".join(quote(name) for name in order)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        rows = cursor.fetchall()
+    out = []
+    for row in rows:
+        if converters:
+            row = list(row)
+            for position, functions, col in converters:
+                for function in functions:
+                    row[position] = function(row[position], col, connection)
+        out.append(model.from_db(connection.alias, names, row))
+    return out
+
+
+class _Loaded(QuerySet[Any]):
+    """One item's related rows, already read, as prefetch_related leaves them: iterating, counting or indexing
+    reads no database; a query made from it (filter, order_by...) is a real one, limited to the item."""
+
+    item_id: int = 0
+
+    def _clone(self) -> Any:
+        return self.model._default_manager.filter(item_id=self.item_id)._clone()
+
+
+def _attach(items: dict[int, Item], name: str, model: type[Model], related: list[Any]) -> None:
+    """Give each item its `name` objects as prefetch_related would: item.<name>.all() reads no database."""
+    found: dict[int, list[Any]] = {pk: [] for pk in items}
+    for obj in related:
+        found[obj.item_id].append(obj)
+        obj._state.fields_cache["item"] = items[obj.item_id]
+    for pk, item in items.items():
+        cached = _Loaded(model)
+        cached._result_cache, cached.item_id = found[pk], pk
+        item.__dict__.setdefault("_prefetched_objects_cache", {})[name] = cached
 
 
 def matching_ids_sql(query: str, *, kind: str) -> Sql | None:

@@ -42,10 +42,12 @@ class Matcher:
 
 def highlight(text: str, matcher: Matcher, *, window: int = WINDOW_WORDS) -> SafeString | None:
     """A window of `text` around its first match with matches in <mark>, or None when nothing matches."""
-    tokens = list(_TOKEN.finditer(text))
-    marked = [i for i, token in enumerate(tokens) if matcher.hits(token.group())]
+    hits = matcher.hits
+    # Words as strings first (no match objects): most texts of a page (shotlist lines) have no match at all.
+    marked = [i for i, word in enumerate(_TOKEN.findall(text)) if hits(word)]
     if not marked:
         return None
+    tokens = list(_TOKEN.finditer(text))
     first = max(0, marked[0] - window // 3)
     last = min(len(tokens), first + window)
     start = tokens[first].start() if first else 0

@@ -108,3 +108,49 @@ def test_month_by_month_reading_misses_and_repeats_nothing(settings, window_size
     since = (now - dt.timedelta(days=37 * 16 + 1)).date()
     page = search(SearchParams(q="alpha", sort=sort, published_from=since), lang="en")
     assert [hit.obj.pk for hit in page.hits] == [pk for pk in expected if pk in newest_first[:5]]
+
+
+@pytest.mark.parametrize("window_size", [2, 5, 1000])
+@pytest.mark.parametrize("sort", ["relevance", "date", "oldest"])
+def test_a_publish_time_span_that_falls_short_is_followed_by_the_rest(settings, window_size, sort):
+    """Dense recent matches, then a gap longer than their density suggests, then old ones: the span step reads
+    too little and the rest step the others; every match still comes once, in order."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import make_item
+
+    settings.NEWSREEL_SEARCH_WINDOW = window_size
+    now = timezone.now()
+    made = [make_item(title_en=f"Gamma briefing {n}", publish_at=now - dt.timedelta(days=days))
+            for n, days in enumerate([0, 1, 150, 300, 900, 1800, 2400])]
+    newest_first = [item.pk for item in made]
+    expected = newest_first[::-1] if sort == "oldest" else newest_first
+    seen = []
+    for number in range(1, 5):
+        page = search(SearchParams(q="gamma", sort=sort, page=number), lang="en", per_page=2)
+        seen += [hit.obj.pk for hit in page.hits]
+    assert seen == expected
+
+
+def test_a_hits_related_rows_are_loaded_and_queries_from_them_stay_on_the_item(django_assert_num_queries):
+    """The page's items come with their renditions and shots read (no query per card); a query made from them
+    is still limited to that item."""
+    from newsreel.catalogue.models import Rendition, Role, ShotlistLine
+    from tests.factories import make_item
+
+    first, second = make_item(title_en="Delta drill one"), make_item(title_en="Delta drill two")
+    for item in (first, second):
+        ShotlistLine.objects.create(item=item, position=0, tc_in="00:00:00:00", tc_out="00:00:01:00",
+                                    description_en="Delta drill shot")
+        Rendition.objects.create(item=item, role=Role.THUMBNAIL, mime_type="image/jpeg", file=f"r/{item.pk}.jpg")
+    page = search(SearchParams(q="delta"), lang="en")
+    assert {hit.obj.pk for hit in page.hits} == {first.pk, second.pk}
+    with django_assert_num_queries(0):
+        for hit in page.hits:
+            assert [shot.item_id for shot in hit.obj.shots.all()] == [hit.obj.pk]
+            assert hit.obj.thumbnail is not None and hit.obj.thumbnail.item is hit.obj
+            assert hit.obj.shots.count() == 1
+    for hit in page.hits:
+        assert [r.item_id for r in hit.obj.renditions.filter(role=Role.THUMBNAIL)] == [hit.obj.pk]
