@@ -9,7 +9,6 @@ and the report says so.
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 import time
@@ -315,7 +314,7 @@ class _EdgeWorker:
     PyAV releases the GIL while demuxing, decoding and encoding, so the edges are made on the other core.
     The head edge is on the critical path (nothing can be copied before it is muxed), so its decoding runs
     a few frames ahead of its encoder in a thread of its own. The tail is made while the main thread copies
-    the middle, at a lower scheduling priority so that it takes only the CPU time the copy leaves. One
+    the middle (at the same priority: a lower one let a busy machine starve it past the copy's end). One
     segment at a time: two sets of 1080p decoder and encoder buffers alive at once would cost ~30 MB more.
     """
 
@@ -330,8 +329,6 @@ class _EdgeWorker:
     def _run(self) -> None:
         for seg, out in zip(self._segments, self._queues, strict=True):
             head = seg.first_pts == self._origin
-            if not head:
-                _lower_priority()
             try:
                 for packet in encode_segment(self._index, self._encoder, seg.first_pts, seg.stop_pts,
                                              self._origin, pipelined=head):
@@ -367,15 +364,6 @@ class _EdgeWorker:
     def close(self) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def _lower_priority() -> None:
-    """Lower the calling thread's scheduling priority (Linux keeps a nice value per thread)."""
-    try:
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + 5))
-    except (OSError, AttributeError):
-        pass  # not permitted, or not Linux: the tail then just competes evenly
 
 
 def _video_packets(source: av.container.InputContainer, index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None,
