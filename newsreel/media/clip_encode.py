@@ -61,10 +61,7 @@ class EdgeEncoder:
     @classmethod
     def matching(cls, index: SourceIndex, *, sps_id: int, match_source: bool) -> EdgeEncoder:
         coding = index.coding
-        width, height, pix_fmt, profile = coding.width, coding.height, coding.pix_fmt, coding.profile
-        level, field_order = coding.level, coding.field_order
-        colour, sar = coding.colour, coding.sample_aspect_ratio
-        x264_profile = _X264_PROFILES.get(profile, "high") if match_source else "high"
+        x264_profile = _X264_PROFILES.get(coding.profile, "high") if match_source else "high"
         # Edges are P-only: x264 holds ~28 MB less at 1080p without B-frames, P pictures at this CRF look
         # at least as good, and an IDR between edge and copied GOPs lets the reorder depth change there.
         bframes = 0 if match_source or x264_profile == "baseline" else 2
@@ -74,21 +71,23 @@ class EdgeEncoder:
                   "b-adapt=0", "rc-lookahead=0", "mbtree=0", "sync-lookahead=0"]
         if bframes < 2:
             params.append("b-pyramid=none")
-        if match_source and field_order in ("tt", "tb"):
+        if match_source and coding.field_order in ("tt", "tb"):
             params += ["interlaced=1", "tff=1"]
-        elif match_source and field_order in ("bb", "bt"):
+        elif match_source and coding.field_order in ("bb", "bt"):
             params += ["interlaced=1", "bff=1"]
         options = {"preset": EDGE_PRESET, "crf": str(EDGE_CRF), "profile": x264_profile,
                    "x264-params": ":".join(params)}
         if match_source:
-            # One x264 thread: its frame threads each hold 1080p frames (~13 MB more at 2 threads), and the
-            # edges are encoded in a worker thread beside the copy, so both cores are busy anyway.
+            # One x264 thread (no frame threads: each holds 1080p frames, ~13 MB more at 2 threads); the head
+            # edge adds a slice thread instead, see open().
             options["threads"] = "1"
-        if match_source and level and level > 0:
-            options["level"] = f"{level / 10:g}"
+        if match_source and coding.level and coding.level > 0:
+            options["level"] = f"{coding.level / 10:g}"
+        pix_fmt = coding.pix_fmt
         if pix_fmt not in ("yuv420p", "yuvj420p", "yuv422p", "yuv444p", "yuv420p10le", "yuv422p10le", "nv12"):
             pix_fmt = "yuv420p"
-        return cls(index, width, height, pix_fmt, options, dict(colour), sar, bframes)
+        return cls(index, coding.width, coding.height, pix_fmt, options, dict(coding.colour),
+                   coding.sample_aspect_ratio, bframes)
 
     def open(self, cc: av.video.codeccontext.VideoCodecContext | None = None, *, sliced: bool = False
              ) -> av.video.codeccontext.VideoCodecContext:

@@ -8,24 +8,21 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
 
 class Prefetched(Generic[T]):
-    """The items of `source`, produced from the moment this is made, at most `depth` items (and, with
-    `weigh`, at most `max_weight` units, e.g. bytes) ahead of the consumer. The producer's exception is
-    raised in the consumer. `close()` stops the producer and closes `source`, taken to the end or not.
+    """The items of `source`, produced from the moment this is made, at most `depth` items ahead of the
+    consumer. The producer's exception is raised in the consumer. `close()` stops the producer and closes
+    `source`, taken to the end or not.
     """
 
-    def __init__(self, source: Generator[T, None, None], *, depth: int,
-                 weigh: Callable[[T], int] | None = None, max_weight: int = 0, name: str = "prefetch") -> None:
+    def __init__(self, source: Generator[T, None, None], *, depth: int, name: str = "prefetch") -> None:
         self._source, self._depth = source, depth
-        self._weigh, self._max_weight = weigh, max_weight
         self._items: deque[T] = deque()
-        self._weight = 0
         self._finished = False
         self._error: BaseException | None = None
         self._stopped = False
@@ -33,22 +30,15 @@ class Prefetched(Generic[T]):
         self._thread = threading.Thread(target=self._produce, name=name, daemon=True)
         self._thread.start()
 
-    def _full(self) -> bool:
-        if len(self._items) >= self._depth:
-            return True
-        return self._weigh is not None and bool(self._items) and self._weight >= self._max_weight
-
     def _produce(self) -> None:
         try:
             for item in self._source:
-                weight = self._weigh(item) if self._weigh is not None else 0
                 with self._changed:
-                    while self._full() and not self._stopped:
+                    while len(self._items) >= self._depth and not self._stopped:
                         self._changed.wait()
                     if self._stopped:
                         return
                     self._items.append(item)
-                    self._weight += weight
                     self._changed.notify_all()
         except BaseException as exc:
             self._error = exc
@@ -65,8 +55,6 @@ class Prefetched(Generic[T]):
                     self._changed.wait()
                 if self._items:
                     item = self._items.popleft()
-                    if self._weigh is not None:
-                        self._weight -= self._weigh(item)
                     self._changed.notify_all()
                 elif self._error is not None:
                     raise self._error
