@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -80,11 +80,25 @@ def video_rate(item: Item) -> Fraction | None:
     return None
 
 
-def _audio_frames(rendition: Rendition) -> tuple[Fraction, int]:
-    """The video's frame rate and how many whole frames of it the audio file lasts."""
+def _audio_rate(rendition: Rendition) -> Fraction:
+    """The frame rate an audio rendition's clips are counted in: its item's video's."""
     rate = video_rate(rendition.item)
     if rate is None:
         raise ClipError(f"{rendition}: no video frame rate to count the audio in")
+    return rate
+
+
+def _origin(item: Item, rate: Fraction) -> int:
+    """The frame number the item's start timecode stands for (0 without one, or with a bad one)."""
+    try:
+        return timecode_to_frames(item.start_timecode, rate) if item.start_timecode else 0
+    except TimecodeError:
+        return 0
+
+
+def _audio_frames(rendition: Rendition) -> tuple[Fraction, int]:
+    """The video's frame rate and how many whole frames of it the audio file lasts."""
+    rate = _audio_rate(rendition)
     info = audio_info(Path(rendition.file.path))
     frames = info.samples * rate // info.sample_rate
     if round((frames + 1) / rate * info.sample_rate) <= info.samples:  # the last frame may round into the file
@@ -106,10 +120,7 @@ def frame_range(rendition: Rendition, tc_in: str, tc_out: str) -> FrameRange:
     except ClipError as exc:
         log.warning("cannot index %s: %s", rendition, exc)
         raise ClipRefused(_("This version cannot be cut.")) from exc
-    try:
-        origin = timecode_to_frames(rendition.item.start_timecode, rate) if rendition.item.start_timecode else 0
-    except TimecodeError:
-        origin = 0
+    origin = _origin(rendition.item, rate)
     points = []
     for text in (tc_in, tc_out):
         try:
@@ -148,7 +159,7 @@ def clip_request(*, user: User, rendition: Rendition, start: int, end: int, mode
     clip = _cache_entry(rendition, start, end, mode)
     request = ClipRequest.objects.create(user=user, clip=clip, rendition=rendition, start=start, end=end, mode=mode)
     if clip.status == ClipStatus.READY and clip_path(clip).exists():
-        ClipCache.objects.filter(pk=clip.pk).update(last_used_at=timezone.now())
+        touch(clip)
         return request
     if clip.status in (ClipStatus.READY, ClipStatus.FAILED):  # file lost, or a retry after a failure
         ClipCache.objects.filter(pk=clip.pk).update(status=ClipStatus.QUEUED, progress=0, message="")
@@ -221,9 +232,7 @@ def render_clip(*, clip_id: int) -> ClipCache:
 
     try:
         if audio:
-            rate = video_rate(rendition.item)
-            if rate is None:
-                raise ClipError(f"{rendition}: no video frame rate to count the audio in")
+            rate = _audio_rate(rendition)
             cut_audio(source, tmp, start=clip.start / rate, end=clip.end / rate, progress=progress)
             first_frame, stop_frame = clip.start, clip.end
         else:
@@ -278,9 +287,9 @@ def _notify(clip: ClipCache) -> None:
         lang = getattr(profile, "language", "") or settings.LANGUAGE_CODE
         with translation.override(lang):
             url = settings.SITE_URL + reverse("downloads:clip_status", args=[request.pk])
-            context = {"clip": clip, "request": request, "item": clip.rendition.item, "url": url,
-                       "name": clip_filename(clip)}
-            subject = _("Your clip is ready: %(name)s") % {"name": clip_filename(clip)}
+            name = clip_filename(clip)
+            context = {"clip": clip, "request": request, "item": clip.rendition.item, "url": url, "name": name}
+            subject = _("Your clip is ready: %(name)s") % {"name": name}
             body = render_to_string("downloads/email/clip_ready.txt", context)
         send_mail(subject, body, None, [user.email])
     clip.notify.clear()
@@ -290,13 +299,11 @@ def clip_filename(clip: ClipCache) -> str:
     """Say what it is: reference, source in and out timecodes, version, e.g.
     V-2026-0001_00-00-17-13_00-04-23-07_broadcast.mp4 or V-2026-0001_00-00-17-13_00-04-23-07_audio_wav.wav."""
     rendition = clip.rendition
-    rate = rendition.rate or rendition.item.rate or Fraction(25)
     if rendition.role in AUDIO_ROLES:
         rate = video_rate(rendition.item) or Fraction(25)
-    try:
-        origin = timecode_to_frames(rendition.item.start_timecode, rate) if rendition.item.start_timecode else 0
-    except TimecodeError:
-        origin = 0
+    else:
+        rate = rendition.rate or rendition.item.rate or Fraction(25)
+    origin = _origin(rendition.item, rate)
     first = clip.first_frame if clip.stop_frame else clip.start
     stop = clip.stop_frame or clip.end
     tc_in, tc_out = (frames_to_timecode(origin + f, rate).replace(":", "-").replace(";", "-") for f in (first, stop))
@@ -317,10 +324,9 @@ def acquire_slot() -> int | None:
     count = settings.NEWSREEL_CLIP_SYNC_SLOTS
     RenderSlot.objects.bulk_create([RenderSlot(pk=n) for n in range(count)], ignore_conflicts=True)
     lease = now + dt.timedelta(seconds=settings.NEWSREEL_CLIP_SLOT_LEASE)
+    free = Q(busy_until__isnull=True) | Q(busy_until__lt=now)
     for n in range(count):
-        if RenderSlot.objects.filter(pk=n, busy_until__lt=now).update(busy_until=lease):
-            return n
-        if RenderSlot.objects.filter(pk=n, busy_until__isnull=True).update(busy_until=lease):
+        if RenderSlot.objects.filter(free, pk=n).update(busy_until=lease):
             return n
     return None
 

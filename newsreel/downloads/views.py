@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from newsreel.accounts.terms import terms_redirect
 from newsreel.catalogue.models import Event, Item, Kind, Rendition, Role
 from newsreel.downloads import clips
 from newsreel.downloads.access import Verdict, account_verdict, may_download
@@ -35,12 +34,12 @@ from newsreel.front.paging import paginate
 PHOTO_SIZES = [Role.PHOTO_LARGE, Role.PHOTO_MEDIUM, Role.MASTER]
 
 
-def refusal(request: HttpRequest, verdict: Verdict) -> HttpResponse:
-    """The answer for a user who may not have the file yet, saying what to do."""
-    if verdict == Verdict.SIGN_IN:
-        return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": request.get_full_path()}))
-    if verdict == Verdict.TERMS:
-        return terms_redirect(request) or HttpResponse(status=403)
+def refusal(request: HttpRequest, verdict: Verdict, next_url: str | None = None) -> HttpResponse:
+    """The answer for a user who may not have the file yet, saying what to do, then where to go back to
+    (`next_url`, by default this page)."""
+    if verdict in (Verdict.SIGN_IN, Verdict.TERMS):
+        page = "account_login" if verdict == Verdict.SIGN_IN else "accounts:terms"
+        return HttpResponseRedirect(reverse(page) + "?" + urlencode({"next": next_url or request.get_full_path()}))
     if verdict == Verdict.VERIFY:
         return render(request, "downloads/verify_first.html", status=403)
     raise Http404
@@ -162,12 +161,8 @@ def clip_create(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "GET":
         return redirect(back)
     verdict = account_verdict(request.user)
-    if verdict != Verdict.ALLOWED:
-        if verdict == Verdict.SIGN_IN:  # after signing in, come back to the item, not to a POST-only URL
-            return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": back}))
-        if verdict == Verdict.TERMS:
-            return HttpResponseRedirect(reverse("accounts:terms") + "?" + urlencode({"next": back}))
-        return refusal(request, verdict)
+    if verdict != Verdict.ALLOWED:  # then come back to the item, not to a POST-only URL
+        return refusal(request, verdict, next_url=back)
     assert isinstance(request.user, User)
     try:
         rendition = item.renditions.get(pk=int(request.POST.get("rendition", "")))

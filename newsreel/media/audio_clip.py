@@ -126,7 +126,7 @@ def _samples_of(container: av.container.InputContainer, stream: av.AudioStream) 
     return 0
 
 
-def _info(container: av.container.InputContainer, stream: av.AudioStream, source: Path) -> AudioInfo:
+def _info(container: av.container.InputContainer, stream: av.AudioStream) -> AudioInfo:
     ctx = stream.codec_context
     codec = _DECODER_CODECS.get(ctx.name, ctx.name)
     return AudioInfo(family=container.format.name.split(",")[0], codec=codec, sample_rate=ctx.sample_rate,
@@ -137,7 +137,7 @@ def audio_info(source: Path) -> AudioInfo:
     """What `cut_audio()` needs to know about an audio file (header only: no decoding)."""
     source = Path(source)
     with _open(source) as container:
-        return _info(container, _audio_stream(container, source), source)
+        return _info(container, _audio_stream(container, source))
 
 
 def _check_range(first: int, stop: int, start: Fraction, end: Fraction, info: AudioInfo, name: str) -> None:
@@ -165,7 +165,7 @@ def cut_audio(source: Path, output: Path, *, start: Fraction | int, end: Fractio
         raise ClipError(f"{output.name}: audio clips are written as .wav, .mp3 or .m4a")
     with _open(source) as container:
         stream = _audio_stream(container, source)
-        info = _info(container, stream, source)
+        info = _info(container, stream)
         first, stop = sample_range(start, end, info.sample_rate)
         _check_range(first, stop, start, end, info, source.name)
         tags = {k: v for k, v in container.metadata.items() if k.lower() in _KEPT_TAGS and v}
@@ -189,14 +189,20 @@ def _pcm_bytes(codec: str) -> int:
     return int(match.group(1)) // 8 if match.group(1) else 1
 
 
-def _packets_from(container: av.container.InputContainer, stream: av.AudioStream, first: int,
-                  rate: int) -> Iterator[tuple[int, av.Packet]]:
-    """PCM packets with the source sample index of their first sample, from a packet at or before `first`.
+def _sample_at(stream: av.AudioStream, pts: int, rate: int) -> int:
+    """The source sample index at timestamp `pts` of `stream`."""
+    assert stream.time_base is not None
+    return round((pts - (stream.start_time or 0)) * stream.time_base * rate)
+
+
+def _packets_from(container: av.container.InputContainer, stream: av.AudioStream, first: int, rate: int,
+                  block: int) -> Iterator[tuple[int, av.Packet]]:
+    """PCM packets (of `block` bytes a sample) with the source sample index of their first sample, from a packet
+    at or before `first`.
 
     Seeking in PCM is exact (a byte offset); should the demuxer land after `first` anyway, read from the start.
     """
     assert stream.time_base is not None
-    block = _pcm_bytes(stream.codec_context.name) * stream.codec_context.channels
     origin = stream.start_time or 0
     for target in (first, 0) if first else (0,):
         container.seek(origin + int(Fraction(target, rate) / stream.time_base), stream=stream, backward=True,
@@ -208,7 +214,7 @@ def _packets_from(container: av.container.InputContainer, stream: av.AudioStream
             if position is None:
                 if packet.pts is None:
                     raise ClipError("the WAV file's packets have no timestamps")
-                position = round((packet.pts - origin) * stream.time_base * rate)
+                position = _sample_at(stream, packet.pts, rate)
                 if position > first:
                     break  # landed past the in point: read from the start
             yield position, packet
@@ -229,7 +235,7 @@ def _copy_pcm(container: av.container.InputContainer, stream: av.AudioStream, ou
         out.metadata.update(tags)
         target = out.add_stream_from_template(stream)
         target.time_base = tick
-        for position, packet in _packets_from(container, stream, first, rate):
+        for position, packet in _packets_from(container, stream, first, rate, block):
             count = packet.size // block
             lo, hi = max(first, position), min(stop, position + count)
             if hi > lo:
@@ -268,8 +274,7 @@ def _reencode(container: av.container.InputContainer, stream: av.AudioStream, in
               fmt: str, first: int, stop: int, tags: dict[str, str],
               progress: Callable[[float], None] | None) -> AudioClipReport:
     """Decode, keep samples [first, stop), encode with the output's codec at the source's rate and layout."""
-    assert stream.time_base is not None
-    rate, tb = info.sample_rate, stream.time_base
+    rate = info.sample_rate
     codec = _ENCODERS[fmt]
     warnings: list[str] = []
     if fmt == "mp3" and rate not in _MP3_RATES:
@@ -279,7 +284,6 @@ def _reencode(container: av.container.InputContainer, stream: av.AudioStream, in
     if fmt == "wav" and info.family == "wav":
         warnings.append(f"the WAV holds {info.codec}, not PCM: decoded and written as 16-bit PCM")
     layout = stream.codec_context.layout.name
-    origin = stream.start_time or 0
     total = stop - first
     fed = 0
     with av.open(str(output), "w", format=fmt) as out:
@@ -315,7 +319,7 @@ def _reencode(container: av.container.InputContainer, stream: av.AudioStream, in
             for frame in _decode(stream, packet, warnings):
                 if frame.pts is None:
                     raise ClipError("the decoded audio has no timestamps")
-                position = round((frame.pts - origin) * tb * rate)
+                position = _sample_at(stream, frame.pts, rate)
                 lo, hi = max(first, position), min(stop, position + frame.samples)
                 if hi <= lo:
                     continue
@@ -340,8 +344,6 @@ def _from_preroll(container: av.container.InputContainer, stream: av.AudioStream
                   rate: int) -> Iterator[av.Packet]:
     """The packets to decode for a clip from sample `first`: packets before it are read but not decoded, except
     the last _PREROLL_PACKETS of them, so that the decoder's state is right again by the in point."""
-    assert stream.time_base is not None
-    origin = stream.start_time or 0
     held: deque[av.Packet] = deque(maxlen=_PREROLL_PACKETS)
     packets = container.demux(stream)
     for packet in packets:
@@ -349,7 +351,7 @@ def _from_preroll(container: av.container.InputContainer, stream: av.AudioStream
             yield from held
             yield packet
             break
-        if round((packet.pts - origin) * stream.time_base * rate) < first:
+        if _sample_at(stream, packet.pts, rate) < first:
             held.append(packet)
             continue
         yield from held

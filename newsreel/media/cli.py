@@ -14,7 +14,7 @@ from pathlib import Path
 
 from newsreel.media.audio_clip import OUTPUT_FORMATS, cut_audio
 from newsreel.media.clip import ClipError, cut, parse_range
-from newsreel.media.timecode import TimecodeError, parse_rate, timecode_to_frames
+from newsreel.media.timecode import TimecodeError, frames_to_seconds, parse_rate, timecode_to_frames
 
 _SECONDS = re.compile(r"^\d+(\.\d+)?$")
 
@@ -45,7 +45,7 @@ def _instant(text: str, rate: Fraction | None) -> Fraction:
     if rate is None:
         raise ClipError(f"'{text}': give --rate to count timecodes in an audio file, or give seconds")
     try:
-        return timecode_to_frames(text, rate) / rate
+        return frames_to_seconds(timecode_to_frames(text, rate), rate)
     except TimecodeError as exc:
         raise ClipError(str(exc)) from exc
 
