@@ -19,6 +19,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +89,7 @@ def _load(n_items: int, n_articles: int) -> dict[str, float]:
     import datetime as dt
     import random
 
-    from django.db import connection, transaction
+    from django.db import connection
 
     from bench import search_corpus as gen
     from newsreel.catalogue.models import Event, Item, Person, ShotlistLine, Tag
@@ -105,6 +107,10 @@ def _load(n_items: int, n_articles: int) -> dict[str, float]:
                                         name_fr=topics[i % len(topics)][1].capitalize()) for i in range(n_tags)])
     people = Person.objects.bulk_create([Person(slug=f"person-{i}", name=name) for i, name in
                                          enumerate(gen.people(n_people))])
+
+    def published(spec: Any) -> dt.datetime:  # scheduled content is embargoed ten years ahead
+        return base + dt.timedelta(days=3650) if spec.status == "scheduled" else base - dt.timedelta(days=spec.days_ago)
+
     timings = {"build_s": 0.0, "insert_s": 0.0}
     started = time.perf_counter()
     batch = 5000
@@ -115,16 +121,13 @@ def _load(n_items: int, n_articles: int) -> dict[str, float]:
         objs = []
         for spec in specs:
             counter += 1
-            when = base + dt.timedelta(days=3650) if spec.status == "scheduled" else \
-                base - dt.timedelta(days=spec.days_ago)
             objs.append(Item(
                 kind=spec.kind, reference=f"{spec.kind[0].upper()}-B-{counter:06d}", title_en=spec.title_en,
                 title_fr=spec.title_fr, summary_en=spec.summary_en, summary_fr=spec.summary_fr,
                 description_en=spec.description_en, description_fr=spec.description_fr, location=spec.location,
-                event=events[spec.event] if spec.event >= 0 else None, status=spec.status, publish_at=when,
+                event=events[spec.event] if spec.event >= 0 else None, status=spec.status, publish_at=published(spec),
                 shot_on=(base - dt.timedelta(days=spec.shot_days_ago)).date(), frame_rate="25"))
-        t0 = time.perf_counter()
-        with transaction.atomic():
+        with _timed_batch(timings) as mark:
             Item.objects.bulk_create(objs)
             Item.tags.through.objects.bulk_create([Item.tags.through(item_id=o.pk, tag_id=tags[t].pk)
                                                    for o, s in zip(objs, specs, strict=True) for t in s.tags])
@@ -133,14 +136,11 @@ def _load(n_items: int, n_articles: int) -> dict[str, float]:
             shots = {o.pk: [ShotlistLine(item=o, position=i, tc_in=a, tc_out=b, description_en=en, description_fr=fr)
                             for i, (a, b, en, fr) in enumerate(s.shots)] for o, s in zip(objs, specs, strict=True)}
             ShotlistLine.objects.bulk_create([line for lines in shots.values() for line in lines])
-            t1 = time.perf_counter()
+            mark()
             docs = [split_fields(item_fields(o, [tags[t] for t in s.tags], [people[p] for p in s.people],
                                              shots[o.pk])) for o, s in zip(objs, specs, strict=True)]
-            t2 = time.perf_counter()
+            mark()
             _insert_documents([("item", o, d) for o, d in zip(objs, docs, strict=True)])
-        t3 = time.perf_counter()
-        timings["build_s"] += t2 - t1
-        timings["insert_s"] += (t1 - t0) + (t3 - t2)
         print(f"  items {start + len(objs)}/{n_items}", file=sys.stderr, flush=True)
     for start in range(0, n_articles, batch):
         articles = []
@@ -154,18 +154,13 @@ def _load(n_items: int, n_articles: int) -> dict[str, float]:
                 body_en="" if fr_only else f"<p>{spec.description_en}</p><p>{spec.description_en}</p>",
                 body_fr="" if en_only else f"<p>{spec.description_fr}</p><p>{spec.description_fr}</p>",
                 event=events[spec.event] if spec.event >= 0 else None, status=spec.status,
-                publish_at=base - dt.timedelta(days=spec.days_ago) if spec.status != "scheduled"
-                else base + dt.timedelta(days=3650)))
-        t0 = time.perf_counter()
-        with transaction.atomic():
+                publish_at=published(spec)))
+        with _timed_batch(timings) as mark:
             Article.objects.bulk_create(articles)
-            t1 = time.perf_counter()
+            mark()
             docs = [split_fields(article_document_fields(a)) for a in articles]
-            t2 = time.perf_counter()
+            mark()
             _insert_documents([("article", a, d) for a, d in zip(articles, docs, strict=True)])
-        t3 = time.perf_counter()
-        timings["build_s"] += t2 - t1
-        timings["insert_s"] += (t1 - t0) + (t3 - t2)
         print(f"  articles {start + len(articles)}/{n_articles}", file=sys.stderr, flush=True)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -175,6 +170,20 @@ def _load(n_items: int, n_articles: int) -> dict[str, float]:
             cursor.execute("VACUUM ANALYZE")
     timings["load_s"] = time.perf_counter() - started
     return timings
+
+
+@contextmanager
+def _timed_batch(timings: dict[str, float]) -> Iterator[Callable[[], None]]:
+    """One batch in a transaction, in three phases that the yielded mark() separates: content rows, building the
+    index rows, inserting them. The build time adds to timings["build_s"], the other two to "insert_s"."""
+    from django.db import transaction
+
+    marks = [time.perf_counter()]
+    with transaction.atomic():
+        yield lambda: marks.append(time.perf_counter())
+    t0, t1, t2 = marks
+    timings["build_s"] += t2 - t1
+    timings["insert_s"] += (t1 - t0) + (time.perf_counter() - t2)
 
 
 def _insert_documents(rows: list[tuple[str, Any, tuple[dict[str, Any], dict[str, str]]]]) -> None:

@@ -20,28 +20,24 @@ class _IndexedByItems(models.QuerySet[Any]):
     (the admin's delete action) rewrites those rows in the same transaction, as deleting one does."""
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        with transaction.atomic():
-            reindex = _content_of(self.model, self)
-            result = super().delete()
-            reindex()
-        return result
+        return _deleting(self.model, self, super().delete)
 
 
-def _content_of(model: type[models.Model], objects: Any) -> Any:
-    """A callable rewriting, later, the search rows of the items (and articles) linked to `objects` now."""
+def _deleting(model: type[models.Model], objects: Any, delete: Any) -> tuple[int, dict[str, int]]:
+    """Run `delete()` and, in the same transaction, rewrite the search rows of the items (and articles) that
+    were linked to `objects` before it."""
     from newsreel.news.models import Article
     from newsreel.search.indexing import index_article_ids, index_item_ids
 
     lookup = {Event: "event", Tag: "tags", Person: "people"}[model]
-    item_ids = list(Item.objects.filter(**{f"{lookup}__in": objects}).values_list("pk", flat=True))
-    article_ids = list(Article.objects.filter(event__in=objects).values_list("pk", flat=True)) \
-        if model is Event else []
-
-    def reindex() -> None:
+    with transaction.atomic():
+        item_ids = list(Item.objects.filter(**{f"{lookup}__in": objects}).values_list("pk", flat=True))
+        article_ids = list(Article.objects.filter(event__in=objects).values_list("pk", flat=True)) \
+            if model is Event else []
+        result = delete()
         index_item_ids(item_ids)
         index_article_ids(article_ids)
-
-    return reindex
+    return result
 
 
 class Event(models.Model):
@@ -114,11 +110,11 @@ class Tag(models.Model):
     objects = _IndexedByItems.as_manager()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from newsreel.search.indexing import index_items
+        from newsreel.search.indexing import index_item_ids
 
         with transaction.atomic():  # tag names are in their items' search rows
             super().save(*args, **kwargs)
-            index_items(self.items.all())
+            index_item_ids(self.items.values_list("pk", flat=True))
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         return _delete_and_reindex(self, *args, **kwargs)
@@ -145,22 +141,18 @@ class Person(models.Model):
     objects = _IndexedByItems.as_manager()
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from newsreel.search.indexing import index_items
+        from newsreel.search.indexing import index_item_ids
 
         with transaction.atomic():  # names and roles are in their items' search rows
             super().save(*args, **kwargs)
-            index_items(self.items.all())
+            index_item_ids(self.items.values_list("pk", flat=True))
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         return _delete_and_reindex(self, *args, **kwargs)
 
 
 def _delete_and_reindex(obj: Event | Tag | Person, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-    with transaction.atomic():
-        reindex = _content_of(type(obj), [obj.pk])
-        result = models.Model.delete(obj, *args, **kwargs)
-        reindex()
-    return result
+    return _deleting(type(obj), [obj.pk], lambda: models.Model.delete(obj, *args, **kwargs))
 
 
 class Kind(models.TextChoices):

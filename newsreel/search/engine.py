@@ -47,6 +47,7 @@ from newsreel.search.backends import (
     shot_flag,
     tag_flag,
 )
+from newsreel.search.labels import facet_order, label_facets
 from newsreel.search.params import SearchParams
 from newsreel.search.query import Clause, ParsedQuery, parse
 
@@ -536,16 +537,10 @@ def _facet_counts(rows: Sequence[_Row]) -> dict[str, list[FacetValue]]:
         "tag": Counter(" ".join(tags).split()),
         "person": Counter(" ".join(people).split()),
     }
-    # Only the values a page can show (an event facet has hundreds), in labels._top's order, which it keeps.
+    # Only the values a page can show (an event facet has hundreds), in the order label_facets keeps.
     return {name: [FacetValue(value, value, count) for value, count in heapq.nsmallest(FACET_LIMIT, (
-        (value, count) for value, count in counter.items() if count), key=_facet_order)]
+        (value, count) for value, count in counter.items() if count), key=facet_order)]
         for name, counter in found.items() if +counter}
-
-
-def _facet_order(entry: tuple[str, int]) -> tuple[int, int, str]:
-    """Most frequent first; ties by value (numeric ids as numbers), as labels._top orders them."""
-    value, count = entry
-    return -count, int(value) if value.isdigit() else 0, value
 
 
 @contextmanager
@@ -588,8 +583,6 @@ def _browse(where: _Where, order: str, per_page: int, offset: int) -> tuple[list
 
 def _label_facets(found: dict[str, list[FacetValue]], params: SearchParams, *,
                   approximate: bool) -> dict[str, list[FacetValue]]:
-    from newsreel.search.labels import label_facets
-
     for values in found.values():
         for value in values:
             value.approximate = approximate

@@ -46,9 +46,15 @@ def _names(found: dict[str, list[Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
+def facet_order(entry: tuple[str, int]) -> tuple[int, int, str]:
+    """A (value, count) pair's place: most frequent first; ties by value (numeric ids as numbers) so both
+    backends show the same list."""
+    value, count = entry
+    return -count, int(value) if value.isdigit() else 0, value
+
+
 def _top(values: list[Any], limit: int) -> list[Any]:
-    """Most frequent first; ties by value (numeric ids as numbers) so both backends show the same list."""
-    return sorted(values, key=lambda v: (-v.count, int(v.value) if v.value.isdigit() else 0, v.value))[:limit]
+    return sorted(values, key=lambda v: facet_order((v.value, v.count)))[:limit]
 
 
 def label_facets(found: dict[str, list[Any]], params: SearchParams, *, limit: int) -> dict[str, list[Any]]:

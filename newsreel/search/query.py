@@ -8,7 +8,7 @@ a type ("video", "photos", "article") or a year ("2024") match either the text o
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from newsreel.search.text import LANGS, STOPWORDS, stem, words
 
@@ -38,10 +38,6 @@ class Clause:
         return tuple(s for s in (stem(word, lang) for word in self.words) if s)
 
     @property
-    def is_phrase(self) -> bool:
-        return len(self.words) > 1
-
-    @property
     def kind(self) -> str:
         return KIND_WORDS.get(self.words[0], "") if len(self.words) == 1 else ""
 
@@ -67,7 +63,6 @@ class Clause:
 class ParsedQuery:
     clauses: tuple[Clause, ...] = ()
     exclusions: tuple[Clause, ...] = ()
-    terms_for_highlight: tuple[str, ...] = field(default=())
 
     def __bool__(self) -> bool:
         return bool(self.clauses or self.exclusions)
@@ -101,8 +96,7 @@ def parse(raw: str, *, typing: bool = True) -> ParsedQuery:
         target = exclusions if negated else clauses
         if clause not in target:
             target.append(clause)
-    highlight = tuple(dict.fromkeys(word for clause in clauses for word in clause.words))
-    return ParsedQuery(tuple(clauses[:MAX_CLAUSES]), tuple(exclusions[:MAX_EXCLUSIONS]), highlight)
+    return ParsedQuery(tuple(clauses[:MAX_CLAUSES]), tuple(exclusions[:MAX_EXCLUSIONS]))
 
 
 def _is_stopword(word: str) -> bool:

@@ -37,7 +37,7 @@ class Matcher:
         folded = fold(word)
         if folded in self.words or (self.prefixes and folded.startswith(self.prefixes)):
             return True
-        return any(stem(folded, lang) and stem(folded, lang) in self.stems[lang] for lang in LANGS)
+        return any((stemmed := stem(folded, lang)) and stemmed in self.stems[lang] for lang in LANGS)
 
 
 def highlight(text: str, matcher: Matcher, *, window: int = WINDOW_WORDS) -> SafeString | None:
@@ -98,9 +98,9 @@ def annotate(hits: list[Hit], query: ParsedQuery, lang: str) -> None:
         if hit.kind == "article":
             continue
         for code in (lang, other):
-            shot = next((shot for shot in obj.shots.all()
-                         if highlight(getattr(shot, f"description_{code}", "") or "", matcher)), None)
-            if shot is not None:
+            found = next(((shot, marked) for shot in obj.shots.all()
+                          if (marked := highlight(getattr(shot, f"description_{code}", "") or "", matcher))), None)
+            if found is not None:
+                shot, hit.shot_snippet = found
                 hit.shot, hit.shot_url = shot, shot_link(obj.get_absolute_url(), shot.tc_in)
-                hit.shot_snippet = highlight(getattr(shot, f"description_{code}"), matcher) or ""
                 break

@@ -12,7 +12,6 @@ from newsreel.publishing import current_lang
 from newsreel.search.engine import SearchPage, search, window_size
 from newsreel.search.labels import kind_labels
 from newsreel.search.params import SearchParams
-from newsreel.search.query import parse
 from newsreel.search.snippets import annotate
 
 MULTI = {"type", "tag", "person"}
@@ -75,7 +74,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "results": page, "params": params, "kinds": kind_labels(),
         "suggestions": _suggestions(page, lang) if not page.total and (params.q or params.has_filters) else [],
-        "has_query": bool(parse(params.q)),
+        "has_query": bool(page.query),
         "sort_options": [("relevance", _("Relevance")), ("date", _("Newest")), ("oldest", _("Oldest"))],
         "base_query": params.with_().query_string(),
         "window": window_size(),
@@ -85,8 +84,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 def list_page(request: HttpRequest, **fixed: Any) -> SearchPage:
     """A browse list (latest videos, news, an event's media) through the engine: newest first, no query."""
-    params = SearchParams.from_query(request.GET).with_(q="", sort="date", **fixed)
-    params = params.with_(page=SearchParams.from_query(request.GET).page)
+    requested = SearchParams.from_query(request.GET)
+    params = requested.with_(q="", sort="date", **fixed, page=requested.page)
     if params.page < 1:
         raise Http404("No such page")
     page = search(params, facets=False)

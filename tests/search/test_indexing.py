@@ -71,7 +71,6 @@ def test_renaming_a_tag_or_an_event_reindexes_their_content():
     tag = Tag.objects.create(slug="cyber", name_en="Cyber", name_fr="Cyber")
     item = make_item(title_en="Meeting", event=event)
     item.tags.add(tag)
-    indexing.index_item(item)
     tag.name_en = "Cyber defence"
     tag.save()
     event.title_en = "Ministerial in Rome"

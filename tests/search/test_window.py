@@ -5,12 +5,15 @@ CI runs this file once per DATABASE_URL; the expected values are the same for bo
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from newsreel.search.engine import search
 from newsreel.search.params import SearchParams
+from tests.factories import make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +27,15 @@ def window(settings: Any) -> Any:
 def names(corpus: dict[str, Any], page: Any) -> list[str]:
     by_key = {(type(obj).__name__, obj.pk): name for name, obj in corpus.items() if hasattr(obj, "publish_at")}
     return [by_key[(type(hit.obj).__name__, hit.obj.pk)] for hit in page.hits]
+
+
+def read_in_turn(q: str, sort: str, pages: int) -> list[int]:
+    """The ids on pages 1 to `pages` of two results each, in order."""
+    seen = []
+    for number in range(1, pages + 1):
+        page = search(SearchParams(q=q, sort=sort, page=number), lang="en", per_page=2)
+        seen += [hit.obj.pk for hit in page.hits]
+    return seen
 
 
 def test_within_the_window_everything_is_exact(corpus):
@@ -87,12 +99,6 @@ def test_exact_counts_carry_no_plus(client, corpus):
 @pytest.mark.parametrize("sort", ["relevance", "date", "oldest"])
 def test_month_by_month_reading_misses_and_repeats_nothing(settings, window_size, sort):
     """Matches spread over years: whatever the window, every page in turn lists each match once, in order."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from tests.factories import make_item
-
     settings.NEWSREEL_SEARCH_WINDOW = window_size
     now = timezone.now()
     made = [make_item(title_en=f"Alpha report {n}", publish_at=now - dt.timedelta(days=37 * n ** 2))
@@ -100,11 +106,7 @@ def test_month_by_month_reading_misses_and_repeats_nothing(settings, window_size
     make_item(title_en="Beta report")
     newest_first = [item.pk for item in made]
     expected = newest_first[::-1] if sort == "oldest" else newest_first
-    seen = []
-    for number in range(1, 6):
-        page = search(SearchParams(q="alpha", sort=sort, page=number), lang="en", per_page=2)
-        seen += [hit.obj.pk for hit in page.hits]
-    assert seen == expected
+    assert read_in_turn("alpha", sort, pages=5) == expected
     since = (now - dt.timedelta(days=37 * 16 + 1)).date()
     page = search(SearchParams(q="alpha", sort=sort, published_from=since), lang="en")
     assert [hit.obj.pk for hit in page.hits] == [pk for pk in expected if pk in newest_first[:5]]
@@ -115,30 +117,19 @@ def test_month_by_month_reading_misses_and_repeats_nothing(settings, window_size
 def test_a_publish_time_span_that_falls_short_is_followed_by_the_rest(settings, window_size, sort):
     """Dense recent matches, then a gap longer than their density suggests, then old ones: the span step reads
     too little and the rest step the others; every match still comes once, in order."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from tests.factories import make_item
-
     settings.NEWSREEL_SEARCH_WINDOW = window_size
     now = timezone.now()
     made = [make_item(title_en=f"Gamma briefing {n}", publish_at=now - dt.timedelta(days=days))
             for n, days in enumerate([0, 1, 150, 300, 900, 1800, 2400])]
     newest_first = [item.pk for item in made]
     expected = newest_first[::-1] if sort == "oldest" else newest_first
-    seen = []
-    for number in range(1, 5):
-        page = search(SearchParams(q="gamma", sort=sort, page=number), lang="en", per_page=2)
-        seen += [hit.obj.pk for hit in page.hits]
-    assert seen == expected
+    assert read_in_turn("gamma", sort, pages=4) == expected
 
 
 def test_a_hits_related_rows_are_loaded_and_queries_from_them_stay_on_the_item(django_assert_num_queries):
     """The page's items come with their renditions and shots read (no query per card); a query made from them
     is still limited to that item."""
     from newsreel.catalogue.models import Rendition, Role, ShotlistLine
-    from tests.factories import make_item
 
     first, second = make_item(title_en="Delta drill one"), make_item(title_en="Delta drill two")
     for item in (first, second):
