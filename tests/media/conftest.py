@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -92,6 +94,14 @@ def _with_timecode(src: Path, dst: Path, timecode: str) -> None:
             o.mux(packet)
 
 
+def _make_once(path: Path, make: Callable[[Path], object]) -> None:
+    """Write a cached file under a name of this process's own, then move it in place in one step: xdist
+    workers that start on a clean cache make the same file at once, and none may see another's half."""
+    tmp = path.with_name(f"tmp-{os.getpid()}-{path.name}")
+    make(tmp)
+    os.replace(tmp, path)
+
+
 @pytest.fixture(scope="session")
 def media(request: pytest.FixtureRequest) -> dict[str, Source]:
     cache = _cache_dir(request.config)
@@ -99,9 +109,7 @@ def media(request: pytest.FixtureRequest) -> dict[str, Source]:
     for name, (ext, spec) in SOURCES.items():
         path = cache / _key(name, ext, spec)
         if not path.exists():
-            tmp = path.with_name("tmp-" + path.name)
-            generate_video(tmp, spec)
-            tmp.rename(path)
+            _make_once(path, lambda tmp, spec=spec: generate_video(tmp, spec))
         out[name] = Source(name, path, spec, decode_yuv(path))
     return out
 
@@ -112,5 +120,5 @@ def timecoded(request: pytest.FixtureRequest, media: dict[str, Source]) -> Sourc
     base = media["h264-25"]
     path = base.path.with_name("tc-" + base.path.name)
     if not path.exists():
-        _with_timecode(base.path, path, "10:00:00:00")
+        _make_once(path, lambda tmp: _with_timecode(base.path, tmp, "10:00:00:00"))
     return Source("h264-25-tc", path, base.spec, base.frames)
