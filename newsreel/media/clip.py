@@ -20,9 +20,9 @@ from typing import Literal
 
 import av
 
-from newsreel.media import h264
+from newsreel.media import clip_mp4, h264
 from newsreel.media.clip_audio import AudioPlan, audio_packets
-from newsreel.media.clip_encode import EdgeEncoder, EncodedPacket, encode_segment
+from newsreel.media.clip_encode import EdgeEncoder, EncodedPacket, encode_edges
 from newsreel.media.clip_index import ClipError, Gop, SourceIndex, build_index, read_only
 from newsreel.media.safeio import UnsupportedMedia, open_input
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
@@ -309,36 +309,38 @@ _DONE = object()
 
 
 class _EdgeWorker:
-    """Decodes and re-encodes the edge segments, in clip order, in a background thread.
+    """Decodes and re-encodes the edge segments in the background (see clip_encode.encode_edges).
 
-    PyAV releases the GIL while demuxing, decoding and encoding, so the edges are made on the other core.
-    The head edge is on the critical path (nothing can be copied before it is muxed), so its decoding runs
-    a few frames ahead of its encoder in a thread of its own. The tail is made while the main thread copies
-    the middle (at the same priority: a lower one let a busy machine starve it past the copy's end). One
-    segment at a time: two sets of 1080p decoder and encoder buffers alive at once would cost ~30 MB more.
+    PyAV releases the GIL while demuxing, decoding and encoding, so the edges are made on the other core
+    while the main thread writes the clip. The packets of each segment are handed over as soon as they are
+    made, so that the head can be written while the tail is still being made.
     """
 
     def __init__(self, index: SourceIndex, encoder: EdgeEncoder, segments: list[_Segment], origin: int) -> None:
         self._index, self._encoder, self._origin = index, encoder, origin
-        self._segments = [s for s in segments if not s.copy]
-        self._queues: list[queue.Queue[object]] = [queue.Queue(_EDGE_BUFFER) for _ in self._segments]
+        self._spans = [(s.first_pts, s.stop_pts) for s in segments if not s.copy]
+        self._queues: list[queue.Queue[object]] = [queue.Queue(_EDGE_BUFFER) for _ in self._spans]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="clip-edges", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
-        for seg, out in zip(self._segments, self._queues, strict=True):
-            head = seg.first_pts == self._origin
-            try:
-                for packet in encode_segment(self._index, self._encoder, seg.first_pts, seg.stop_pts,
-                                             self._origin, pipelined=head):
-                    if not self._put(out, packet):
-                        return
-            except BaseException as exc:  # handed to the main thread, which raises it where it waits
+        index = self._index
+        left = [index.frame_at(b) - index.frame_at(a) for a, b in self._spans]
+        try:
+            for k, packet in encode_edges(index, self._encoder, self._spans, self._origin):
+                if not self._put(self._queues[k], packet):
+                    return
+                left[k] -= 1
+                if left[k] == 0 and not self._put(self._queues[k], _DONE):
+                    return
+        except BaseException as exc:  # handed to the main thread, which raises it where it waits
+            for out in self._queues:
                 self._put(out, exc)
-                return
-            if not self._put(out, _DONE):
-                return
+            return
+        for k, out in enumerate(self._queues):
+            if left[k] > 0:  # fewer packets than frames: cut() reports the shortfall
+                self._put(out, _DONE)
 
     def _put(self, out: queue.Queue[object], item: object) -> bool:
         while not self._stop.is_set():
@@ -402,7 +404,8 @@ def _video_packets(source: av.container.InputContainer, index: SourceIndex, plan
         else:
             assert encoder is not None
             made = (edges.packets(edge) if edges is not None else
-                    encode_segment(index, encoder, seg.first_pts, seg.stop_pts, plan.origin, context))
+                    (p for _, p in encode_edges(index, encoder, [(seg.first_pts, seg.stop_pts)], plan.origin,
+                                                context)))
             edge += 1
             for enc in made:
                 counters["encoded"] += 1
@@ -493,15 +496,54 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
     duration = index.frame_duration
     options = {"movflags": "+negative_cts_offsets", "write_tmcd": "1"}
     edges: _EdgeWorker | None = None
+    copy = _direct_copy(index, plan, fmt)
     if encoder is not None and (index.bitstream is not None or any(s.copy for s in plan.segments)):
         # Not when the output stream's own encoder makes a non-H.264 source's whole clip (see _mux).
         edges = _EdgeWorker(index, encoder, plan.segments, plan.origin)
     try:
-        _mux(index, plan, encoder, output, fmt, progress, options, counters, clip_pts, reorder, duration, edges)
+        if copy is not None:
+            _write_direct(index, plan, encoder, output, progress, counters, reorder, edges, copy)
+        else:
+            _mux(index, plan, encoder, output, fmt, progress, options, counters, clip_pts, reorder, duration,
+                 edges)
     finally:
         if edges is not None:
             edges.close()
     return counters
+
+
+def _direct_copy(index: SourceIndex, plan: _Plan, fmt: str) -> _Segment | None:
+    """The copied segment, when the clip can be written by clip_mp4 (see there) instead of FFmpeg's muxer."""
+    copies = [s for s in plan.segments if s.copy]
+    bitstream = index.bitstream
+    if (fmt != "mp4" or index.mp4 is None or len(copies) != 1 or copies[0].convert or copies[0].drop
+            or bitstream is None or not bitstream.passthrough or bitstream.config is None
+            or index.time_base.numerator != 1
+            or clip_mp4.video_entry(index.mp4.video.sample_entry or b"", bitstream.config) is None):
+        return None
+    return copies[0]
+
+
+def _write_direct(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output: Path,
+                  progress: Callable[[float], None] | None, counters: dict[str, int], reorder: int,
+                  edges: _EdgeWorker | None, copy: _Segment) -> None:
+    head_edge = not plan.segments[0].copy
+    tail_edge = not plan.segments[-1].copy
+    assert edges is not None or not (head_edge or tail_edge)
+    head = edges.packets(0) if edges is not None and head_edge else iter(())
+    tail = edges.packets(1 if head_edge else 0) if edges is not None and tail_edge else iter(())
+    start_tc = _clip_timecode(index, plan.first_frame)
+    timecode = (timecode_to_frames(start_tc, index.rate), ";" in start_tc)
+    span = (plan.origin, index.pts_of(plan.stop_frame - 1) + index.frame_duration)
+    # The avcC is written last: by then the edges' own encoder has given its parameter sets.
+    def config() -> h264.AvcConfig:
+        made = _output_config(index, encoder, True, False)
+        assert made is not None
+        return made
+
+    counters["encoded"] = clip_mp4.write(output, index, (copy.first_packet, copy.stop_packet), span, (head, tail),
+                                         config, reorder, timecode, progress)
+    counters["copied"] = copy.stop_packet - copy.first_packet
 
 
 def _mux(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output: Path, fmt: str,

@@ -7,7 +7,8 @@ not use (x264 `sps-id`), so both sets can live side by side in one `avcC` record
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -57,6 +58,7 @@ class EdgeEncoder:
     colour: dict[str, int]
     sample_aspect_ratio: Fraction | None
     bframes: int
+    headers: bytes | None = None  # the parameter sets of the first encoder opened (Annex B)
 
     @classmethod
     def matching(cls, index: SourceIndex, *, sps_id: int, match_source: bool) -> EdgeEncoder:
@@ -76,7 +78,7 @@ class EdgeEncoder:
         elif match_source and coding.field_order in ("bb", "bt"):
             params += ["interlaced=1", "bff=1"]
         options = {"preset": EDGE_PRESET, "crf": str(EDGE_CRF), "profile": x264_profile,
-                   "x264-params": ":".join(params)}
+                   "x264-params": ":".join(params), "forced-idr": "1"}
         if match_source:
             # One x264 thread (no frame threads: each holds 1080p frames, ~13 MB more at 2 threads); the head
             # edge adds a slice thread instead, see open().
@@ -112,11 +114,14 @@ class EdgeEncoder:
             cc.open()
         except av.FFmpegError as exc:
             raise ClipError(f"cannot re-encode this video's edges ({exc})") from exc
+        if self.headers is None:
+            self.headers = bytes(cc.extradata or b"")
         return cc
 
     def parameter_sets(self) -> h264.AvcConfig:
-        """The SPS/PPS every edge segment will use (x264 writes the same headers for the same settings)."""
-        return h264.AvcConfig.from_annexb(bytes(self.open().extradata or b""))
+        """The SPS/PPS every edge segment will use (x264 writes the same headers for the same settings): those
+        of the encoder already opened, else of one opened for the purpose (~25 MB at 1080p while it lives)."""
+        return h264.AvcConfig.from_annexb(self.headers or bytes(self.open().extradata or b""))
 
 
 def _decode_start(index: SourceIndex, first_pts: int) -> Gop:
@@ -131,83 +136,120 @@ def _decode_start(index: SourceIndex, first_pts: int) -> Gop:
     return index.gops[pos]
 
 
+def _last_needed(index: SourceIndex, gop: Gop, first_pts: int, stop_pts: int) -> int | None:
+    """The last packet, in decode order from `gop` on, that shows a frame in [first_pts, stop_pts)."""
+    last = None
+    for g in index.gops[index.gop_of_packet(gop.first):]:
+        if g.min_pts >= stop_pts:
+            break
+        for position in range(g.first, g.stop):
+            if first_pts <= index.packets[position].pts < stop_pts:
+                last = position
+    return last
+
+
 def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Generator[av.VideoFrame, None, None]:
-    """Decoded source frames with first_pts <= pts < stop_pts, in presentation order."""
-    with open_input(index.path) as container:
+    """Decoded source frames with first_pts <= pts < stop_pts, in presentation order.
+
+    Decoding is what a clip's edges cost, so only what they need is decoded: from the GOP that makes the
+    first frame decodable, the pictures shown in the range and those others may refer to, up to the last
+    packet shown in the range; then the decoder is flushed instead of being fed the next GOP.
+    """
+    # The streams are known from the index: probing them again would decode a picture and buffer packets
+    # (35 ms and ~9 MB at 1080p), and the decoder learns the format from the stream itself.
+    with open_input(index.path, skip_frame="all", probesize="32") as container:
         stream = container.streams.video[0]
         stream.thread_type = "SLICE"
         stream.codec_context.thread_count = 1
         read_only(container, stream)
         gop = _decode_start(index, first_pts)
+        last = None if index.pts_rebuilt else _last_needed(index, gop, first_pts, stop_pts)
+        if last is None and not index.pts_rebuilt:
+            return
         container.seek(index.packets[gop.first].raw, stream=stream, backward=True, any_frame=False)
         display = index.frame_at(gop.key_pts)
-        found = False
-        # Pictures before the clip that nothing refers to (most B pictures) need not be decoded at all. The
-        # decoder skips them until the first packet, in decode order, that is shown inside the clip.
-        skipping = not index.pts_rebuilt
-        if skipping:
-            stream.codec_context.skip_frame = "NONREF"
-        for packet in container.demux(stream):
-            if skipping and (packet.pts is None or packet.pts >= first_pts):
-                stream.codec_context.skip_frame = "DEFAULT"
-                skipping = False
-            found = found or (packet.is_keyframe and packet.pts == index.packets[gop.first].raw)
-            if index.pts_rebuilt and not found:
-                continue  # the seek landed early: skip to our IDR so output order gives the frame numbers
-            for frame in packet.decode():
+        position: int | None = None
+        cc = stream.codec_context
+
+        def shown(frames: list[av.VideoFrame]) -> Iterator[av.VideoFrame]:
+            nonlocal display
+            for frame in frames:
                 if index.pts_rebuilt:
                     frame.pts = index.pts_of(display)
                     display += 1
-                if frame.pts is None or frame.pts < first_pts:
-                    continue
-                if frame.pts >= stop_pts:
-                    return
-                yield frame
+                if frame.pts is not None and first_pts <= frame.pts < stop_pts:
+                    yield frame
 
-
-def encode_segment(index: SourceIndex, encoder: EdgeEncoder, first_pts: int, stop_pts: int,
-                   clip_origin: int, context: av.video.codeccontext.VideoCodecContext | None = None, *,
-                   pipelined: bool = False) -> Iterator[EncodedPacket]:
-    """Re-encode source frames [first_pts, stop_pts) as one closed GOP; pts are relative to clip_origin.
-
-    With `context` (an output stream's own open encoder) packets stay in Annex B for the muxer to convert.
-    `pipelined` (the head edge, which the whole clip waits for) decodes in a thread of its own, a few frames
-    ahead of an encoder that codes two slices of each picture in parallel.
-    """
-    frames = source_frames(index, first_pts, stop_pts)
-    if not pipelined:
-        yield from _encoded(index, encoder, frames, first_pts, stop_pts, clip_origin, context, sliced=False)
-        return
-    with Prefetched(frames, depth=3, name="clip-decode") as decoded:
-        yield from _encoded(index, encoder, decoded, first_pts, stop_pts, clip_origin, context, sliced=True)
-
-
-def _encoded(index: SourceIndex, encoder: EdgeEncoder, decoded: Iterable[av.VideoFrame], first_pts: int,
-             stop_pts: int, clip_origin: int, context: av.video.codeccontext.VideoCodecContext | None, *,
-             sliced: bool) -> Iterator[EncodedPacket]:
-    cc = context or encoder.open(sliced=sliced)
-    expected = index.frame_at(stop_pts) - index.frame_at(first_pts)
-    seen = 0
-
-    def packets(frame: av.VideoFrame | None) -> Iterator[EncodedPacket]:
-        for packet in cc.encode(frame):
-            assert packet.pts is not None
-            if context is not None:
-                yield EncodedPacket(packet.pts, bytes(packet), bool(packet.is_keyframe))
+        for packet in container.demux(stream):
+            if packet.size == 0:
                 continue
-            nals = [n for n in h264.split_annexb(bytes(packet))
-                    if h264.nal_type(n) not in (h264.NAL_SPS, h264.NAL_PPS, h264.NAL_AUD)]
-            yield EncodedPacket(packet.pts, h264.to_length_prefixed(nals), bool(packet.is_keyframe))
+            if position is None:
+                if not (packet.is_keyframe and packet.pts == index.packets[gop.first].raw):
+                    continue  # the seek landed early: start at our GOP
+                position = gop.first
+            elif position >= len(index.packets):
+                break
+            if not index.pts_rebuilt:
+                expected = index.packets[position]
+                if packet.pts != expected.raw:
+                    raise ClipError("the source changed while it was being cut")
+                # Pictures outside the range that nothing refers to (most B pictures) are not decoded.
+                cc.skip_frame = "DEFAULT" if first_pts <= expected.pts < stop_pts else "NONREF"
+            yield from shown(packet.decode())
+            if position == last:
+                break
+            position += 1
+            if index.pts_rebuilt and display >= index.frame_at(stop_pts):
+                break
+        yield from shown(cc.decode(None))
 
-    for frame in decoded:
-        if frame.format.name != encoder.pix_fmt:
-            frame = frame.reformat(format=encoder.pix_fmt)
-        assert frame.pts is not None
-        frame.pts = frame.pts - clip_origin
-        frame.time_base = index.time_base
-        frame.pict_type = av.video.frame.PictureType.NONE
-        seen += 1
-        yield from packets(frame)
-    yield from packets(None)
-    if seen != expected:
-        raise ClipError(f"decoded {seen} frames where {expected} were expected; the source may be damaged")
+
+def encode_edges(index: SourceIndex, encoder: EdgeEncoder, spans: list[tuple[int, int]], clip_origin: int,
+                 context: av.video.codeccontext.VideoCodecContext | None = None
+                 ) -> Iterator[tuple[int, EncodedPacket]]:
+    """Re-encode the source frames of each span [first_pts, stop_pts), in clip order, each span a closed GOP
+    that starts with an IDR picture: (span number, packet), pts relative to clip_origin.
+
+    Decoding is most of what edges cost (the reference pictures from a GOP's start up to the cut), so every
+    span is decoded from the start, each in a thread of its own and at most a couple of frames ahead. One
+    encoder then codes the spans in turn, two slices of each picture in parallel: a 1080p x264 encoder holds
+    ~25 MB, which is paid once. With `context` (an output stream's own open encoder) packets stay in Annex B
+    for the muxer to convert.
+    """
+    decoders = [Prefetched(source_frames(index, a, b), depth=2, name="clip-decode") for a, b in spans]
+    try:
+        cc = context or encoder.open(sliced=True)
+        starts = [a - clip_origin for a, _ in spans]
+
+        def packets(frame: av.VideoFrame | None) -> Iterator[tuple[int, EncodedPacket]]:
+            for packet in cc.encode(frame):
+                assert packet.pts is not None
+                span = bisect_right(starts, packet.pts) - 1
+                if context is not None:
+                    yield span, EncodedPacket(packet.pts, bytes(packet), bool(packet.is_keyframe))
+                    continue
+                nals = [n for n in h264.split_annexb(bytes(packet))
+                        if h264.nal_type(n) not in (h264.NAL_SPS, h264.NAL_PPS, h264.NAL_AUD)]
+                yield span, EncodedPacket(packet.pts, h264.to_length_prefixed(nals), bool(packet.is_keyframe))
+
+        for (first_pts, stop_pts), decoded in zip(spans, decoders, strict=True):
+            expected = index.frame_at(stop_pts) - index.frame_at(first_pts)
+            seen = 0
+            for frame in decoded:
+                if frame.format.name != encoder.pix_fmt:
+                    frame = frame.reformat(format=encoder.pix_fmt)
+                assert frame.pts is not None
+                frame.pts = frame.pts - clip_origin
+                frame.time_base = index.time_base
+                # A span after the first starts afresh with an IDR picture (x264 forced-idr), which refers to
+                # nothing before it, as the copied GOPs it follows require.
+                forced = seen == 0 and first_pts != spans[0][0]
+                frame.pict_type = av.video.frame.PictureType.I if forced else av.video.frame.PictureType.NONE
+                seen += 1
+                yield from packets(frame)
+            if seen != expected:
+                raise ClipError(f"decoded {seen} frames where {expected} were expected; the source may be damaged")
+        yield from packets(None)
+    finally:
+        for decoder in decoders:
+            decoder.close()

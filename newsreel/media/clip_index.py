@@ -17,7 +17,7 @@ import av
 from av.stream import Discard
 
 from newsreel.media import h264
-from newsreel.media.mp4_tables import composition_offsets
+from newsreel.media.mp4_tables import TrackTables, read_tracks
 from newsreel.media.safeio import open_input
 from newsreel.media.timecode import parse_rate
 
@@ -32,6 +32,8 @@ class PacketInfo:
     raw: int  # the timestamp the demuxer reports, for seeking and matching
     key: bool
     idr: bool
+    pos: int = -1  # byte offset and size in the file, when read from MP4/MOV sample tables
+    size: int = 0
 
 
 @dataclass(slots=True)
@@ -73,6 +75,28 @@ class Bitstream:
 
 
 @dataclass(frozen=True)
+class AudioSamples:
+    """The first audio track's samples, as the demuxer reports them (edit lists applied)."""
+
+    time_base: Fraction
+    timestamps: list[int]
+    positions: list[int]
+    sizes: list[int]
+    sample_rate: int
+    channels: int
+    config: bytes  # the AAC AudioSpecificConfig
+    language: int
+
+
+@dataclass(frozen=True)
+class Mp4Layout:
+    """Where an MP4/MOV source's samples lie, so that a clip can copy them as byte ranges (see clip_mp4)."""
+
+    video: TrackTables
+    audio: AudioSamples | None  # None: the source has no audio
+
+
+@dataclass(frozen=True)
 class Coding:
     """How the source's pictures are coded: what the edge encoder must match."""
 
@@ -111,6 +135,7 @@ class SourceIndex:
     has_audio: bool
     coding: Coding
     pts_rebuilt: bool = False
+    mp4: Mp4Layout | None = None  # set when every copied byte can be located in the file
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -169,14 +194,15 @@ def _bitstream(video: av.video.stream.VideoStream, first_key: bytes | None) -> B
 
 
 def _from_sample_tables(path: Path, container: av.container.InputContainer, video: av.video.stream.VideoStream
-                        ) -> tuple[list[PacketInfo], Bitstream | None] | None:
+                        ) -> tuple[list[PacketInfo], Bitstream | None, dict[int, TrackTables]] | None:
     """The packet list from an MP4/MOV's sample tables, checked against the demuxer at both ends; None when
     the file is not such a file or anything disagrees (the caller then reads every packet)."""
     if "mov" not in container.format.name.split(","):
         return None
     entries = video.index_entries
-    offsets = composition_offsets(path, video.id)
-    if offsets is None or len(offsets) != len(entries) or not entries:
+    tracks = read_tracks(path)
+    tables = tracks.get(video.id) if tracks is not None else None
+    if tracks is None or tables is None or len(tables.offsets) != len(entries) or not entries:
         return None
     is_h264 = video.codec_context.name == "h264"
     bitstream = _bitstream(video, None) if is_h264 else None
@@ -184,7 +210,7 @@ def _from_sample_tables(path: Path, container: av.container.InputContainer, vide
         return None  # in-band parameter sets: the demuxing pass finds them
     packets: list[PacketInfo] = []
     with open(path, "rb") as raw:
-        for entry, offset in zip(entries, offsets, strict=True):
+        for entry, offset in zip(entries, tables.offsets, strict=True):
             if entry.is_discard or entry.size <= 0:
                 return None
             pts = entry.timestamp + offset
@@ -193,8 +219,26 @@ def _from_sample_tables(path: Path, container: av.container.InputContainer, vide
             if key and bitstream is not None:
                 raw.seek(entry.pos)
                 idr = any(h264.nal_type(n) == h264.NAL_IDR for n in bitstream.nals(raw.read(entry.size)))
-            packets.append(PacketInfo(pts, pts, key, idr))
-    return (packets, bitstream) if _agrees(container, video, packets) else None
+            packets.append(PacketInfo(pts, pts, key, idr, entry.pos, entry.size))
+    return (packets, bitstream, tracks) if _agrees(container, video, packets) else None
+
+
+def _aac_samples(container: av.container.InputContainer, tracks: dict[int, TrackTables]) -> AudioSamples | None:
+    """The first audio track's sample positions, when it is AAC that an MP4 can carry as it is."""
+    stream = container.streams.audio[0]
+    tables = tracks.get(stream.id)
+    cc = stream.codec_context
+    if tables is None or cc.name != "aac" or not cc.extradata or not stream.time_base \
+            or not 0 < cc.sample_rate < 65536:
+        return None
+    entries = list(stream.index_entries)
+    while entries and entries[0].is_discard:  # encoder priming, before time zero: never part of a clip
+        entries = entries[1:]
+    if not entries or any(e.is_discard or e.size <= 0 for e in entries):
+        return None
+    return AudioSamples(Fraction(stream.time_base), [e.timestamp for e in entries], [e.pos for e in entries],
+                        [e.size for e in entries], cc.sample_rate, cc.channels, bytes(cc.extradata),
+                        tables.language)
 
 
 def _agrees(container: av.container.InputContainer, video: av.video.stream.VideoStream,
@@ -244,9 +288,13 @@ def build_index(path: Path) -> SourceIndex:
         orders: list[tuple[int, int]] | None = [] if is_h264 else None
         same_ts = True
         tabled = _from_sample_tables(path, container, video)
+        mp4: Mp4Layout | None = None
         if tabled is not None:
-            packets, bitstream = tabled
+            packets, bitstream, tracks = tabled
             orders = None
+            audio = _aac_samples(container, tracks) if has_audio else None
+            if tracks[video.id].sample_entry is not None and (audio is not None or not has_audio):
+                mp4 = Mp4Layout(tracks[video.id], audio)
         for packet in () if tabled is not None else container.demux(video):
             if packet.size == 0:
                 continue
@@ -296,4 +344,4 @@ def build_index(path: Path) -> SourceIndex:
     if is_h264 and bitstream is not None and bitstream.config is None:
         bitstream = None  # no parameter sets found: we cannot splice, only re-encode
     return SourceIndex(path, codec, rate, time_base, frame_duration, packets, display, gops, max(reorder, 0),
-                       timecode, bitstream if is_h264 else None, has_audio, coding, pts_rebuilt)
+                       timecode, bitstream if is_h264 else None, has_audio, coding, pts_rebuilt, mp4)

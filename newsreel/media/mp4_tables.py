@@ -1,4 +1,5 @@
-"""Composition offsets of an MP4/MOV track, read from its sample tables instead of by demuxing every packet.
+"""What FFmpeg does not tell about an MP4/MOV track, read from its sample tables: composition offsets, the
+sample description and the display geometry.
 
 FFmpeg gives each sample's decode time, file position and keyframe flag from the sample tables
 (`Stream.index_entries`) but not its composition offset (`ctts`), so presentation times would otherwise
@@ -10,6 +11,7 @@ the caller falls back to demuxing.
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,8 +19,16 @@ _MAX_MOOV = 256 * 1024 * 1024  # a 24 h 60 fps track's tables are a few tens of 
 _CONTAINERS = {b"trak", b"mdia", b"minf", b"stbl"}
 
 
-def composition_offsets(path: Path, track_id: int) -> list[int] | None:
-    """Each sample's composition offset (pts - dts, in the track's time base) for track `track_id`."""
+@dataclass(frozen=True)
+class TrackTables:
+    offsets: list[int]  # each sample's composition offset (pts - dts, in the track's time base)
+    sample_entry: bytes | None  # the track's sample description box, when it has exactly one
+    display: bytes  # tkhd's matrix, width and height (44 bytes): how the track is shown
+    language: int  # mdhd's packed ISO 639-2 code
+
+
+def read_tracks(path: Path) -> dict[int, TrackTables] | None:
+    """The tables of every track, by track id; None when the file is not a plain MP4/MOV."""
     try:
         with open(path, "rb") as f:
             moov = _top_level_moov(f)
@@ -26,11 +36,12 @@ def composition_offsets(path: Path, track_id: int) -> list[int] | None:
         return None
     if moov is None:
         return None
+    found = {}
     for trak in _children(moov, 0, len(moov), b"trak"):
         tables = _track_tables(moov, trak)
-        if tables is not None and tables[0] == track_id:
-            return tables[1]
-    return None
+        if tables is not None:
+            found[tables[0]] = tables[1]
+    return found
 
 
 def _top_level_moov(f: BinaryIO) -> bytes | None:
@@ -62,7 +73,7 @@ def _top_level_moov(f: BinaryIO) -> bytes | None:
     return moov
 
 
-def _boxes(data: bytes, start: int, end: int) -> list[tuple[bytes, int, int]]:
+def boxes(data: bytes, start: int, end: int) -> list[tuple[bytes, int, int]]:
     """(kind, body start, box end) of the boxes between start and end; empty when they don't fit."""
     found = []
     while start + 8 <= end:
@@ -80,31 +91,40 @@ def _boxes(data: bytes, start: int, end: int) -> list[tuple[bytes, int, int]]:
 
 
 def _children(data: bytes, start: int, end: int, kind: bytes) -> list[tuple[int, int]]:
-    return [(body, stop) for k, body, stop in _boxes(data, start, end) if k == kind]
+    return [(body, stop) for k, body, stop in boxes(data, start, end) if k == kind]
 
 
-def _track_tables(data: bytes, trak: tuple[int, int]) -> tuple[int, list[int]] | None:
+def _track_tables(data: bytes, trak: tuple[int, int]) -> tuple[int, TrackTables] | None:
     track_id: int | None = None
+    display = b""
+    language = 0x55C4  # "und"
     ctts: tuple[int, int] | None = None
+    entry: bytes | None = None
     samples: int | None = None
     stack = [trak]
     while stack:
         start, end = stack.pop()
-        for kind, body, stop in _boxes(data, start, end):
+        for kind, body, stop in boxes(data, start, end):
             if kind in _CONTAINERS:
                 stack.append((body, stop))
-            elif kind == b"tkhd" and stop - body >= 24:
-                track_id = struct.unpack_from(">I", data, body + (20 if data[body] == 1 else 12))[0]
+            elif kind == b"tkhd" and stop - body >= 84:
+                long = data[body] == 1
+                track_id = struct.unpack_from(">I", data, body + (20 if long else 12))[0]
+                display = data[stop - 44:stop]
+            elif kind == b"mdhd" and stop - body >= 24:
+                language = struct.unpack_from(">H", data, body + (32 if data[body] == 1 else 20))[0]
             elif kind == b"ctts":
                 ctts = (body, stop)
+            elif kind == b"stsd" and stop - body >= 8:
+                entries = boxes(data, body + 8, stop)
+                if struct.unpack_from(">I", data, body + 4)[0] == 1 and len(entries) == 1:
+                    entry = data[body + 8:entries[0][2]]
             elif kind == b"stsz" and stop - body >= 12:
                 samples = struct.unpack_from(">I", data, body + 8)[0]
-    if track_id is None or samples is None:
+    if track_id is None or samples is None or len(display) != 44:
         return None
-    if ctts is None:
-        return track_id, [0] * samples
-    offsets = _expand_ctts(data, *ctts, samples)
-    return None if offsets is None else (track_id, offsets)
+    offsets = [0] * samples if ctts is None else _expand_ctts(data, *ctts, samples)
+    return None if offsets is None else (track_id, TrackTables(offsets, entry, display, language))
 
 
 def _expand_ctts(data: bytes, body: int, stop: int, samples: int) -> list[int] | None:

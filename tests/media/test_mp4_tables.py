@@ -9,7 +9,7 @@ import pytest
 
 from newsreel.media import clip_index
 from newsreel.media.clip_index import build_index
-from newsreel.media.mp4_tables import composition_offsets
+from newsreel.media.mp4_tables import TrackTables, read_tracks
 from tests.media.conftest import Source
 
 MP4_SOURCES = ["h264-23.976", "h264-25", "h264-29.97", "h264-50", "h264-59.94", "h264-open-gop", "mpeg4"]
@@ -22,10 +22,16 @@ def _ffprobe_offsets(path: Path) -> list[int]:
     return [int(pts) - int(dts) for pts, dts in (line.split(",")[:2] for line in out.split())]
 
 
+def _video(path: Path) -> TrackTables | None:
+    tracks = read_tracks(path)
+    return None if tracks is None else tracks.get(1)
+
+
 @pytest.mark.parametrize("name", MP4_SOURCES)
 def test_composition_offsets_match_the_demuxer(name: str, media: dict[str, Source]) -> None:
     path = media[name].path
-    assert composition_offsets(path, 1) == _ffprobe_offsets(path)
+    tables = _video(path)
+    assert tables is not None and tables.offsets == _ffprobe_offsets(path)
 
 
 @pytest.mark.parametrize("name", MP4_SOURCES)
@@ -34,8 +40,12 @@ def test_index_from_tables_equals_index_from_every_packet(name: str, media: dict
     fast = build_index(media[name].path)
     monkeypatch.setattr(clip_index, "_from_sample_tables", lambda *args: None)
     slow = build_index(media[name].path)
-    assert (fast.packets, fast.gops, fast.display, fast.reorder) == (slow.packets, slow.gops, slow.display,
-                                                                    slow.reorder)
+    def timing(packets: list[clip_index.PacketInfo]) -> list[tuple[int, int, bool, bool]]:
+        return [(p.pts, p.raw, p.key, p.idr) for p in packets]
+
+    assert (timing(fast.packets), fast.gops, fast.display, fast.reorder) == (
+        timing(slow.packets), slow.gops, slow.display, slow.reorder)
+    assert all(p.size > 0 for p in fast.packets) and all(p.pos == -1 for p in slow.packets)
     assert fast.bitstream == slow.bitstream
 
 
@@ -43,7 +53,7 @@ def test_fragmented_mp4_falls_back_to_demuxing(media: dict[str, Source], tmp_pat
     path = tmp_path / "fragmented.mp4"
     subprocess.run(["ffmpeg", "-v", "error", "-i", str(media["h264-25"].path), "-c", "copy", "-movflags",
                     "frag_keyframe+empty_moov", str(path)], check=True)
-    assert composition_offsets(path, 1) is None
+    assert _video(path) is None
     index = build_index(path)
     assert index.frames == media["h264-25"].count
 
@@ -53,8 +63,9 @@ def test_truncated_tables_are_not_trusted(keep: float, media: dict[str, Source],
     data = media["h264-25"].path.read_bytes()
     path = tmp_path / "truncated.mp4"
     path.write_bytes(data[:int(len(data) * keep)])
-    assert composition_offsets(path, 1) is None
+    assert _video(path) is None
 
 
-def test_unknown_track_has_no_offsets(media: dict[str, Source]) -> None:
-    assert composition_offsets(media["h264-25"].path, 99) is None
+def test_unknown_track_has_no_tables(media: dict[str, Source]) -> None:
+    tracks = read_tracks(media["h264-25"].path)
+    assert tracks is not None and 99 not in tracks and 1 in tracks
