@@ -228,7 +228,7 @@ def _aac_samples(container: av.container.InputContainer, tracks: dict[int, Track
     stream = container.streams.audio[0]
     tables = tracks.get(stream.id)
     cc = stream.codec_context
-    if tables is None or cc.name != "aac" or not cc.extradata or not stream.time_base \
+    if tables is None or tables.sample_entry is None or cc.name != "aac" or not cc.extradata or not stream.time_base \
             or not 0 < cc.sample_rate < 65536:
         return None
     entries = list(stream.index_entries)

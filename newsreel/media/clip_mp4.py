@@ -20,7 +20,7 @@ from newsreel.media import h264
 from newsreel.media.clip_encode import EncodedPacket
 from newsreel.media.clip_index import AudioSamples, ClipError, SourceIndex
 from newsreel.media.mp4_tables import boxes
-from newsreel.media.mp4_writer import Mp4Writer, Track, box, full_box
+from newsreel.media.mp4_writer import Mp4Writer, SourceEnded, Track, box, full_box
 
 _VISUAL_FIELDS = 78  # bytes of a VisualSampleEntry before its child boxes
 
@@ -116,7 +116,10 @@ def copy_samples(writer: Mp4Writer, source: Path, pieces: list[tuple[int, int]],
     fd = os.open(source, os.O_RDONLY)
     try:
         for start, end, members in runs:
-            at = writer.copy(fd, start, end - start)
+            try:
+                at = writer.copy(fd, start, end - start)
+            except SourceEnded as exc:
+                raise ClipError("the source changed while it was being cut") from exc
             for i in members:
                 locations[i] = at + pieces[i][0] - start
             done += end - start

@@ -19,6 +19,10 @@ _IDENTITY = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
 _COPY_STEP = 64 * 1024 * 1024  # per system call, so that progress can be reported and a copy interrupted
 
 
+class SourceEnded(OSError):
+    """The file being copied from is shorter than its sample tables say."""
+
+
 def box(kind: bytes, *parts: bytes) -> bytes:
     body = b"".join(parts)
     return struct.pack(">I4s", 8 + len(body), kind) + body
@@ -81,7 +85,7 @@ class Mp4Writer:
                 moved = len(data := os.pread(source, step, offset + done))
                 os.pwrite(target, data, at + done)
             if moved <= 0:
-                raise OSError(f"the source ended {length - done} bytes early")
+                raise SourceEnded(f"the source ended {length - done} bytes early")
             done += moved
         self.position += length
         self._out.seek(self.position)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsreel.media import clip, mp4_writer
-from newsreel.media.clip import cut
+from newsreel.media import clip, clip_mp4, mp4_writer
+from newsreel.media.clip import ClipError, cut
 from newsreel.media.clip_index import build_index
 from newsreel.media.testpattern import PatternSpec, generate_video
 from tests.media.conftest import Source, ffprobe
@@ -113,3 +113,26 @@ def test_large_offsets_use_co64() -> None:
     at = table.index(b"co64")
     count, first, second = struct.unpack(">IQQ", table[at + 8:at + 28])
     assert (count, first, second) == (2, 100, (1 << 32) + 5)
+
+
+def test_a_source_shorter_than_its_tables_is_a_clear_error(tmp_path: Path) -> None:
+    source = tmp_path / "short.bin"
+    source.write_bytes(b"x" * 1000)
+    with open(tmp_path / "out.mp4", "wb") as out:
+        writer = mp4_writer.Mp4Writer(out)
+        with pytest.raises(ClipError, match="changed while it was being cut"):
+            clip_mp4.copy_samples(writer, source, [(0, 100), (900, 200)], None)
+
+
+def test_pieces_are_copied_in_file_order_and_merged(tmp_path: Path) -> None:
+    source = tmp_path / "src.bin"
+    source.write_bytes(bytes(range(256)) * 4)
+    path = tmp_path / "out.bin"
+    with open(path, "wb") as out:
+        writer = mp4_writer.Mp4Writer(out)
+        base = writer.position
+        locations = clip_mp4.copy_samples(writer, source, [(10, 5), (0, 10), (100, 3)], None)
+        end = writer.position
+    data = path.read_bytes()
+    assert locations == [base + 10, base, base + 15]  # the first two pieces are one run
+    assert data[base:end] == source.read_bytes()[0:15] + source.read_bytes()[100:103]
