@@ -17,6 +17,7 @@ import av
 from av.stream import Discard
 
 from newsreel.media import h264
+from newsreel.media.fields import field_order_name
 from newsreel.media.mp4_tables import TrackTables, read_tracks
 from newsreel.media.safeio import open_input
 from newsreel.media.timecode import parse_rate
@@ -114,7 +115,7 @@ class Coding:
         names = ("color_range", "colorspace", "color_primaries", "color_trc")
         sar = cc.sample_aspect_ratio
         return cls(cc.width, cc.height, cc.format.name if cc.format else "yuv420p", (cc.profile or "").lower(),
-                   cc.level, getattr(cc, "field_order", None) or "progressive",
+                   cc.level, field_order_name(cc) or "progressive",
                    {name: int(getattr(cc, name)) for name in names if getattr(cc, name, None)},
                    Fraction(sar) if sar else None)
 

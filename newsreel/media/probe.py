@@ -16,6 +16,7 @@ from typing import Literal
 import av
 import av.container
 
+from newsreel.media.fields import field_order_name
 from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits
 from newsreel.media.safeio import (
     IMAGE_FAMILIES,
@@ -71,7 +72,6 @@ _TRANSFERS = {
 }
 _MATRICES = {0: "gbr", 1: "bt709", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m", 9: "bt2020nc", 10: "bt2020c"}
 _RANGES = {1: "tv", 2: "pc"}
-_FIELD_ORDERS = {1: "progressive", 2: "tt", 3: "bb", 4: "tb", 5: "bt"}
 
 
 @dataclass(frozen=True)
@@ -258,7 +258,7 @@ def _video_info(
             f"{limits.max_frame_rate:.0f} allowed"
         )
     frames = stream.frames or (round(duration * rate) if duration else 0)
-    field_order = _FIELD_ORDERS.get(_field_order_code(cc))
+    field_order = field_order_name(cc)
     sar = stream.sample_aspect_ratio
     return VideoInfo(
         codec=name,
@@ -287,13 +287,6 @@ def _first_frame_rotation(p: Path, container: av.container.InputContainer, strea
     except av.FFmpegError as exc:
         raise DamagedMedia(f"{p.name}: the video cannot be decoded; it may be damaged ({exc})") from exc
     raise DamagedMedia(f"{p.name}: the video holds no decodable picture; it may be truncated or damaged")
-
-
-def _field_order_code(cc: av.video.codeccontext.VideoCodecContext) -> int:
-    try:
-        return int(cc.field_order or 0)
-    except (AttributeError, ValueError):  # PyAV raises for values outside its enum (unknown field order)
-        return 0
 
 
 def _audio_info(p: Path, stream: av.AudioStream, limits: MediaLimits) -> AudioInfo:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsreel.media.clip import ClipError, ClipReport, cut
+from newsreel.media.testpattern import PatternSpec, generate_video
 from tests.media.conftest import SOURCES, Source, decode_errors, decode_yuv, ffprobe, psnr
 from tests.media.media_checks import edit_lists, hides_nothing
 
@@ -255,3 +257,23 @@ def test_unsupported_output_and_input_are_clear_errors(media: dict[str, Source],
 
 def test_sources_cover_every_listed_kind() -> None:
     assert set(SMART) | {"h264-open-gop", "mpeg4"} == set(SOURCES)
+
+
+def test_interlaced_source_keeps_its_field_order_at_the_edges(tmp_path: Path) -> None:
+    spec = PatternSpec(width=256, height=144, rate=Fraction(25), seconds=2, gop=12,
+                       codec_options={"flags": "+ilme+ildct"})  # x264 MBAFF, top field first
+    path = generate_video(tmp_path / "interlaced.mp4", spec)
+    source = Source("interlaced", path, spec, decode_yuv(path))
+    out = tmp_path / "clip.mp4"
+    report = cut(path, out, start=5, end=40)
+    assert report.frames_reencoded > 0
+    check_clip(source, out, report, 5, 40)
+
+    def scan(path: Path) -> list[str]:
+        return subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+                               "frame=interlaced_frame,top_field_first", "-of", "csv=p=0", str(path)],
+                              capture_output=True, text=True, check=True).stdout.replace(",\n", "\n").split()
+
+    # The re-encoded edge is coded interlaced with the source's field order (x264 MBAFF), not progressive.
+    assert scan(out)[:7] == scan(path)[5:12]
+    assert scan(out)[0].startswith("1,")
