@@ -266,9 +266,53 @@ def _agrees(container: av.container.InputContainer, video: av.video.stream.Video
     return read(last_key, len(packets) - last_key)
 
 
+def _open_for_index(path: Path) -> av.container.InputContainer:
+    """The file opened without decoding a picture when its header says all the index needs (MP4/MOV: a
+    1080p picture costs ~30 ms, on every clip's critical path); other files are probed in full."""
+    container = open_input(path, skip_frame="all", probesize="32")
+    if "mov" in container.format.name.split(","):
+        return container
+    container.close()
+    return open_input(path)
+
+
+def _coding(path: Path, video: av.video.stream.VideoStream, bitstream: Bitstream | None) -> Coding:
+    cc = video.codec_context
+    if cc.format is not None:
+        return Coding.of(cc)
+    from_sps = _coding_from_sps(cc, bitstream.config if bitstream is not None else None)
+    if from_sps is not None:
+        return from_sps
+    with open_input(path) as probed:  # let FFmpeg decode a picture to tell
+        return Coding.of(probed.streams.video[0].codec_context)
+
+
+def _coding_from_sps(cc: av.video.codeccontext.VideoCodecContext, config: h264.AvcConfig | None
+                     ) -> Coding | None:
+    """What FFmpeg's decoder would report, read from the one SPS, in the plain case (8-bit 4:2:0, limited
+    range, progressive); None otherwise. The SPS's VUI takes precedence over the container, as in FFmpeg."""
+    if config is None or len(config.sps) != 1:
+        return None
+    try:
+        sps = h264.sps_format(config.sps[0])
+    except (h264.H264Error, IndexError):
+        return None
+    if sps.chroma_format != 1 or sps.bit_depth != 8 or sps.full_range or not sps.progressive:
+        return None
+    colour = {"color_range": int(cc.color_range or 0), "colorspace": int(cc.colorspace or 0),
+              "color_primaries": int(cc.color_primaries or 0), "color_trc": int(cc.color_trc or 0)}
+    if sps.full_range is not None:
+        colour["color_range"] = 1  # MPEG (limited): full range was ruled out above
+    if sps.primaries is not None and sps.transfer is not None and sps.matrix is not None:
+        colour.update(color_primaries=sps.primaries, color_trc=sps.transfer, colorspace=sps.matrix)
+    sar = Fraction(*sps.sample_aspect_ratio) if sps.sample_aspect_ratio else None
+    return Coding(cc.width, cc.height, "yuv420p", (cc.profile or "").lower(), cc.level, "progressive",
+                  {name: value for name, value in colour.items() if value}, sar)
+
+
 def build_index(path: Path) -> SourceIndex:
     """Read every video packet header once (no decoding) and describe the stream."""
-    with open_input(path) as container:
+    with _open_for_index(path) as container:
         if not container.streams.video:
             raise ClipError(f"{path.name}: no video stream")
         video = container.streams.video[0]
@@ -281,7 +325,6 @@ def build_index(path: Path) -> SourceIndex:
         is_h264 = codec == "h264"
         timecode = _timecode_of(container, video)
         has_audio = bool(container.streams.audio)
-        coding = Coding.of(video.codec_context)
         read_only(container, video)
         packets: list[PacketInfo] = []
         bitstream: Bitstream | None = None
@@ -318,6 +361,7 @@ def build_index(path: Path) -> SourceIndex:
                     except h264.H264Error:
                         orders = None
             packets.append(PacketInfo(pts, pts, key, idr))
+        coding = _coding(path, video, bitstream)
     if not packets:
         raise ClipError(f"{path.name}: the video stream is empty")
     if not packets[0].key:

@@ -190,17 +190,68 @@ class PpsInfo:
 
 def parse_sps(nal: bytes) -> SpsInfo:
     """The SPS fields needed to read slice headers up to pic_order_cnt_lsb."""
+    return _read_sps(nal)[0]
+
+
+@dataclass(frozen=True)
+class SpsFormat:
+    """How an SPS says its pictures are to be shown (the VUI), as FFmpeg's decoder reports it."""
+
+    chroma_format: int
+    bit_depth: int
+    progressive: bool  # frame_mbs_only: no field or MBAFF coding
+    sample_aspect_ratio: tuple[int, int] | None
+    full_range: bool | None  # None: no video signal type
+    primaries: int | None  # None: no colour description
+    transfer: int | None
+    matrix: int | None
+
+
+_SAR = [(0, 0), (1, 1), (12, 11), (10, 11), (16, 11), (40, 33), (24, 11), (20, 11), (32, 11), (80, 33), (18, 11),
+        (15, 11), (64, 33), (160, 99), (4, 3), (3, 2), (2, 1)]
+
+
+def sps_format(nal: bytes) -> SpsFormat:
+    info, r, depth = _read_sps(nal)
+    if not info.frame_mbs_only:
+        r.bit()  # mb_adaptive_frame_field
+    r.bit()  # direct_8x8_inference
+    if r.bit():  # frame_cropping
+        for _ in range(4):
+            r.ue()
+    sar: tuple[int, int] | None = None
+    full_range: bool | None = None
+    colour: tuple[int, int, int] | None = None
+    if r.bit():  # vui_parameters_present
+        if r.bit():  # aspect_ratio_info_present
+            idc = r.bits(8)
+            sar = (r.bits(16), r.bits(16)) if idc == 255 else _SAR[idc] if idc < len(_SAR) else None
+        if r.bit():  # overscan_info_present
+            r.bit()
+        if r.bit():  # video_signal_type_present
+            r.bits(3)  # video_format
+            full_range = bool(r.bit())
+            if r.bit():  # colour_description_present
+                colour = (r.bits(8), r.bits(8), r.bits(8))
+    if sar is not None and 0 in sar:
+        sar = None
+    return SpsFormat(info.chroma_format, depth, info.frame_mbs_only, sar, full_range,
+                     *(colour if colour else (None, None, None)))
+
+
+def _read_sps(nal: bytes) -> tuple[SpsInfo, BitReader, int]:
     r = BitReader(unescape(nal[1:]))
     profile = r.bits(8)
     r.bits(16)  # constraint flags, level
     ident = r.ue()
     separate = False
     chroma = 1
+    depth = 8
     if profile in _HIGH_PROFILES:
         chroma = r.ue()
         if chroma == 3:
             separate = bool(r.bit())
-        r.ue()  # bit depth luma
+        depth = r.ue() + 8  # luma
         r.ue()  # bit depth chroma
         r.bit()  # qpprime_y_zero_transform_bypass
         if r.bit():  # seq_scaling_matrix_present
@@ -227,8 +278,9 @@ def parse_sps(nal: bytes) -> SpsInfo:
     r.ue()  # width in MBs
     r.ue()  # height in map units
     frame_mbs_only = bool(r.bit())
-    return SpsInfo(ident, separate, log2_max_frame_num, poc_type, log2_max_poc_lsb, frame_mbs_only,
+    info = SpsInfo(ident, separate, log2_max_frame_num, poc_type, log2_max_poc_lsb, frame_mbs_only,
                    0 if separate else chroma, max_refs)
+    return info, r, depth
 
 
 def parse_pps(nal: bytes) -> PpsInfo:

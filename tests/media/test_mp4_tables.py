@@ -10,6 +10,8 @@ import pytest
 from newsreel.media import clip_index
 from newsreel.media.clip_index import build_index
 from newsreel.media.mp4_tables import TrackTables, read_tracks
+from newsreel.media.safeio import open_input
+from newsreel.media.testpattern import PatternSpec, generate_video
 from tests.media.conftest import Source
 
 MP4_SOURCES = ["h264-23.976", "h264-25", "h264-29.97", "h264-50", "h264-59.94", "h264-open-gop", "mpeg4"]
@@ -69,3 +71,23 @@ def test_truncated_tables_are_not_trusted(keep: float, media: dict[str, Source],
 def test_unknown_track_has_no_tables(media: dict[str, Source]) -> None:
     tracks = read_tracks(media["h264-25"].path)
     assert tracks is not None and 99 not in tracks and 1 in tracks
+
+
+@pytest.mark.parametrize("options", [
+    {"color_primaries": "bt709", "color_trc": "bt709", "colorspace": "bt709", "color_range": "tv"},
+    {"aspect": "16:15", "color_range": "tv"},
+    {"color_range": "pc"},  # full range: FFmpeg is asked
+    {"colorspace": "smpte170m"},  # matrix only
+], ids=["bt709", "sar", "full-range", "matrix-only"])
+def test_coding_read_from_the_sps_is_what_ffmpeg_reports(options: dict[str, str], tmp_path: Path) -> None:
+    path = generate_video(tmp_path / "tagged.mp4", PatternSpec(width=160, height=96, seconds=0.5, gop=6,
+                                                               codec_options=options))
+    with open_input(path) as probed:
+        reported = clip_index.Coding.of(probed.streams.video[0].codec_context)
+    assert build_index(path).coding == reported
+
+
+def test_coding_of_422_is_asked_of_ffmpeg(tmp_path: Path) -> None:
+    path = generate_video(tmp_path / "422.mp4", PatternSpec(width=160, height=96, seconds=0.5, gop=6,
+                                                            pix_fmt="yuv422p"))
+    assert build_index(path).coding.pix_fmt == "yuv422p"
