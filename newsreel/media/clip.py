@@ -535,6 +535,7 @@ def _write_direct(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, 
     start_tc = _clip_timecode(index, plan.first_frame)
     timecode = (timecode_to_frames(start_tc, index.rate), ";" in start_tc)
     span = (plan.origin, index.pts_of(plan.stop_frame - 1) + index.frame_duration)
+
     # The avcC is written last: by then the edges' own encoder has given its parameter sets.
     def config() -> h264.AvcConfig:
         made = _output_config(index, encoder, True, False)
