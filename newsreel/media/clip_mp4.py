@@ -73,18 +73,29 @@ class VideoSamples:
         self.sizes.append(size)
         self.locations.append(location)
 
+    def extend(self, pts: list[int], sizes: list[int], locations: list[int], keys: list[int]) -> None:
+        """More samples after those added so far; `keys` numbers their sync samples from 0."""
+        first = len(self.pts)
+        self.sync += [first + k for k in keys]
+        self.pts += pts
+        self.sizes += sizes
+        self.locations += locations
+
 
 def audio_range(audio: AudioSamples, origin: int, stop: int) -> tuple[int, int]:
     """Samples [a, b): from the one that starts nearest the clip's first frame to the one nearest its end
     (times in the audio time base), as clip_audio._copied chooses them."""
     ts = audio.timestamps
-    a = max(0, bisect_left(ts, origin) - 1)  # every sample before this one ends before the clip starts
-    while a < len(ts) and _middle(ts, a) < origin:
-        a += 1
-    b = min(a + 1, len(ts))
-    while b < len(ts) and _middle(ts, b) < stop:
-        b += 1
-    return a, b
+    a = _first_middle_from(ts, origin, 0)
+    return a, _first_middle_from(ts, stop, min(a + 1, len(ts)))
+
+
+def _first_middle_from(ts: list[int], t: int, lo: int) -> int:
+    """The first sample from `lo` on whose middle is at or after `t` (len(ts) if none)."""
+    i = max(lo, bisect_left(ts, t) - 1)  # every sample before this one ends before t
+    while i < len(ts) and _middle(ts, i) < t:
+        i += 1
+    return i
 
 
 def _middle(ts: list[int], i: int) -> float:
@@ -100,16 +111,20 @@ def _duration(ts: list[int], i: int) -> int:
 def copy_samples(writer: Mp4Writer, source: Path, pieces: list[tuple[int, int]],
                  progress: Callable[[float], None] | None) -> list[int]:
     """Copy (file offset, size) pieces of `source` in file order, merged into runs; their locations here."""
-    order = sorted(range(len(pieces)), key=lambda i: pieces[i][0])
     runs: list[tuple[int, int, list[int]]] = []  # (start, end, piece numbers)
-    for i in order:
+    start = end = -1
+    members: list[int] = []
+    for i in sorted(range(len(pieces)), key=pieces.__getitem__):
         pos, size = pieces[i]
-        if runs and pos <= runs[-1][1]:
-            start, end, members = runs[-1]
+        if members and pos <= end:
             members.append(i)
-            runs[-1] = (start, max(end, pos + size), members)
+            end = max(end, pos + size)
         else:
-            runs.append((pos, pos + size, [i]))
+            if members:
+                runs.append((start, end, members))
+            start, end, members = pos, pos + size, [i]
+    if members:
+        runs.append((start, end, members))
     total = sum(end - start for start, end, _ in runs) or 1
     locations = [0] * len(pieces)
     done = 0
@@ -175,30 +190,31 @@ def write(output: Path, index: SourceIndex, copy: tuple[int, int], span: tuple[i
         writer = Mp4Writer(out)
         tmcd_at = writer.write(struct.pack(">I", timecode[0]))
         locations = copy_samples(writer, index.path, pieces, progress)
+        # While the head edge is still being made: everything that does not depend on it.
+        tracks = [Track(b"tmcd", tb.denominator,
+                        timecode_entry(tb.denominator, index.frame_duration, round(index.rate), timecode[1]),
+                        [span[1] - span[0]], [4], [tmcd_at])]
+        if audio is not None:
+            ts = audio.timestamps
+            sizes = audio.sizes[a:b]
+            durations = [t1 - t0 for t0, t1 in pairwise(ts[a:b])] + ([_duration(ts, b - 1)] if b > a else [])
+            seconds = float(sum(durations) * audio.time_base)
+            tracks.insert(0, Track(b"soun", audio.time_base.denominator, audio_entry(audio, 2, sizes, seconds),
+                                   durations, sizes, locations[len(copied):], language=audio.language,
+                                   roll_distance=-1))
+        for ready in tracks:
+            ready.sample_table  # noqa: B018 (made now, used by finish)
+        copied_pts = [p.pts - origin for p in copied]
+        copied_keys = [k for k, p in enumerate(copied) if p.key]
         video = VideoSamples()
         head, tail = edges
         encoded = append_edges(writer, head, video)
-        for p, location in zip(copied, locations, strict=False):
-            video.add(p.pts - origin, p.size, location, p.key)
+        video.extend(copied_pts, [p.size for p in copied], locations[:len(copied)], copied_keys)
         encoded += append_edges(writer, tail, video)
         entry = video_entry(layout.video.sample_entry or b"", config())
         if entry is None:
             raise ClipError("internal error: the source's video description cannot be reused")
         track = video_track(index, video, entry, reorder)
-        tracks = [track]
-        if audio is not None:
-            ts = audio.timestamps
-            sizes = audio.sizes[a:b]
-            durations = [_duration(ts, i) for i in range(a, b)]
-            seconds = float(sum(durations) * audio.time_base)
-            tracks.append(Track(b"soun", audio.time_base.denominator, audio_entry(audio, 2, sizes, seconds),
-                                durations, sizes, locations[len(copied):], language=audio.language,
-                                roll_distance=-1))
-        frames_per_second = round(index.rate)
-        tracks.append(Track(b"tmcd", tb.denominator,
-                            timecode_entry(tb.denominator, index.frame_duration, frames_per_second, timecode[1]),
-                            [track.duration], [4], [tmcd_at]))
-        track.references[b"tmcd"] = len(tracks)
-        writer.finish(tracks)
+        track.references[b"tmcd"] = len(tracks) + 1
+        writer.finish([track, *tracks])
     return encoded
-

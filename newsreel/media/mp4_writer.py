@@ -13,6 +13,7 @@ import os
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import BinaryIO
 
 _IDENTITY = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
@@ -52,6 +53,11 @@ class Track:
     @property
     def duration(self) -> int:
         return sum(self.durations)
+
+    @cached_property
+    def sample_table(self) -> bytes:
+        """The `stbl` box; made once, so that a track complete early can have it made while others wait."""
+        return _stbl(self)
 
 
 class Mp4Writer:
@@ -123,7 +129,7 @@ def _trak(number: int, track: Track, length: int) -> bytes:
     header = {b"vide": full_box(b"vmhd", 0, 1, bytes(8)), b"soun": full_box(b"smhd", 0, 0, bytes(4)),
               b"tmcd": full_box(b"nmhd", 0, 0)}[track.handler]
     dinf = box(b"dinf", full_box(b"dref", 0, 0, struct.pack(">I", 1), full_box(b"url ", 0, 1)))
-    minf = box(b"minf", header, dinf, _stbl(track))
+    minf = box(b"minf", header, dinf, track.sample_table)
     tref = box(b"tref", *(box(kind, struct.pack(">I", ref)) for kind, ref in track.references.items())) \
         if track.references else b""
     return box(b"trak", tkhd, tref, box(b"mdia", mdhd, hdlr, minf))
