@@ -24,6 +24,7 @@ from newsreel.media import clip_mp4, h264
 from newsreel.media.clip_audio import AudioPlan, audio_packets
 from newsreel.media.clip_encode import EdgeEncoder, EncodedPacket, encode_edges
 from newsreel.media.clip_index import ClipError, Gop, SourceIndex, build_index, read_only
+from newsreel.media.memory import return_large_buffers
 from newsreel.media.safeio import UnsupportedMedia, open_input
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
 
@@ -96,6 +97,7 @@ class _Plan:
 
 
 def _index(source: Path) -> SourceIndex:
+    return_large_buffers()  # before the first picture is decoded (see memory)
     # parse_range() then cut() on the same file (the CLI, the portal) should read the file's index once.
     try:
         stat = source.stat()

@@ -213,15 +213,19 @@ def encode_edges(index: SourceIndex, encoder: EdgeEncoder, spans: list[tuple[int
     Decoding is most of what edges cost (the reference pictures from a GOP's start up to the cut), so every
     span is decoded from the start, each in a thread of its own and at most a couple of frames ahead. One
     encoder then codes the spans in turn, two slices of each picture in parallel: a 1080p x264 encoder holds
-    ~25 MB, which is paid once. With `context` (an output stream's own open encoder) packets stay in Annex B
-    for the muxer to convert.
+    ~25 MB, which is paid once, and only from the first frame on, when the tail's decoder has often finished
+    and freed its own. With `context` (an output stream's own open encoder) packets stay in Annex B for the
+    muxer to convert.
     """
     decoders = [Prefetched(source_frames(index, a, b), depth=2, name="clip-decode") for a, b in spans]
     try:
-        cc = context or encoder.open(sliced=True)
+        cc = context
         starts = [a - clip_origin for a, _ in spans]
 
         def packets(frame: av.VideoFrame | None) -> Iterator[tuple[int, EncodedPacket]]:
+            nonlocal cc
+            if cc is None:
+                cc = encoder.open(sliced=True)
             for packet in cc.encode(frame):
                 assert packet.pts is not None
                 span = bisect_right(starts, packet.pts) - 1
