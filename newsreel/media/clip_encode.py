@@ -7,6 +7,7 @@ not use (x264 `sps-id`), so both sets can live side by side in one `avcC` record
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_right
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -204,8 +205,20 @@ def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Generato
         yield from shown(cc.decode(None))
 
 
+def _gated(frames: Generator[av.VideoFrame, None, None], gate: tuple[threading.Event, threading.Event] | None
+           ) -> Generator[av.VideoFrame, None, None]:
+    if gate is not None:
+        go, cancel = gate
+        go.wait()
+        if cancel.is_set():
+            frames.close()
+            return
+    yield from frames
+
+
 def encode_edges(index: SourceIndex, encoder: EdgeEncoder, spans: list[tuple[int, int]], clip_origin: int,
-                 context: av.video.codeccontext.VideoCodecContext | None = None
+                 context: av.video.codeccontext.VideoCodecContext | None = None,
+                 later: tuple[threading.Event, threading.Event] | None = None
                  ) -> Iterator[tuple[int, EncodedPacket]]:
     """Re-encode the source frames of each span [first_pts, stop_pts), in clip order, each span a closed GOP
     that starts with an IDR picture: (span number, packet), pts relative to clip_origin.
@@ -216,8 +229,13 @@ def encode_edges(index: SourceIndex, encoder: EdgeEncoder, spans: list[tuple[int
     ~25 MB, which is paid once, and only from the first frame on, when the tail's decoder has often finished
     and freed its own. With `context` (an output stream's own open encoder) packets stay in Annex B for the
     muxer to convert.
+
+    With `later` (go, cancel), spans after the first are decoded once `go` is set (the caller sets it when it
+    has copied the middle, so that the head, which everything waits for, does not share two cores with three
+    jobs), or not at all if `cancel` is set first.
     """
-    decoders = [Prefetched(source_frames(index, a, b), depth=2, name="clip-decode") for a, b in spans]
+    decoders = [Prefetched(_gated(source_frames(index, a, b), later if k else None), depth=2, name="clip-decode")
+                for k, (a, b) in enumerate(spans)]
     try:
         cc = context
         starts = [a - clip_origin for a, _ in spans]

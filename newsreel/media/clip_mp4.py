@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import struct
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from itertools import pairwise
@@ -170,11 +171,12 @@ def video_track(index: SourceIndex, samples: VideoSamples, entry: bytes, reorder
 
 def write(output: Path, index: SourceIndex, copy: tuple[int, int], span: tuple[int, int],
           edges: tuple[Iterable[EncodedPacket], Iterable[EncodedPacket]], config: Callable[[], h264.AvcConfig],
-          reorder: int, timecode: tuple[int, bool], progress: Callable[[float], None] | None) -> int:
+          reorder: int, timecode: tuple[int, bool], progress: Callable[[float], None] | None,
+          copy_done: threading.Event | None = None) -> int:
     """Write the clip: copied packets [copy[0], copy[1]) between the head and tail edge packets. `span` is
     the source time the clip shows, [first pts, stop pts); `timecode` the first frame's number and
-    drop-frame flag; `config` gives the avcC once the edges are written. Returns the number of re-encoded
-    frames."""
+    drop-frame flag; `config` gives the avcC once the edges are written; `copy_done` is set once the middle
+    is copied. Returns the number of re-encoded frames."""
     layout = index.mp4
     assert layout is not None
     tb = index.time_base
@@ -190,6 +192,8 @@ def write(output: Path, index: SourceIndex, copy: tuple[int, int], span: tuple[i
         writer = Mp4Writer(out)
         tmcd_at = writer.write(struct.pack(">I", timecode[0]))
         locations = copy_samples(writer, index.path, pieces, progress)
+        if copy_done is not None:
+            copy_done.set()
         # While the head edge is still being made: everything that does not depend on it.
         tracks = [Track(b"tmcd", tb.denominator,
                         timecode_entry(tb.denominator, index.frame_duration, round(index.rate), timecode[1]),

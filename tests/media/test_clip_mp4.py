@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import struct
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,17 @@ def test_pieces_are_copied_in_file_order_and_merged(tmp_path: Path) -> None:
     data = path.read_bytes()
     assert locations == [base + 10, base, base + 15]  # the first two pieces are one run
     assert data[base:end] == source.read_bytes()[0:15] + source.read_bytes()[100:103]
+
+
+def test_a_failed_copy_stops_the_edges_and_leaves_no_file(media: dict[str, Source], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: object) -> list[int]:
+        raise ClipError("the source changed while it was being cut")
+
+    monkeypatch.setattr(clip_mp4, "copy_samples", fail)
+    out = tmp_path / "clip.mp4"
+    before = threading.active_count()
+    with pytest.raises(ClipError, match="changed"):
+        cut(media["h264-25"].path, out, start=5, end=39)  # a head and a tail edge: the tail waits for the copy
+    assert not out.exists()
+    assert threading.active_count() == before  # the waiting tail gave up; no thread is left behind
