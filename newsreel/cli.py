@@ -12,9 +12,9 @@ MEDIA_COMMANDS = {"clip"}
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv if argv is None else ["newsreel", *argv])
     if len(args) > 1 and args[1] in MEDIA_COMMANDS:
-        from newsreel.media.cli import main as media_main
+        from newsreel.media.cli import run
 
-        return media_main(args[1:])
+        return run(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsreel.settings")
     from django.core.management import execute_from_command_line
 

@@ -22,11 +22,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import av
 import av.container
 
+from newsreel.media.clip_audio import slice_samples
 from newsreel.media.clip_index import ClipError
 from newsreel.media.safeio import UnsupportedMedia, open_input
 
@@ -257,19 +258,6 @@ def _copy_pcm(container: av.container.InputContainer, stream: av.AudioStream, ou
     return AudioClipReport("copy", ctx.name, rate, ctx.channels, first, written)
 
 
-def _slice(frame: av.AudioFrame, lo: int, hi: int) -> av.AudioFrame:
-    """Samples [lo, hi) of a decoded frame, as a new frame without a timestamp."""
-    if lo == 0 and hi == frame.samples:
-        frame.pts = None
-        return frame
-    array = frame.to_ndarray()
-    channels = 1 if frame.format.is_planar else len(frame.layout.channels)
-    part: Any = array[:, lo * channels:hi * channels].copy()
-    out = av.AudioFrame.from_ndarray(part, format=frame.format.name, layout=frame.layout.name)
-    out.sample_rate = frame.sample_rate
-    return out
-
-
 def _reencode(container: av.container.InputContainer, stream: av.AudioStream, info: AudioInfo, output: Path,
               fmt: str, first: int, stop: int, tags: dict[str, str],
               progress: Callable[[float], None] | None) -> AudioClipReport:
@@ -323,7 +311,7 @@ def _reencode(container: av.container.InputContainer, stream: av.AudioStream, in
                 lo, hi = max(first, position), min(stop, position + frame.samples)
                 if hi <= lo:
                     continue
-                for piece in resampler.resample(_slice(frame, lo - position, hi - position)):
+                for piece in resampler.resample(slice_samples(frame, lo - position, hi - position)):
                     fifo.write(piece)
                 fed += hi - lo
                 drain(final=False)

@@ -500,10 +500,7 @@ def _clip_timecode(index: SourceIndex, first_frame: int) -> str:
 def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output: Path, fmt: str,
            progress: Callable[[float], None] | None) -> dict[str, int]:
     counters = {"copied": 0, "encoded": 0}
-    clip_pts = [p - plan.origin for p in index.display[plan.first_frame:plan.stop_frame]]
     reorder = max(index.reorder, encoder.bframes if encoder else 0)
-    duration = index.frame_duration
-    options = {"movflags": "+negative_cts_offsets", "write_tmcd": "1"}
     edges: _EdgeWorker | None = None
     copy = _direct_copy(index, plan, fmt)
     if encoder is not None and (index.bitstream is not None or any(s.copy for s in plan.segments)):
@@ -515,8 +512,7 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
         if copy is not None:
             _write_direct(index, plan, encoder, output, progress, counters, reorder, edges, copy)
         else:
-            _mux(index, plan, encoder, output, fmt, progress, options, counters, clip_pts, reorder, duration,
-                 edges)
+            _mux(index, plan, encoder, output, fmt, progress, counters, reorder, edges)
     finally:
         if edges is not None:
             edges.close()
@@ -560,8 +556,12 @@ def _write_direct(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, 
 
 
 def _mux(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output: Path, fmt: str,
-         progress: Callable[[float], None] | None, options: dict[str, str], counters: dict[str, int],
-         clip_pts: list[int], reorder: int, duration: int, edges: _EdgeWorker | None) -> None:
+         progress: Callable[[float], None] | None, counters: dict[str, int], reorder: int,
+         edges: _EdgeWorker | None) -> None:
+    clip_pts = [p - plan.origin for p in index.display[plan.first_frame:plan.stop_frame]]
+    dts_of = clip_mp4.decode_times(clip_pts, reorder, index.frame_duration)
+    duration = index.frame_duration
+    options = {"movflags": "+negative_cts_offsets", "write_tmcd": "1"}
     with open_input(index.path) as template, av.open(str(output), "w", format=fmt, options=options) as out:
         video_in = template.streams.video[0]
         copies = any(s.copy for s in plan.segments)
@@ -584,7 +584,7 @@ def _mux(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output: P
 
         def video_stream() -> Iterator[tuple[float, av.Packet]]:
             for k, item in enumerate(_video_packets(template, index, plan, encoder, counters, context, edges)):
-                dts = clip_pts[k - reorder] if k >= reorder else clip_pts[0] - (reorder - k) * duration
+                dts = dts_of[k]
                 if dts > item.pts:
                     raise ClipError(f"internal error: B-frame reordering deeper than {reorder} frames")
                 packet = item.data if isinstance(item.data, av.Packet) else av.Packet(item.data)

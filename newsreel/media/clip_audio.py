@@ -134,7 +134,7 @@ def _reencoded(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
                     if start >= last:
                         break
                     continue
-                for chunk in resampler.resample(_slice(frame, lo - start, hi - start)):
+                for chunk in resampler.resample(slice_samples(frame, lo - start, hi - start)):
                     fifo.write(chunk)
             while fifo.samples >= (encoder.frame_size or 1024):
                 block = fifo.read(encoder.frame_size or 1024)
@@ -152,7 +152,8 @@ def _reencoded(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
     yield from encode(None)
 
 
-def _slice(frame: av.AudioFrame, lo: int, hi: int) -> av.AudioFrame:
+def slice_samples(frame: av.AudioFrame, lo: int, hi: int) -> av.AudioFrame:
+    """Samples [lo, hi) of a decoded frame, as a new frame without a timestamp."""
     if lo == 0 and hi == frame.samples:
         frame.pts = None
         return frame

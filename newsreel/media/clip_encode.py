@@ -188,8 +188,6 @@ def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Generato
                 if not (packet.is_keyframe and packet.pts == index.packets[gop.first].raw):
                     continue  # the seek landed early: start at our GOP
                 position = gop.first
-            elif position >= len(index.packets):
-                break
             if not index.pts_rebuilt:
                 expected = index.packets[position]
                 if packet.pts != expected.raw:

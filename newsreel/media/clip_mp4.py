@@ -154,12 +154,16 @@ def append_edges(writer: Mp4Writer, made: Iterable[EncodedPacket], into: VideoSa
     return count
 
 
+def decode_times(shown: list[int], reorder: int, duration: int) -> list[int]:
+    """The decode time of each sample, in decode order, for frames shown at `shown` (ascending): the
+    presentation times delayed by the reorder depth, so that no picture is decoded after it is shown."""
+    return [shown[k - reorder] if k >= reorder else shown[0] - (reorder - k) * duration
+            for k in range(len(shown))]
+
+
 def video_track(index: SourceIndex, samples: VideoSamples, entry: bytes, reorder: int) -> Track:
-    """Decode times as the FFmpeg path gives them: presentation times delayed by the reorder depth."""
     duration = index.frame_duration
-    shown = sorted(samples.pts)
-    dts = [shown[k - reorder] if k >= reorder else shown[0] - (reorder - k) * duration
-           for k in range(len(shown))]
+    dts = decode_times(sorted(samples.pts), reorder, duration)
     if any(d > p for d, p in zip(dts, samples.pts, strict=True)):
         raise ClipError(f"internal error: B-frame reordering deeper than {reorder} frames")
     durations = [b - a for a, b in pairwise(dts)] + [duration]

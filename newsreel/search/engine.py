@@ -586,7 +586,7 @@ def _label_facets(found: dict[str, list[FacetValue]], params: SearchParams, *,
     for values in found.values():
         for value in values:
             value.approximate = approximate
-    return label_facets(found, params, limit=FACET_LIMIT)
+    return label_facets(found, params)
 
 
 def _load_hits(rows: list[tuple[Any, ...]]) -> list[Hit]:

@@ -53,13 +53,8 @@ def facet_order(entry: tuple[str, int]) -> tuple[int, int, str]:
     return -count, int(value) if value.isdigit() else 0, value
 
 
-def _top(values: list[Any], limit: int) -> list[Any]:
-    return sorted(values, key=lambda v: facet_order((v.value, v.count)))[:limit]
-
-
-def label_facets(found: dict[str, list[Any]], params: SearchParams, *, limit: int) -> dict[str, list[Any]]:
-    """Label the top `limit` values of each facet (only those: an event facet may have thousands)."""
-    found = {name: _top(values, limit) for name, values in found.items()}
+def label_facets(found: dict[str, list[Any]], params: SearchParams) -> dict[str, list[Any]]:
+    """Label the values of each facet, which the engine has cut to those a page shows, in `facet_order`."""
     out: dict[str, list[Any]] = {}
     kinds = kind_labels()
     for value in found.get("type", []):

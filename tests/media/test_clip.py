@@ -110,7 +110,6 @@ def test_tail_inside_a_gop_reencodes_at_most_the_last_b_frames(name: str, media:
         check_clip(source, out, report, gop, end)
 
 
-
 def _beep_onsets(path: Path, rate: int) -> list[float]:
     """Seconds at which the test tone's once-a-second beep starts, decoded by the system ffmpeg."""
     raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:a:0", "-ac", "1", "-ar", str(rate),
