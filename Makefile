@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint bench install clean-var
+.PHONY: run test lint bench install system clean-var
 
 $(BIN)/newsreel: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +16,16 @@ $(BIN)/newsreel: pyproject.toml constraints.txt
 
 install: $(BIN)/newsreel
 
+# Debian packages the tests use as independent witnesses (ffmpeg, exiftool, nginx, chromium); the portal needs none.
+system:
+	@tools/bootstrap-system ffmpeg ffprobe exiftool nginx chromium
+
 run: install
 	$(BIN)/newsreel migrate --noinput
 	$(BIN)/newsreel demo
 	$(BIN)/newsreel serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install system
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -31,6 +35,7 @@ lint: install
 # Each benchmark prints its figures and ratios against named baselines; pick some with BENCH="clip_bench ...".
 BENCH ?= clip_bench transcode_bench download_bench search_bench newsletter_throughput
 bench: install
+	@tools/bootstrap-system ffmpeg ffprobe wrk
 	@for b in $(BENCH); do echo "=== $$b"; $(BIN)/python -m bench.$$b || exit 1; done
 
 clean-var:

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from tests.factories import make_article, make_item
 
+pytest_plugins = ["tests.system_tools"]
+
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                "QUEUES": ["default", "media", "mail"]}}
 

@@ -12,10 +12,9 @@ import pytest
 from newsreel.catalogue.models import Role
 from newsreel.downloads.models import Download
 from tests.downloads.conftest import add_file
-from tests.downloads.nginx_harness import NGINX, running_nginx
+from tests.downloads.nginx_harness import running_nginx
 
-pytestmark = [pytest.mark.django_db(transaction=True),
-              pytest.mark.skipif(not Path(NGINX).exists(), reason="nginx is not installed")]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("system_nginx")]
 
 STATIC = Path(__file__).resolve().parents[2] / "newsreel" / "static"
 

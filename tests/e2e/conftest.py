@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from tests.system_tools import require_tool
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("NEWSREEL_CHROMIUM", "/usr/bin/chromium")
@@ -29,7 +31,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no chromium at {CHROMIUM}")
+        require_tool("chromium")  # fails with the command that installs it
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,10 +12,8 @@ import pytest
 
 from newsreel.media.testpattern import PatternSpec
 
-needs_ffmpeg = pytest.mark.skipif(
-    shutil.which("ffprobe") is None or shutil.which("ffmpeg") is None,
-    reason="system ffmpeg/ffprobe not installed",
-)
+# Fails (never skips) when the system ffmpeg is missing: see tests/system_tools.py.
+needs_ffmpeg = pytest.mark.usefixtures("system_ffmpeg")
 
 
 @dataclass(frozen=True)

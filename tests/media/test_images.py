@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,9 +21,7 @@ UNICODE = PhotoCredits(
     creator="Zoë Łukasiewicz-Müller", credit_line="Служба фото", copyright_notice="© 2026 Éditions Ōkami"
 )
 
-needs_exiftool = pytest.mark.skipif(
-    shutil.which("exiftool") is None, reason="exiftool not installed (apt-get install libimage-exiftool-perl)"
-)
+needs_exiftool = pytest.mark.usefixtures("system_exiftool")
 
 
 def exiftool(path: Path) -> dict:
