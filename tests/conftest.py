@@ -9,8 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_article, make_item
-
-pytest_plugins = ["tests.system_tools"]
+from tests.system_tools import system_exiftool, system_ffmpeg, system_nginx  # noqa: F401  (fixtures)
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                "QUEUES": ["default", "media", "mail"]}}
