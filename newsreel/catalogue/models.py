@@ -381,8 +381,9 @@ class Role(models.TextChoices):
     PHOTO_THUMB = "photo_thumbnail", _("Photo (thumbnail)")
 
 
-# Renditions a visitor sees on the page (previews); everything else is a download.
-PREVIEW_ROLES = {Role.WEB, Role.POSTER, Role.THUMBNAIL, Role.THUMBNAIL_LARGE, Role.STORYBOARD,
+# Renditions a visitor sees or hears on the page (previews); everything else is a download. The MP3 is the audio
+# item's player source, so it is a preview as well as a download.
+PREVIEW_ROLES = {Role.WEB, Role.AUDIO_MP3, Role.POSTER, Role.THUMBNAIL, Role.THUMBNAIL_LARGE, Role.STORYBOARD,
                  Role.STORYBOARD_INDEX, Role.STORYBOARD_VTT, Role.WAVEFORM, Role.WAVEFORM_PEAKS,
                  Role.PHOTO_MEDIUM, Role.PHOTO_THUMB}
 DOWNLOAD_ROLES = [Role.MASTER, Role.BROADCAST, Role.WEB, Role.PROXY, Role.AUDIO_WAV, Role.AUDIO_MP3,
@@ -434,4 +435,7 @@ class Rendition(models.Model):
         return parse_rate(self.frame_rate) if self.frame_rate else None
 
     def preview_url(self) -> str:
+        # The preview view refuses other roles: linking one from a page would be a player that answers 404.
+        if not self.is_preview:
+            raise ValueError(f"{self.role} is not a preview rendition")
         return reverse("preview", args=[self.pk])
