@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from newsreel.catalogue.models import Event, Item, Kind, Person, ShotlistLine, Tag
+from newsreel.front.demo_terms import publish_demo_terms
 from newsreel.media.testpattern import PatternSpec, generate_photo, generate_tone_wav, generate_video
 from newsreel.news.models import Article, ArticleType
 from newsreel.publishing import Status
@@ -160,6 +161,7 @@ def demo_source_dir() -> Path:
 def run_demo(*, report: Reporter = print, video_scale: float = 1.0, attach_media: bool = True) -> None:
     """Create (or complete) the demo catalogue; `video_scale` < 1 shortens the generated videos (tests)."""
     now = timezone.now()
+    publish_demo_terms(now)
     events = _events(now)
     tags = {slug: Tag.objects.get_or_create(slug=slug, defaults={"name_en": en, "name_fr": fr})[0]
             for slug, en, fr in [("summit", "Summit", "Sommet"), ("defence-spending", "Defence spending",
