@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from newsreel.queues import QUEUES
 from tests.factories import make_article, make_item
 
 pytest_plugins = ["tests.system_tools"]
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                               "QUEUES": ["default", "media", "mail"]}}
+                               "QUEUES": QUEUES}}
 
 
 @pytest.fixture(autouse=True)

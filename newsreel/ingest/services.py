@@ -112,9 +112,10 @@ _niced = False
 def _lower_priority() -> None:
     """Media work runs below the web server's priority, once per worker process."""
     global _niced
-    if not _niced and settings.NEWSREEL_WORKER_NICE:
-        os.nice(settings.NEWSREEL_WORKER_NICE)
-        _niced = True
+    # A worker started niced (`newsreel serve`, systemd's Nice=) is not lowered a second time.
+    if not _niced and settings.NEWSREEL_WORKER_NICE and os.nice(0) < settings.NEWSREEL_WORKER_NICE:
+        os.nice(settings.NEWSREEL_WORKER_NICE - os.nice(0))
+    _niced = True
 
 
 class _ProgressWriter:
