@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (prose: one paragraph per line)
 """The demo's terms of use: a realistic text for media professionals, in English and French.
 
 Sign-up asks for the terms and every item links to them, so the demo must publish a version in force.
@@ -37,7 +38,7 @@ TEXT_FR = """Les présentes conditions s'appliquent à chaque photo, vidéo, enr
 
 1. Usage éditorial. Les contenus sont fournis gratuitement pour un usage d'information, d'actualité, documentaire ou pédagogique, sur tout support. Tout usage commercial, publicitaire, promotionnel ou de campagne politique est interdit.
 
-2. Mention de crédit. Toute utilisation doit porter la mention de crédit indiquée avec le contenu (par exemple « © Alliance Media Centre »), lisible et à proximité du contenu.
+2. Mention de crédit. Toute utilisation doit porter la mention de crédit indiquée avec le contenu (par exemple « © Alliance Media Centre »), lisible et à proximité du contenu.
 
 3. Intégrité. Vous pouvez recadrer, redimensionner, couper et monter les contenus pour la durée et le format, mais vous ne pouvez pas les modifier, les associer ni les légender d'une manière qui en déforme le sens, donne une image fausse des personnes ou des événements montrés, ou induit en erreur.
 
@@ -45,7 +46,7 @@ TEXT_FR = """Les présentes conditions s'appliquent à chaque photo, vidéo, enr
 
 5. Embargos. Un contenu publié sous embargo ne peut être utilisé, diffusé, publié ni partagé avant l'heure indiquée.
 
-6. Droits de tiers. Certains contenus montrent des personnes, de la musique ou des œuvres de tiers ; lorsque le contenu le signale, il vous appartient d'obtenir ces droits.
+6. Droits de tiers. Certains contenus montrent des personnes, de la musique ou des œuvres de tiers ; lorsque le contenu le signale, il vous appartient d'obtenir ces droits.
 
 7. Retrait. Nous pouvons retirer un contenu (par exemple pour des raisons juridiques ou de sécurité). Une fois informé, ne l'utilisez plus et retirez-le lorsque c'est raisonnablement possible.
 
@@ -53,7 +54,7 @@ TEXT_FR = """Les présentes conditions s'appliquent à chaque photo, vidéo, enr
 
 9. Responsabilité. Les contenus sont fournis en l'état, sans garantie. Nous ne sommes pas responsables de l'usage qui en est fait.
 
-10. Modifications. Nous pouvons modifier ces conditions ; il vous sera demandé d'accepter la nouvelle version avant votre prochain téléchargement."""
+10. Modifications. Nous pouvons modifier ces conditions ; il vous sera demandé d'accepter la nouvelle version avant votre prochain téléchargement."""
 
 
 def publish_demo_terms(now: dt.datetime) -> TermsVersion:
