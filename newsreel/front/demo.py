@@ -255,7 +255,8 @@ def _item(kind: str, title_en: str, title_fr: str, summary_en: str, summary_fr: 
 def make_demo_video(*, item: Item, index: int, seconds: float) -> None:
     """Generate demo video `index` (once; kept in var/demo-src) and ingest it as the item's master."""
     video = VIDEOS[index]
-    path = demo_source_dir() / f"video-{index + 1}-{seconds:g}s.mp4"
+    # "-tc": the burnt-in timecode counts from 10:00:00:00; files cached before that are not reused.
+    path = demo_source_dir() / f"video-{index + 1}-{seconds:g}s-tc.mp4"
     if not path.exists():
         partial = path.with_suffix(".part.mp4")
         generate_video(partial, PatternSpec(seconds=seconds, rate=Fraction(25), gop=50, bframes=2,
