@@ -31,8 +31,8 @@ from newsreel.media.safeio import UnsupportedMedia
 
 log = logging.getLogger(__name__)
 
-MASTER_SUFFIX = {"mp4": ".mp4", "mov": ".mov", "mxf": ".mxf", "wav": ".wav", "mp3": ".mp3", "aac": ".aac", "jpeg": ".jpg",
-                 "png": ".png", "tiff": ".tif"}
+MASTER_SUFFIX = {"mp4": ".mp4", "mov": ".mov", "mxf": ".mxf", "wav": ".wav", "mp3": ".mp3", "aac": ".aac",
+                 "jpeg": ".jpg", "png": ".png", "tiff": ".tif"}
 MASTER_MIME = {"mp4": "video/mp4", "mov": "video/quicktime", "mxf": "application/mxf", "wav": "audio/wav",
                "mp3": "audio/mpeg", "aac": "audio/aac", "jpeg": "image/jpeg", "png": "image/png",
                "tiff": "image/tiff"}
