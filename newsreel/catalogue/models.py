@@ -200,7 +200,9 @@ class Item(Publishable):
     description_en = models.TextField(_("description (EN)"), blank=True)
     description_fr = models.TextField(_("description (FR)"), blank=True)
     shot_on = models.DateField(_("date shot"), null=True, blank=True)
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    location_en = models.CharField(_("location (EN)"), max_length=200, blank=True)
+    location_fr = models.CharField(_("location (FR)"), max_length=200, blank=True,
+                                   help_text=_("e.g. Bruxelles, Belgique; leave empty when the name is the same."))
     event = models.ForeignKey(Event, verbose_name=_("event"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="items")
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="items")
@@ -276,6 +278,11 @@ class Item(Publishable):
     @property
     def terms(self) -> Localized:
         return localized(self, "terms")
+
+    @property
+    def location(self) -> Localized:
+        # A place name in the other language is not flagged on pages: it is the same place.
+        return localized(self, "location")
 
     @property
     def rate(self) -> Fraction | None:

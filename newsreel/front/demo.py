@@ -28,6 +28,10 @@ TERMS_EN = ("Free of charge for news and editorial use with the credit line show
 TERMS_FR = ("Utilisation gratuite à des fins d'information et éditoriales avec la mention de crédit indiquée. "
             "Aucune utilisation commerciale ni altération du sens. Usage d'archives autorisé.")
 
+# French names of the demo's places (an item's location is bilingual, like its title).
+PLACES_FR = {"Brussels, Belgium": "Bruxelles, Belgique", "Andøya, Norway": "Andøya, Norvège",
+             "Ottawa, Canada": "Ottawa, Canada"}
+
 
 @dataclass(frozen=True)
 class DemoVideo:
@@ -246,7 +250,7 @@ def _item(kind: str, title_en: str, title_fr: str, summary_en: str, summary_fr: 
           location: str, publish_at: dt.datetime, status: str = Status.PUBLISHED) -> Item:
     item, _ = Item.objects.get_or_create(kind=kind, title_en=title_en, defaults={
         "title_fr": title_fr, "summary_en": summary_en, "summary_fr": summary_fr, "event": event,
-        "location": location, "publish_at": publish_at, "status": status, "credit": CREDIT,
+        "location_en": location, "location_fr": PLACES_FR.get(location, ""), "publish_at": publish_at, "status": status, "credit": CREDIT,
         "copyright": COPYRIGHT, "terms_en": TERMS_EN, "terms_fr": TERMS_FR,
         "shot_on": (publish_at - dt.timedelta(days=1)).date()})
     return item
