@@ -11,7 +11,7 @@ from django.utils import timezone
 from newsreel.queues import QUEUES
 from tests.factories import make_article, make_item
 
-pytest_plugins = ["tests.system_tools"]
+pytest_plugins = ["tests.system_tools", "tests.mailserver"]
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                "QUEUES": QUEUES}}
@@ -86,5 +86,3 @@ def small_wav(media_cache: Path) -> Path:
         generate_tone_wav(path, seconds=2)
     return path
 
-
-pytest_plugins = ["tests.mailserver"]
