@@ -110,7 +110,7 @@ def test_a_long_clip_waits_on_a_status_page_then_is_offered_and_mailed(site, pag
 
     env = worker_env(NEWSREEL_MEDIA_ROOT=str(settings.MEDIA_ROOT), NEWSREEL_WORKER_NICE="0",
                      NEWSREEL_EMAIL_URL=f"smtp://{smtp.host}:{smtp.port}", NEWSREEL_SITE_URL=site.url)
-    worker = subprocess.run(worker_command("media"), env=env, capture_output=True, timeout=120)
+    worker = subprocess.run(worker_command("clips"), env=env, capture_output=True, timeout=120)
     assert worker.returncode == 0, worker.stdout[-2000:] + worker.stderr[-2000:]
 
     expect(download_link).to_be_visible(timeout=20_000)  # the page polled and offers the file
