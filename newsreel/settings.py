@@ -21,6 +21,7 @@ from newsreel.env import (
     env_str,
     local_secret_key,
 )
+from newsreel.queues import QUEUES
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -123,7 +124,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {
     "default": {
         "BACKEND": env_str("NEWSREEL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "media", "mail"],
+        "QUEUES": QUEUES,  # newsreel/queues.py: which worker runs which
     }
 }
 

@@ -8,11 +8,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from newsreel.queues import QUEUES
 from tests.factories import make_article, make_item
-from tests.system_tools import system_exiftool, system_ffmpeg, system_nginx  # noqa: F401  (fixtures)
+
+pytest_plugins = ["tests.system_tools", "tests.mailserver"]
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-                               "QUEUES": ["default", "media", "mail"]}}
+                               "QUEUES": QUEUES}}
 
 
 @pytest.fixture(autouse=True)
@@ -84,5 +86,3 @@ def small_wav(media_cache: Path) -> Path:
         generate_tone_wav(path, seconds=2)
     return path
 
-
-pytest_plugins = ["tests.mailserver"]

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 from django.db import connection
+from django_tasks import task
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "media", "mail"]}}
+from newsreel.queues import QUEUES
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": QUEUES}}
 
 
 def database_url() -> str:
@@ -25,3 +29,9 @@ def worker_env(**extra: str) -> dict[str, str]:
 def worker_command(queue: str, *more: str) -> list[str]:
     return [sys.executable, "-m", "newsreel.cli", "db_worker", "--queue-name", queue, "--batch",
             "--no-startup-delay", *more]
+
+
+@task(queue_name="media")
+def occupy_media_worker(seconds: float) -> None:
+    """Stands for a long transcode (tests of queue separation)."""
+    time.sleep(seconds)

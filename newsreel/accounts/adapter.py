@@ -7,6 +7,8 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import translation
 
 from newsreel.accounts.models import Profile
@@ -26,6 +28,11 @@ def recipient_language(email: str) -> str:
 class AccountAdapter(DefaultAccountAdapter):
     def is_safe_url(self, url: str | None) -> bool:
         return is_safe_next(url)
+
+    def get_logout_redirect_url(self, request: HttpRequest) -> str:
+        # The home page in the language of the page signed out from (the URL's prefix): a bare "/" would be
+        # sent by the locale middleware to the browser's language. A safe `next` still wins (allauth's view).
+        return reverse("home")
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         with translation.override(recipient_language(email)):

@@ -29,7 +29,8 @@ class RenditionInline(admin.TabularInline[Rendition, Item]):
 class ItemAdmin(EngineSearchMixin, admin.ModelAdmin[Item]):
     list_display = ["reference", "title_en", "title_fr", "kind", "status", "publish_at", "event", "access"]
     list_filter = ["kind", "status", "access", "event", "tags", ("publish_at", admin.DateFieldListFilter)]
-    search_fields = ["reference", "title_en", "title_fr", "summary_en", "summary_fr", "location", "credit"]
+    search_fields = ["reference", "title_en", "title_fr", "summary_en", "summary_fr", "location_en", "location_fr",
+                     "credit"]
     date_hierarchy = "publish_at"
     filter_horizontal = ["tags", "people"]
     readonly_fields = ["reference", "created_at", "updated_at"]
@@ -38,7 +39,7 @@ class ItemAdmin(EngineSearchMixin, admin.ModelAdmin[Item]):
         (None, {"fields": ["reference", "kind", "status", "publish_at", "access"]}),
         (_("English"), {"fields": ["title_en", "summary_en", "description_en", "terms_en", "withdrawn_note_en"]}),
         (_("French"), {"fields": ["title_fr", "summary_fr", "description_fr", "terms_fr", "withdrawn_note_fr"]}),
-        (_("Context"), {"fields": ["shot_on", "location", "event", "tags", "people"]}),
+        (_("Context"), {"fields": ["shot_on", "location_en", "location_fr", "event", "tags", "people"]}),
         (_("Rights"), {"fields": ["credit", "copyright"]}),
         (_("Video"), {"fields": ["frame_rate", "start_timecode", "duration"]}),
         (_("History"), {"fields": ["created_at", "updated_at"]}),

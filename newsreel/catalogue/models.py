@@ -200,7 +200,9 @@ class Item(Publishable):
     description_en = models.TextField(_("description (EN)"), blank=True)
     description_fr = models.TextField(_("description (FR)"), blank=True)
     shot_on = models.DateField(_("date shot"), null=True, blank=True)
-    location = models.CharField(_("location"), max_length=200, blank=True)
+    location_en = models.CharField(_("location (EN)"), max_length=200, blank=True)
+    location_fr = models.CharField(_("location (FR)"), max_length=200, blank=True,
+                                   help_text=_("e.g. Bruxelles, Belgique; leave empty when the name is the same."))
     event = models.ForeignKey(Event, verbose_name=_("event"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="items")
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="items")
@@ -276,6 +278,11 @@ class Item(Publishable):
     @property
     def terms(self) -> Localized:
         return localized(self, "terms")
+
+    @property
+    def location(self) -> Localized:
+        # A place name in the other language is not flagged on pages: it is the same place.
+        return localized(self, "location")
 
     @property
     def rate(self) -> Fraction | None:
@@ -381,8 +388,9 @@ class Role(models.TextChoices):
     PHOTO_THUMB = "photo_thumbnail", _("Photo (thumbnail)")
 
 
-# Renditions a visitor sees on the page (previews); everything else is a download.
-PREVIEW_ROLES = {Role.WEB, Role.POSTER, Role.THUMBNAIL, Role.THUMBNAIL_LARGE, Role.STORYBOARD,
+# Renditions a visitor sees or hears on the page (previews); everything else is a download. The MP3 is the audio
+# item's player source, so it is a preview as well as a download.
+PREVIEW_ROLES = {Role.WEB, Role.AUDIO_MP3, Role.POSTER, Role.THUMBNAIL, Role.THUMBNAIL_LARGE, Role.STORYBOARD,
                  Role.STORYBOARD_INDEX, Role.STORYBOARD_VTT, Role.WAVEFORM, Role.WAVEFORM_PEAKS,
                  Role.PHOTO_MEDIUM, Role.PHOTO_THUMB}
 DOWNLOAD_ROLES = [Role.MASTER, Role.BROADCAST, Role.WEB, Role.PROXY, Role.AUDIO_WAV, Role.AUDIO_MP3,
@@ -434,4 +442,7 @@ class Rendition(models.Model):
         return parse_rate(self.frame_rate) if self.frame_rate else None
 
     def preview_url(self) -> str:
+        # The preview view refuses other roles: linking one from a page would be a player that answers 404.
+        if not self.is_preview:
+            raise ValueError(f"{self.role} is not a preview rendition")
         return reverse("preview", args=[self.pk])

@@ -36,11 +36,12 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
                                   "download_roles": {str(role) for role in DOWNLOAD_ROLES}}
     if item.kind == Kind.VIDEO:
         context["storyboard"] = storyboard_for_player(item)
-        from newsreel.downloads.clips import AUDIO_ROLES
+        from newsreel.downloads.clips import AUDIO_ROLES, player_range_messages
 
         choices = clip_choices(request, item)
         context["clip_renditions"] = choices
         context["clip_audio"] = any(r.role in AUDIO_ROLES for r in choices)
+        context["clip_messages"] = player_range_messages()
         try:
             context["clip_url"] = reverse("downloads:clip", args=[item.reference])
         except NoReverseMatch:

@@ -106,6 +106,13 @@ def _audio_frames(rendition: Rendition) -> tuple[Fraction, int]:
     return rate, int(frames)
 
 
+def player_range_messages() -> dict[str, str]:
+    """The video messages of frame_range for the player's own check (same texts, %(name)s filled in by it)."""
+    return {"in_before": _("The in point %(tc)s is before the start of the video (%(start)s)."),
+            "in_after": _("The in point %(tc)s is past the end of the video (%(end)s)."),
+            "out_after": _("The out point %(tc)s is past the end of the video (%(end)s).")}
+
+
 def frame_range(rendition: Rendition, tc_in: str, tc_out: str) -> FrameRange:
     """Source timecodes as the player shows them (item start timecode + frame) to frames of the file.
 
@@ -130,16 +137,29 @@ def frame_range(rendition: Rendition, tc_in: str, tc_out: str) -> FrameRange:
     start, end = points
     first_tc = frames_to_timecode(origin, rate)
     end_tc = frames_to_timecode(origin + total, rate)
+    # A point outside the file is named as such before the order of the points is judged.
+    tcs = {"tc_in": frames_to_timecode(origin + start, rate) if origin + start >= 0 else tc_in.strip(),
+           "tc_out": frames_to_timecode(origin + end, rate) if origin + end >= 0 else tc_out.strip()}
     if start < 0:
         if audio:
-            raise ClipRefused(_("The in point is before the start of the audio (%(tc)s).") % {"tc": first_tc})
-        raise ClipRefused(_("The in point is before the start of the video (%(tc)s).") % {"tc": first_tc})
-    if end <= start:
-        raise ClipRefused(_("The out point must come after the in point."))
+            raise ClipRefused(_("The in point %(tc)s is before the start of the audio (%(start)s).")
+                              % {"tc": tcs["tc_in"], "start": first_tc})
+        raise ClipRefused(_("The in point %(tc)s is before the start of the video (%(start)s).")
+                          % {"tc": tcs["tc_in"], "start": first_tc})
+    if start >= total:
+        if audio:
+            raise ClipRefused(_("The in point %(tc)s is past the end of the audio (%(end)s).")
+                              % {"tc": tcs["tc_in"], "end": end_tc})
+        raise ClipRefused(_("The in point %(tc)s is past the end of the video (%(end)s).")
+                          % {"tc": tcs["tc_in"], "end": end_tc})
     if end > total:
         if audio:
-            raise ClipRefused(_("The out point is past the end of the audio (%(tc)s).") % {"tc": end_tc})
-        raise ClipRefused(_("The out point is past the end of the video (%(tc)s).") % {"tc": end_tc})
+            raise ClipRefused(_("The out point %(tc)s is past the end of the audio (%(end)s).")
+                              % {"tc": tcs["tc_out"], "end": end_tc})
+        raise ClipRefused(_("The out point %(tc)s is past the end of the video (%(end)s).")
+                          % {"tc": tcs["tc_out"], "end": end_tc})
+    if end <= start:
+        raise ClipRefused(_("The out point must come after the in point."))
     if (end - start) / rate > settings.NEWSREEL_CLIP_MAX_SECONDS:
         raise ClipRefused(_("A clip can be at most %(n)d minutes long; download the whole file instead.")
                           % {"n": settings.NEWSREEL_CLIP_MAX_SECONDS // 60})

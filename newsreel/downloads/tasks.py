@@ -5,7 +5,8 @@ from django_tasks import task
 from newsreel.downloads.clips import render_clip
 
 
-@task(queue_name="media")
+# Its own queue: the user waits on a status page, so it must not sit behind ingest transcodes.
+@task(queue_name="clips")
 def render_clip_task(clip_id: int) -> None:
     """Render a queued clip (see clips.render_clip)."""
     render_clip(clip_id=clip_id)

@@ -75,7 +75,7 @@ def _downloadable_item(request: HttpRequest, reference: str) -> Item:
 
 @require_safe
 def item_sidecar_view(request: HttpRequest, reference: str) -> HttpResponse:
-    """Metadata, shotlist, credit and terms as text, to keep beside a video or audio file."""
+    """Metadata, shotlist, credit and terms as text, to keep beside a video, audio or photo file."""
     item = _downloadable_item(request, reference)
     verdicts = [may_download(request.user, r) for r in item.renditions.all() if r.role in (Role.BROADCAST,
                 Role.WEB, Role.MASTER, Role.AUDIO_WAV, Role.AUDIO_MP3, Role.PHOTO_LARGE)]

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from newsreel.catalogue.models import Event, Item, Kind, Person, ShotlistLine, Tag
+from newsreel.front.demo_terms import publish_demo_terms
 from newsreel.media.testpattern import PatternSpec, generate_photo, generate_tone_wav, generate_video
 from newsreel.news.models import Article, ArticleType
 from newsreel.publishing import Status
@@ -26,6 +27,10 @@ TERMS_EN = ("Free of charge for news and editorial use with the credit line show
             "no alteration of the meaning. Archive use permitted.")
 TERMS_FR = ("Utilisation gratuite à des fins d'information et éditoriales avec la mention de crédit indiquée. "
             "Aucune utilisation commerciale ni altération du sens. Usage d'archives autorisé.")
+
+# French names of the demo's places (an item's location is bilingual, like its title).
+PLACES_FR = {"Brussels, Belgium": "Bruxelles, Belgique", "Andøya, Norway": "Andøya, Norvège",
+             "Ottawa, Canada": "Ottawa, Canada"}
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,7 @@ def demo_source_dir() -> Path:
 def run_demo(*, report: Reporter = print, video_scale: float = 1.0, attach_media: bool = True) -> None:
     """Create (or complete) the demo catalogue; `video_scale` < 1 shortens the generated videos (tests)."""
     now = timezone.now()
+    publish_demo_terms(now)
     events = _events(now)
     tags = {slug: Tag.objects.get_or_create(slug=slug, defaults={"name_en": en, "name_fr": fr})[0]
             for slug, en, fr in [("summit", "Summit", "Sommet"), ("defence-spending", "Defence spending",
@@ -244,7 +250,7 @@ def _item(kind: str, title_en: str, title_fr: str, summary_en: str, summary_fr: 
           location: str, publish_at: dt.datetime, status: str = Status.PUBLISHED) -> Item:
     item, _ = Item.objects.get_or_create(kind=kind, title_en=title_en, defaults={
         "title_fr": title_fr, "summary_en": summary_en, "summary_fr": summary_fr, "event": event,
-        "location": location, "publish_at": publish_at, "status": status, "credit": CREDIT,
+        "location_en": location, "location_fr": PLACES_FR.get(location, ""), "publish_at": publish_at, "status": status, "credit": CREDIT,
         "copyright": COPYRIGHT, "terms_en": TERMS_EN, "terms_fr": TERMS_FR,
         "shot_on": (publish_at - dt.timedelta(days=1)).date()})
     return item
@@ -253,7 +259,8 @@ def _item(kind: str, title_en: str, title_fr: str, summary_en: str, summary_fr: 
 def make_demo_video(*, item: Item, index: int, seconds: float) -> None:
     """Generate demo video `index` (once; kept in var/demo-src) and ingest it as the item's master."""
     video = VIDEOS[index]
-    path = demo_source_dir() / f"video-{index + 1}-{seconds:g}s.mp4"
+    # "-tc": the burnt-in timecode counts from 10:00:00:00; files cached before that are not reused.
+    path = demo_source_dir() / f"video-{index + 1}-{seconds:g}s-tc.mp4"
     if not path.exists():
         partial = path.with_suffix(".part.mp4")
         generate_video(partial, PatternSpec(seconds=seconds, rate=Fraction(25), gop=50, bframes=2,

@@ -31,13 +31,22 @@ from newsreel.media.safeio import UnsupportedMedia
 
 log = logging.getLogger(__name__)
 
-MASTER_SUFFIX = {"mov": ".mov", "mxf": ".mxf", "wav": ".wav", "mp3": ".mp3", "aac": ".aac", "jpeg": ".jpg",
-                 "png": ".png", "tiff": ".tif"}
+MASTER_SUFFIX = {"mp4": ".mp4", "mov": ".mov", "mxf": ".mxf", "wav": ".wav", "mp3": ".mp3", "aac": ".aac",
+                 "jpeg": ".jpg", "png": ".png", "tiff": ".tif"}
+MASTER_MIME = {"mp4": "video/mp4", "mov": "video/quicktime", "mxf": "application/mxf", "wav": "audio/wav",
+               "mp3": "audio/mpeg", "aac": "audio/aac", "jpeg": "image/jpeg", "png": "image/png",
+               "tiff": "image/tiff"}
 KIND_OF = {"video": Kind.VIDEO, "audio": Kind.AUDIO, "photo": Kind.PHOTO}
 
 
 def _media_root() -> Path:
     return Path(settings.MEDIA_ROOT)
+
+
+def _master_mime(container: str, kind: str) -> str:
+    if container == "mp4" and kind == "audio":
+        return "audio/mp4"
+    return MASTER_MIME.get(container, "application/octet-stream")
 
 
 def store_master(*, item: Item, source: Path, move: bool = False) -> Rendition:
@@ -46,9 +55,7 @@ def store_master(*, item: Item, source: Path, move: bool = False) -> Rendition:
     The name comes from the probed container, never from the uploaded file name.
     """
     info = probe(source)
-    suffix = MASTER_SUFFIX.get(info.container, ".bin")
-    if source.suffix.lower() in {".mp4", ".m4a", ".m4v"} and info.container == "mov":
-        suffix = source.suffix.lower()
+    suffix = ".m4a" if (info.container, info.kind) == ("mp4", "audio") else MASTER_SUFFIX.get(info.container, ".bin")
     relative = rendition_dir(item) / f"master{suffix}"
     target = _media_root() / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +70,7 @@ def store_master(*, item: Item, source: Path, move: bool = False) -> Rendition:
         old.delete()
     rendition, _created = Rendition.objects.update_or_create(item=item, role=Role.MASTER, defaults={
         "file": str(relative), "size": target.stat().st_size, "sha256": sha256_of(target),
-        "container": info.container, "mime_type": ""})
+        "container": info.container, "mime_type": _master_mime(info.container, info.kind)})
     return rendition
 
 
@@ -112,9 +119,10 @@ _niced = False
 def _lower_priority() -> None:
     """Media work runs below the web server's priority, once per worker process."""
     global _niced
-    if not _niced and settings.NEWSREEL_WORKER_NICE:
-        os.nice(settings.NEWSREEL_WORKER_NICE)
-        _niced = True
+    # A worker started niced (`newsreel serve`, systemd's Nice=) is not lowered a second time.
+    if not _niced and settings.NEWSREEL_WORKER_NICE and os.nice(0) < settings.NEWSREEL_WORKER_NICE:
+        os.nice(settings.NEWSREEL_WORKER_NICE - os.nice(0))
+    _niced = True
 
 
 class _ProgressWriter:

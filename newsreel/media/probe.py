@@ -153,7 +153,7 @@ class PhotoInfo:
 @dataclass(frozen=True)
 class MediaInfo:
     kind: Kind
-    container: str  # mov, mxf, wav, mp3, aac, jpeg, png, tiff
+    container: str  # mp4, mov, mxf, wav, mp3, aac, jpeg, png, tiff
     size_bytes: int
     duration: float | None = None  # seconds; None for photos
     bitrate: int | None = None
@@ -186,6 +186,16 @@ def probe(path: str | os.PathLike[str], *, limits: MediaLimits = DEFAULT_LIMITS)
     return info
 
 
+def iso_container(p: Path) -> str:
+    """MP4 or QuickTime, for the ISO base media family: the `ftyp` major brand says which ("qt  " is QuickTime;
+    a file without `ftyp` is old QuickTime). The label, the stored name and the MIME type all follow it."""
+    with open(p, "rb") as f:
+        head = f.read(12)
+    if head[4:8] != b"ftyp" or head[8:12] == b"qt  ":
+        return "mov"
+    return "mp4"
+
+
 def _probe_av(p: Path, family: str, container: av.container.InputContainer, limits: MediaLimits) -> MediaInfo:
     videos = [s for s in container.streams.video if not s.disposition & av.stream.Disposition.attached_pic]
     audios = list(container.streams.audio)
@@ -207,7 +217,7 @@ def _probe_av(p: Path, family: str, container: av.container.InputContainer, limi
         _check_mov_complete(p, container)
     return MediaInfo(
         kind="video" if video else "audio",
-        container=family,
+        container=iso_container(p) if family == "mov" else family,
         size_bytes=p.stat().st_size,
         duration=duration,
         bitrate=container.bit_rate or None,

@@ -16,7 +16,7 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from newsreel.media.timecode import frames_to_timecode
+from newsreel.media.timecode import frames_to_timecode, timecode_to_frames
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,19 @@ def _background(width: int, height: int, title: str) -> Image.Image:
     return img
 
 
+def start_frame(spec: PatternSpec) -> int:
+    """The source timecode of the first frame, as frames: the burnt-in timecode must read what the file's
+    timecode track (and so the player and the shotlist) says, e.g. 10:00:03:04, not the time since the start."""
+    start = (spec.metadata or {}).get("timecode")
+    return timecode_to_frames(start, spec.rate) if start else 0
+
+
 def frame_image(index: int, spec: PatternSpec, background: Image.Image) -> Image.Image:
     """The picture of frame `index`: timecode, frame number and a bar whose position encodes the index."""
     img = background.copy()
     draw = ImageDraw.Draw(img)
     w, h = spec.width, spec.height
-    tc = frames_to_timecode(index, spec.rate)
+    tc = frames_to_timecode(start_frame(spec) + index, spec.rate)
     font = _font(max(12, h // 9))
     draw.rectangle([int(w * 0.05), int(h * 0.68), int(w * 0.95), int(h * 0.92)], fill=(0, 0, 0))
     draw.text((w * 0.07, h * 0.70), f"{tc}  #{index:06d}", fill=(255, 255, 255), font=font)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from newsreel.newsletter.models import LANGUAGE_CHOICES, SavedSearch, Topic
-from newsreel.newsletter.tokens import form_token, form_token_age
+from newsreel.newsletter.tokens import form_token, form_token_age, human_token_age
 
 MAX_FORM_AGE = 24 * 3600
 
@@ -35,6 +35,8 @@ class SubscribeForm(PreferencesForm):
     field_order = ["email", "language", "topics"]
     website = forms.CharField(required=False, label=_("Leave this empty"))
     token = forms.CharField(widget=forms.HiddenInput)
+    # Set by the "please confirm you want to subscribe" page that a tripped trap leads to.
+    confirmed = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,7 +45,11 @@ class SubscribeForm(PreferencesForm):
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def looks_automated(self) -> bool:
-        """Call after is_valid(): True for a filled honeypot or a form token that is forged, too young or old."""
+        """Call after is_valid(): True for a filled honeypot or a form token that is forged, too young or old,
+        unless the person has since pressed the button of the confirmation page."""
+        confirmed = human_token_age(self.cleaned_data.get("confirmed", ""))
+        if confirmed is not None and 0 <= confirmed <= MAX_FORM_AGE:
+            return False
         if self.cleaned_data.get("website"):
             return True
         age = form_token_age(self.cleaned_data.get("token", ""))

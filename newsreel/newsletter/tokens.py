@@ -17,6 +17,7 @@ from newsreel.newsletter.models import Subscriber
 CONFIRM_SALT = "newsreel.newsletter.confirm"
 MANAGE_SALT = "newsreel.newsletter.manage"
 FORM_SALT = "newsreel.newsletter.form"
+HUMAN_SALT = "newsreel.newsletter.human"
 
 
 class LinkExpired(Exception):
@@ -76,6 +77,19 @@ def read_manage(token: str) -> Subscriber | None:
 
 def form_token() -> str:
     return signing.dumps(_now(), salt=FORM_SALT)
+
+
+def human_token() -> str:
+    """Proof that the "please confirm you want to subscribe" page was served (not the form token: its own salt)."""
+    return signing.dumps(_now(), salt=HUMAN_SALT)
+
+
+def human_token_age(token: str) -> int | None:
+    try:
+        issued = int(signing.loads(token, salt=HUMAN_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return _now() - issued
 
 
 def form_token_age(token: str) -> int | None:

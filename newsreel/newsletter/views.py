@@ -21,7 +21,7 @@ from newsreel.newsletter.subscriptions import (
     subscription_request,
     subscription_update,
 )
-from newsreel.newsletter.tokens import LinkExpired, LinkInvalid, read_confirmation, read_manage
+from newsreel.newsletter.tokens import LinkExpired, LinkInvalid, human_token, read_confirmation, read_manage
 from newsreel.publishing import current_lang
 
 
@@ -43,10 +43,13 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             if not allow(f"ip:{_client_ip(request)}", limit=settings.NEWSLETTER_RATE_PER_IP, window=3600):
                 return render(request, "newsletter/subscribe.html", {"form": form, "limited": True}, status=429)
-            if not form.looks_automated():
-                user = request.user if request.user.is_authenticated else None
-                subscription_request(email=form.cleaned_data["email"], language=form.cleaned_data["language"],
-                                     topics=form.cleaned_data["topics"], user=user)
+            if form.looks_automated():
+                # A trap can catch a fast typist or a password manager: ask, never drop a person silently.
+                return render(request, "newsletter/confirm_subscribe.html",
+                              {"form": form, "human_token": human_token()})
+            user = request.user if request.user.is_authenticated else None
+            subscription_request(email=form.cleaned_data["email"], language=form.cleaned_data["language"],
+                                 topics=form.cleaned_data["topics"], user=user)
             # The same answer whatever happened: it must not tell whether the address was known.
             return redirect("newsletter:sent")
     else:

@@ -111,14 +111,15 @@ def item_fields(item: Item, tags: list[Tag], people: list[Person], shots: list[S
         text.add_pair(person, "role")
     if event is not None:
         text.add_pair(event, "title")
-    text.add_neutral(" ".join([item.location, item.reference, item.credit]))
+    # Both names of the place, in either language's search ("Bruxelles" finds the item on the English side too).
+    text.add_neutral(" ".join([item.location_en, item.location_fr, item.reference, item.credit]))
     fields = {
         "kind": item.kind, "subtype": "", "status": item.status, "publish_at": item.publish_at,
-        "shot_on": item.shot_on, "event": event, "location": item.location.strip(),
+        "shot_on": item.shot_on, "event": event, "location": item.location_en.strip(),
         "has_shotlist": bool(shots), "has_en": bool(item.title_en.strip()), "has_fr": bool(item.title_fr.strip()),
         "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
         "title_key": key(("en", item.title_en), ("fr", item.title_fr)),
-        "meta_key": key(*_meta_pairs(tags, people, event, item.location)),
+        "meta_key": key(*_meta_pairs(tags, people, event, item.location_en)),
         "tag_ids": _ids_key(tags), "person_ids": _ids_key(people),
     }
     return {**fields, "flags": flags(fields, tags, people)}

@@ -77,3 +77,19 @@ def test_terms_page_falls_back_to_home(client, vector):
 @pytest.mark.parametrize("good", ["/en/media/V-2026-0001/", "/fr/media/?type=video&page=2", "/en/?q=a%20b"])
 def test_same_site_relative_paths_are_kept(good):
     assert is_safe_next(good)
+
+
+@pytest.mark.django_db
+def test_signing_out_from_a_french_page_lands_on_the_french_home_page(client):
+    client.force_login(make_member())
+    response = client.post("/fr/accounts/logout/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302 and response.url == "/fr/"
+    assert client.get(response.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_signing_out_honours_a_safe_next_and_ignores_an_unsafe_one(client):
+    client.force_login(make_member())
+    assert client.post("/fr/accounts/logout/", {"next": "/fr/media/"}).url == "/fr/media/"
+    client.force_login(make_member())
+    assert client.post("/fr/accounts/logout/", {"next": "//evil.example/"}).url == "/fr/"

@@ -98,6 +98,6 @@ def test_existing_address_cannot_register_twice_and_the_page_does_not_say_so(cli
 def test_signup_code_email_is_in_the_chosen_language(client, smtp):
     client.post(SIGNUP, signup_data(language="fr"))  # from the English page
     mail = mail_to(smtp, "reporter@example.org")
-    assert mail.subject.endswith("Confirmez votre adresse électronique")
+    assert mail.subject.endswith("Confirmez votre adresse e-mail")
     assert "saisissez ce code" in mail.text()
     assert "saisissez ce code" in mail.html()

@@ -135,7 +135,11 @@ def test_a_slot_held_by_a_killed_process_is_free_after_its_lease(settings, db, c
     ("10:00:01:00", "10:00:00:10", "The out point must come after the in point."),
     ("10:00:01:00", "10:00:01:00", "The out point must come after the in point."),
     ("10:00:01:00", "10:00:09:00", "past the end of the video (10:00:03:00)"),
-    ("09:59:59:00", "10:00:01:00", "before the start of the video (10:00:00:00)"),
+    ("09:59:59:00", "10:00:01:00", "The in point 09:59:59:00 is before the start of the video (10:00:00:00)."),
+    # Outside the video is named as such, even when the points are also in the wrong order.
+    ("09:59:00:00", "09:58:00:00", "The in point 09:59:00:00 is before the start of the video (10:00:00:00)."),
+    ("10:00:05:00", "10:00:04:00", "The in point 10:00:05:00 is past the end of the video (10:00:03:00)."),
+    ("10:00:01:00", "10:00:04:00", "The out point 10:00:04:00 is past the end of the video (10:00:03:00)."),
     ("10:00:00:00", "10:00:00:30", "is not a timecode"),
 ])
 def test_bad_requests_are_refused_with_a_clear_message(client, member, video, tc_in, tc_out, message):

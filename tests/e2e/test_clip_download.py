@@ -110,7 +110,7 @@ def test_a_long_clip_waits_on_a_status_page_then_is_offered_and_mailed(site, pag
 
     env = worker_env(NEWSREEL_MEDIA_ROOT=str(settings.MEDIA_ROOT), NEWSREEL_WORKER_NICE="0",
                      NEWSREEL_EMAIL_URL=f"smtp://{smtp.host}:{smtp.port}", NEWSREEL_SITE_URL=site.url)
-    worker = subprocess.run(worker_command("media"), env=env, capture_output=True, timeout=120)
+    worker = subprocess.run(worker_command("clips"), env=env, capture_output=True, timeout=120)
     assert worker.returncode == 0, worker.stdout[-2000:] + worker.stderr[-2000:]
 
     expect(download_link).to_be_visible(timeout=20_000)  # the page polled and offers the file
@@ -123,3 +123,22 @@ def test_a_long_clip_waits_on_a_status_page_then_is_offered_and_mailed(site, pag
     mail = smtp.wait_for(member.email)[0]
     assert clip.name in mail.text() and f"{site.url}/en/download/clips/" in mail.text()
     assert page.errors == []
+
+
+@pytest.mark.parametrize(("lang", "tc_in", "tc_out", "message"), [
+    ("en", "09:59:00:00", "10:00:01:00", "The in point 09:59:00:00 is before the start of the video (10:00:00:00)."),
+    ("en", "10:05:00:00", "10:06:00:00", "The in point 10:05:00:00 is past the end of the video (10:00:03:00)."),
+    ("fr", "09:59:00:00", "10:00:01:00",
+     "Le point d’entrée 09:59:00:00 est avant le début de la vidéo (10:00:00:00)."),
+])
+def test_player_names_an_in_point_outside_the_video(site, page, video, lang, tc_in, tc_out, message):
+    member = make_member()
+    signed_in(page, site, member)
+    page.goto(f"{site.url}/{lang}/media/{video.reference}/")
+    expect(page.locator("[data-role=timecode]")).to_have_text("10:00:00:00")
+    page.fill("#clip-out", tc_out)
+    page.press("#clip-out", "Tab")
+    page.fill("#clip-in", tc_in)
+    page.press("#clip-in", "Tab")
+    expect(page.locator("#clip-tool [data-role=error]")).to_have_text(message)
+    expect(page.locator("#clip-tool button[type=submit]")).to_be_disabled()

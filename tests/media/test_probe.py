@@ -18,8 +18,8 @@ pytest_plugins = ["tests.media.media_fixtures"]
 @pytest.mark.parametrize(
     ("name", "container", "codec", "rate", "frames", "timecode"),
     [
-        ("h264_25", "mov", "h264", Fraction(25), 75, "10:00:00:00"),
-        ("h264_2997", "mov", "h264", Fraction(30000, 1001), 75, "01:00:00;00"),
+        ("h264_25", "mp4", "h264", Fraction(25), 75, "10:00:00:00"),
+        ("h264_2997", "mp4", "h264", Fraction(30000, 1001), 75, "01:00:00;00"),
         ("h264_50", "mov", "h264", Fraction(50), 125, None),
         ("prores_mov", "mov", "prores", Fraction(25), 62, "09:59:50:00"),
         ("mpeg2_mxf", "mxf", "mpeg2video", Fraction(25), 62, "10:00:00:00"),

@@ -42,3 +42,14 @@ def test_withdrawn_article_says_so(client, article_factory):
     response = client.get(article.get_absolute_url())
     assert response.status_code == 410
     assert article.slug not in client.get("/en/news/").content.decode()
+
+
+@pytest.mark.django_db
+def test_french_news_list_says_english_only_once_per_english_only_article(client):
+    from tests.factories import make_article
+
+    make_article(title_en="Statement on the summit", title_fr="", summary_en="What was agreed.", summary_fr="",
+                 body_fr="")
+    page = client.get("/fr/news/").content.decode()
+    assert "Statement on the summit" in page and "What was agreed." in page
+    assert page.count("en anglais uniquement") == 1

@@ -85,7 +85,7 @@ def test_the_answer_does_not_reveal_whether_an_address_is_subscribed(
     assert known.language == "en" and list(known.topics.all()) == [topics["news"]]
 
 
-def test_honeypot_or_too_fast_form_sends_nothing_but_looks_the_same(
+def test_honeypot_or_too_fast_form_sends_nothing_and_asks_to_confirm(
         client, smtp, clock, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         trapped = _subscribe(client, clock, "bot1@example.org", website="http://spam.example")
@@ -94,9 +94,28 @@ def test_honeypot_or_too_fast_form_sends_nothing_but_looks_the_same(
             "email": "bot2@example.org", "language": "en", "token": page.context["form"].initial["token"]})
         forged = client.post(reverse("newsletter:subscribe"), {
             "email": "bot3@example.org", "language": "en", "token": "1700000000:forged"})
-    assert trapped.status_code == hasty.status_code == forged.status_code == 302
+        # A copied form token is not a confirmation: that has its own signature.
+        copied = client.post(reverse("newsletter:subscribe"), {
+            "email": "bot4@example.org", "language": "en", "token": "x",
+            "confirmed": page.context["form"].initial["token"]})
+    for response in (trapped, hasty, forged, copied):
+        assert response.status_code == 200
+        assert "Please confirm you want to subscribe" in response.content.decode()
     assert not Subscriber.objects.exists()
     assert smtp.messages == []
+
+
+def test_confirming_after_a_tripped_trap_sends_the_confirmation_mail(
+        client, smtp, django_capture_on_commit_callbacks):
+    page = client.get(reverse("newsletter:subscribe"))
+    hasty = client.post(reverse("newsletter:subscribe"), {
+        "email": "quick@example.org", "language": "fr", "token": page.context["form"].initial["token"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(reverse("newsletter:subscribe"), {
+            "email": "quick@example.org", "language": "fr", "token": page.context["form"].initial["token"],
+            "confirmed": hasty.context["human_token"]})
+    assert confirmed.status_code == 302 and confirmed.url == reverse("newsletter:sent")
+    assert len(smtp.wait_for("quick@example.org")) == 1
 
 
 def test_subscribe_requests_are_rate_limited_per_address_and_per_ip(

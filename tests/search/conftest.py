@@ -29,7 +29,7 @@ def corpus(db: Any) -> dict[str, Any]:
         title_en="Leaders' summit in Brussels: negotiations on defence spending",
         title_fr="Sommet des dirigeants à Bruxelles : négociations sur les dépenses de défense",
         summary_en="Arrivals and doorstep statements.", summary_fr="Arrivées et déclarations à la presse.",
-        event=summit, location="Brussels, Belgium", publish_at=_ago(days=2), shot_on=dt.date(2024, 6, 1),
+        event=summit, location_en="Brussels, Belgium", publish_at=_ago(days=2), shot_on=dt.date(2024, 6, 1),
     )
     v1.tags.add(tag)
     v1.people.add(sg)
@@ -39,7 +39,7 @@ def corpus(db: Any) -> dict[str, Any]:
                                 description_en="Secretary General on defence spending",
                                 description_fr="Le Secrétaire général sur les dépenses de défense")
     p1 = make_item(kind=Kind.PHOTO, title_en="Family photo at the summit", title_fr="Photo de famille au sommet",
-                   event=summit, location="Brussels, Belgium", publish_at=_ago(days=3))
+                   event=summit, location_en="Brussels, Belgium", publish_at=_ago(days=3))
     a1 = make_article(
         slug="allies-spend", title_en="Allies agree to spend more on defence",
         title_fr="Les Alliés s'accordent pour dépenser davantage pour la défense",
@@ -51,18 +51,18 @@ def corpus(db: Any) -> dict[str, Any]:
     a3 = make_article(slug="negociations-budget", title_en="", title_fr="Négociations budgétaires à Bruxelles",
                       body_en="", body_fr="<p>Les discussions continuent.</p>", publish_at=_ago(hours=12))
     v2 = make_item(title_en="Exercise Northern Shield: amphibious landing",
-                   title_fr="Exercice Northern Shield : débarquement amphibie", location="Andøya, Norway",
+                   title_fr="Exercice Northern Shield : débarquement amphibie", location_en="Andøya, Norway",
                    publish_at=_ago(days=5), shot_on=dt.date(2025, 3, 2))
     ShotlistLine.objects.create(item=v2, position=0, tc_in="00:00:12:00", tc_out="00:00:20:00",
                                 description_en="Landing craft approach the beach",
                                 description_fr="Les engins de débarquement approchent de la plage")
     hidden = {
         "draft": make_item(title_en="Draft summit negotiations photo", status=Status.DRAFT, event=summit,
-                           location="Brussels, Belgium"),
+                           location_en="Brussels, Belgium"),
         "embargoed": make_item(title_en="Embargoed summit negotiations", status=Status.SCHEDULED, event=summit,
-                               location="Brussels, Belgium", publish_at=timezone.now() + dt.timedelta(hours=1)),
+                               location_en="Brussels, Belgium", publish_at=timezone.now() + dt.timedelta(hours=1)),
         "withdrawn": make_item(title_en="Withdrawn summit negotiations", status=Status.WITHDRAWN, event=summit,
-                               location="Brussels, Belgium"),
+                               location_en="Brussels, Belgium"),
         "draft_article": make_article(title_en="Draft summit statement", status=Status.DRAFT, event=summit),
     }
     for item in (hidden["draft"], hidden["embargoed"], hidden["withdrawn"]):  # links index the items (sync.py)

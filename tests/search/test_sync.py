@@ -129,7 +129,7 @@ def test_migration_0003_fills_the_flags_indexing_writes():
 
     migration = importlib.import_module("newsreel.search.migrations.0003_window")
     event = make_event(title_en="Summit", location="Brussels")
-    item = make_item(title_en="Harbour visit", event=event, location="Andøya, Norway", kind="photo")
+    item = make_item(title_en="Harbour visit", event=event, location_en="Andøya, Norway", kind="photo")
     item.tags.add(Tag.objects.create(slug="naval", name_en="Naval", name_fr="Naval"))
     item.people.add(Person.objects.create(slug="anna", name="Anna Lind"))
     make_article(title_en="Budget agreed", event=event)

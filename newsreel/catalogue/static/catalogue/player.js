@@ -85,10 +85,10 @@
     tcDisplay.textContent = sourceTc(current);
     if (document.activeElement !== inField) inField.value = mark.in === null ? "" : sourceTc(mark.in);
     if (document.activeElement !== outField) outField.value = mark.out === null ? "" : sourceTc(mark.out);
-    let problem = "";
+    let problem = rangeProblem();
     if (mark.in !== null && mark.out !== null) {
       const frames = mark.out - mark.in;
-      if (frames <= 0) problem = root.dataset.msgOrder;
+      if (!problem && frames <= 0) problem = root.dataset.msgOrder;
       durationOut.textContent = frames > 0
         ? `${framesToTc(frames)} (${frames} ${root.dataset.msgFrames}, ${(frames / fps).toFixed(2)} s)` : "—";
     } else {
@@ -96,6 +96,21 @@
     }
     errorOut.textContent = problem;
     if (submit) submit.disabled = Boolean(problem) || mark.in === null || mark.out === null;
+  }
+
+  // A point outside the video is named as such, not reported as an in/out order problem (same rules and
+  // messages as the server: the out point is exclusive, so it may equal the frame count).
+  function message(name, values) {
+    return (root.dataset[name] || "").replace(/%\((\w+)\)s/g, (_m, key) => values[key]);
+  }
+  function rangeProblem() {
+    if (!video.duration) return "";
+    const frames = lastFrame() + 1;
+    const first = sourceTc(0), end = sourceTc(frames);
+    if (mark.in !== null && mark.in < 0) return message("msgInBefore", { tc: sourceTc(mark.in), start: first });
+    if (mark.in !== null && mark.in >= frames) return message("msgInAfter", { tc: sourceTc(mark.in), end: end });
+    if (mark.out !== null && mark.out > frames) return message("msgOutAfter", { tc: sourceTc(mark.out), end: end });
+    return "";
   }
 
   // The out point is exclusive: marking "out" on a frame keeps that frame in the clip.
@@ -135,11 +150,17 @@
   function typed(field, which) {
     field.addEventListener("change", () => {
       const frames = tcToFrames(field.value);
-      if (frames === null || frames < startOffset) {
+      if (frames === null) {
         errorOut.textContent = root.dataset.msgBadTc;
         return;
       }
       mark[which] = frames - startOffset;
+      const problem = rangeProblem();
+      if (problem) {
+        errorOut.textContent = problem;
+        if (submit) submit.disabled = true;
+        return;
+      }
       seekFrame(which === "out" ? mark.out - 1 : mark.in);
     });
   }

@@ -1,14 +1,28 @@
-"""Run the portal: gunicorn for the web and the Django Tasks database worker, stopped together."""
+"""Run the portal: gunicorn for the web and the Django Tasks database workers, stopped together."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+
+from newsreel.queues import WORKER_GROUPS, WorkerGroup
+
+
+def worker_commands(python: str, task_workers: int) -> list[tuple[list[str], WorkerGroup]]:
+    """One worker per queue group (mail and clips never wait behind media), `task_workers` of the media one."""
+    commands = []
+    for group in WORKER_GROUPS:
+        for _ in range(task_workers if group.niced else 1):
+            commands.append(([python, "-m", "newsreel.cli", "db_worker", "--queue-name", group.queue_arg,
+                              "--interval", "1"], group))
+    return commands
 
 
 class Command(BaseCommand):
@@ -20,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--web-workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--task-workers", type=int, default=1,
-                            help="Background worker processes (media processing, e-mail).")
+                            help="Media processing workers; mail and clips always get a worker of their own.")
         parser.add_argument("--no-worker", action="store_true", help="Do not start a background worker.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,10 +46,10 @@ class Command(BaseCommand):
                "--timeout", "120", "--access-logfile", "-"]
         children.append(subprocess.Popen(web))
         if not options["no_worker"]:
-            for _ in range(options["task_workers"]):
-                worker = [python, "-m", "newsreel.cli", "db_worker", "--queue-name", "*",
-                          "--interval", "1"]
-                children.append(subprocess.Popen(worker))
+            nice = settings.NEWSREEL_WORKER_NICE
+            for worker, group in worker_commands(python, options["task_workers"]):
+                lower = (lambda: os.nice(nice)) if group.niced and nice else None
+                children.append(subprocess.Popen(worker, preexec_fn=lower))
         self.stdout.write(f"Newsreel is running on http://{options['host']}:{options['port']}/ (Ctrl-C to stop)")
 
         def stop(*_: Any) -> None:

@@ -1,0 +1,56 @@
+"""`newsreel serve` runs mail and clips on workers that media processing cannot occupy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+from django.conf import settings
+
+from newsreel.downloads.tasks import render_clip_task
+from newsreel.front.management.commands.serve import worker_commands
+from newsreel.newsletter.models import Topic
+from newsreel.newsletter.subscriptions import subscription_request
+from newsreel.queues import CLIPS, MAIL, MEDIA
+from tests.workers import DB_TASKS, occupy_media_worker, worker_env
+
+
+def test_serve_workers_cover_every_queue_and_keep_media_apart():
+    groups = [group for _command, group in worker_commands(sys.executable, 2)]
+    served = {queue for group in groups for queue in group.queues}
+    assert served == set(settings.TASKS["default"]["QUEUES"])
+    for group in groups:
+        assert MEDIA not in group.queues or group.queues == (MEDIA,)
+        assert group.niced == (MEDIA in group.queues)
+    assert sum(group.queues == (MEDIA,) for group in groups) == 2  # --task-workers scales media only
+    assert sum(MAIL in group.queues for group in groups) == sum(CLIPS in group.queues for group in groups) == 1
+    assert render_clip_task.queue_name == CLIPS  # a user waits for it on a status page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirmation_mail_is_sent_while_a_long_media_job_runs(smtp, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DB_TASKS
+    long_job = occupy_media_worker.enqueue(60)
+    env = worker_env(NEWSREEL_EMAIL_URL=f"smtp://{smtp.host}:{smtp.port}", NEWSREEL_LOG_LEVEL="WARNING")
+    workers = [subprocess.Popen([*command, "--no-startup-delay"], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+               for command, _group in worker_commands(sys.executable, 1)]
+    try:
+        deadline = time.monotonic() + 60
+        while DBTaskResult.objects.get(pk=long_job.id).status != "RUNNING":
+            assert time.monotonic() < deadline, "the media worker never took the long job"
+            time.sleep(0.2)
+        subscription_request(email="reader@example.org", language="en",
+                             topics=Topic.objects.filter(active=True), user=None)
+        started = time.monotonic()
+        smtp.wait_for("reader@example.org", timeout=30)
+        assert time.monotonic() - started < 30
+        assert DBTaskResult.objects.get(pk=long_job.id).status == "RUNNING"  # it did not wait for the job
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.wait(timeout=30)
