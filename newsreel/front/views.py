@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -12,12 +14,25 @@ from newsreel.news.models import Article
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     items = Item.objects.visible().for_listing().prefetch_related("renditions")
+    news = list(Article.objects.visible().order_by("-publish_at")[:7])
+    lead = news.pop(0) if news else None
     return render(request, "front/home.html", {
-        "news": Article.objects.visible().order_by("-publish_at")[:6],
+        "lead": lead,
+        "lead_item": _lead_picture(lead, items),
+        "news": news,
         "videos": items.filter(kind=Kind.VIDEO)[:6],
         "photos": items.filter(kind=Kind.PHOTO)[:8],
         "audio": items.filter(kind=Kind.AUDIO)[:4],
     })
+
+
+def _lead_picture(lead: Article | None, items: Any) -> Item | None:
+    """The lead story's picture: its first related item that has a still, else the latest video's poster."""
+    candidates = items.filter(articles=lead) if lead else items.none()
+    for item in [*candidates[:3], *items.filter(kind=Kind.VIDEO)[:1]]:
+        if item.poster:
+            return item
+    return None
 
 
 @require_GET
