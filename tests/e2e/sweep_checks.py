@@ -15,9 +15,9 @@ OVERFLOW = """() => {
     const r = el.getBoundingClientRect();
     if (r.right > right + 0.5) { right = r.right; widest = el; }
   }
-  const name = widest ? widest.tagName.toLowerCase() + (widest.id ? '#' + widest.id : '')
-    + (widest.className && typeof widest.className === 'string' ? '.' + widest.className.trim().split(/\\s+/).join('.') : '')
-    : '?';
+  const cls = widest && typeof widest.className === 'string' && widest.className.trim()
+    ? '.' + widest.className.trim().split(/\\s+/).join('.') : '';
+  const name = widest ? widest.tagName.toLowerCase() + (widest.id ? '#' + widest.id : '') + cls : '?';
   return {scrollWidth: sw, innerWidth: vw, widest: name, right: Math.round(right)};
 }"""
 
