@@ -16,6 +16,9 @@ def test_phone_header_is_compact_and_its_menu_opens(site, page, lang):
     shots = os.environ.get("NEWSREEL_SCREENSHOT_DIR")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{site.url}/{lang}/")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(shots) / f"home-390-{lang}.png"))
     header = page.locator("header.site-header").bounding_box()
     assert header["y"] == 0 and header["height"] <= 110, header
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -36,8 +39,6 @@ def test_phone_header_is_compact_and_its_menu_opens(site, page, lang):
     page.goto(f"{site.url}/{lang}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     if shots:
-        page.set_viewport_size({"width": 390, "height": 844})
-        page.screenshot(path=str(Path(shots) / f"home-390-{lang}.png"))
         page.set_viewport_size({"width": 1366, "height": 900})
         page.screenshot(path=str(Path(shots) / f"home-1366-{lang}.png"))
     assert page.errors == []
