@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import sweep_checks
+
 pytestmark = pytest.mark.e2e
 
 
@@ -21,7 +23,9 @@ def test_phone_header_is_compact_and_its_menu_opens(site, page, lang):
         page.screenshot(path=str(Path(shots) / f"home-390-{lang}.png"))
     header = page.locator("header.site-header").bounding_box()
     assert header["y"] == 0 and header["height"] <= 110, header
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert sweep_checks.overflow(page) == []
+    assert sweep_checks.axe(page) == []  # landmark-unique, heading order, contrast among them
+    assert sweep_checks.images(page) == []  # the logo loads, undistorted
     assert page.locator(".lang-switch a[hreflang='fr']").is_visible()
     assert page.locator("#sign-in-link").is_visible()
     logo = page.locator("img.brand-logo")
@@ -32,12 +36,13 @@ def test_phone_header_is_compact_and_its_menu_opens(site, page, lang):
     assert menu_links.count() == 5
     for i in range(5):
         assert menu_links.nth(i).is_visible()
+    assert sweep_checks.axe(page) == []
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(Path(shots) / f"home-390-menu-{lang}.png"))
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(f"{site.url}/{lang}/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert sweep_checks.overflow(page) == []
     if shots:
         page.set_viewport_size({"width": 1366, "height": 900})
         page.screenshot(path=str(Path(shots) / f"home-1366-{lang}.png"))
