@@ -157,3 +157,10 @@ def test_png_logo_replaces_the_mark_with_its_proportions(admin_client, settings,
     html = admin_client.get("/en/").content.decode()
     img = re.search(r'<img class="brand-logo"[^>]*>', html).group()
     assert "identity/logo" in img and 'width="120" height="40"' in img and 'alt=""' in img
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "//evil.example/", "ftp://example.org/"])
+def test_footer_link_addresses_are_paths_or_web_addresses(url):
+    link = FooterLink(identity=SiteIdentity.objects.create(), label_en="x", label_fr="x", url=url, position=0)
+    with pytest.raises(ValidationError):
+        link.full_clean()
