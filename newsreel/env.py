@@ -60,3 +60,56 @@ def local_secret_key(var_dir: Path) -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of #rrggbb."""
+    channels = []
+    for i in (1, 3, 5):
+        c = int(hex_colour[i:i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+    r, g, b = channels
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_with_white(hex_colour: str) -> float:
+    return 1.05 / (_luminance(hex_colour) + 0.05)
+
+
+MIN_BRAND_CONTRAST = 4.5
+
+
+def check_brand_colour(value: str) -> str:
+    """The colour as #rrggbb (lower case), or ValueError: hex only, and white text on it must stay readable."""
+    raw = value.strip().lower()
+    if len(raw) == 4 and raw.startswith("#"):
+        raw = "#" + "".join(ch * 2 for ch in raw[1:])
+    if len(raw) != 7 or raw[0] != "#" or any(ch not in "0123456789abcdef" for ch in raw[1:]):
+        raise ValueError(f"{value!r} is not a hex colour such as #0b4f9c")
+    ratio = contrast_with_white(raw)
+    if ratio < MIN_BRAND_CONTRAST:
+        raise ValueError(f"{raw} is too light: white text on it has a contrast of {ratio:.2f}:1, "
+                         f"below {MIN_BRAND_CONTRAST}:1")
+    return raw
+
+
+def env_colour(name: str, default: str) -> str:
+    raw = os.environ.get(name) or default
+    try:
+        return check_brand_colour(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}") from exc
+
+
+def env_footer_links(name: str) -> list[tuple[str, str, str]]:
+    """Footer links as 'English label|Libellé français|URL' entries separated by ';'."""
+    raw = os.environ.get(name, "")
+    links = []
+    for entry in raw.split(";"):
+        if not entry.strip():
+            continue
+        parts = [part.strip() for part in entry.split("|")]
+        if len(parts) != 3 or not all(parts) or not parts[2].startswith(("/", "https://", "http://")):
+            raise ConfigError(f"{name}: {entry!r} is not 'English label|Libellé français|URL'")
+        links.append((parts[0], parts[1], parts[2]))
+    return links

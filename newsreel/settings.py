@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from newsreel.env import (
     ConfigError,
     env_bool,
+    env_colour,
+    env_footer_links,
     env_int,
     env_list,
     env_path,
@@ -45,6 +47,12 @@ else:
 
 SITE_URL = env_str("NEWSREEL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env_str("NEWSREEL_SITE_NAME", "Newsreel")
+# The institution's identity; editors may override each part in the back office (Portal → Site identity).
+NEWSREEL_SITE_NAME_FR = env_str("NEWSREEL_SITE_NAME_FR", SITE_NAME)
+NEWSREEL_SHORT_NAME = env_str("NEWSREEL_SHORT_NAME", SITE_NAME)
+NEWSREEL_BRAND_COLOUR = env_colour("NEWSREEL_BRAND_COLOUR", "#0b4f9c")
+NEWSREEL_FOOTER_LINKS = env_footer_links("NEWSREEL_FOOTER_LINKS")
+NEWSREEL_LOGO_MAX_BYTES = env_int("NEWSREEL_LOGO_MAX_BYTES", 512 * 1024)
 CSRF_TRUSTED_ORIGINS = env_list("NEWSREEL_CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from newsreel.catalogue.models import Item, Kind
+from newsreel.front.identity import current_identity
 from newsreel.news.models import Article
 
 
@@ -46,3 +47,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def identity_css(request: HttpRequest) -> HttpResponse:
+    """The brand colour as CSS variables (CSP allows no inline style). Cached for good under its own version."""
+    identity = current_identity()
+    response = HttpResponse(identity.css, content_type="text/css; charset=utf-8")
+    if request.GET.get("v") == identity.version:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "no-cache"
+    return response
