@@ -62,13 +62,23 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.load_default()
 
 
+def _title_font(title: str, size: int, max_width: float) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The largest font up to `size` in which the title fits the picture: demo stills must not cut captions."""
+    font = _font(size)
+    while size > 12 and font.getlength(title) > max_width:
+        size = max(12, int(size * 0.9))
+        font = _font(size)
+    return font
+
+
 def _background(width: int, height: int, title: str) -> Image.Image:
     img = Image.new("RGB", (width, height), (16, 16, 16))
     draw = ImageDraw.Draw(img)
     bar_w = width / len(_BARS)
     for i, colour in enumerate(_BARS):
         draw.rectangle([round(i * bar_w), 0, round((i + 1) * bar_w) - 1, int(height * 0.55)], fill=colour)
-    draw.text((width * 0.05, height * 0.58), title, fill=(230, 230, 230), font=_font(max(12, height // 18)))
+    font = _title_font(title, max(12, height // 18), width * 0.9)
+    draw.text((width * 0.05, height * 0.58), title, fill=(230, 230, 230), font=font)
     return img
 
 
@@ -206,9 +216,8 @@ def generate_photo(
         axis=-1,
     ).astype(np.uint8)
     img = Image.fromarray(rgb, "RGB")
-    ImageDraw.Draw(img).text(
-        (width * 0.05, height * 0.4), title, fill=(255, 255, 255), font=_font(max(12, height // 10))
-    )
+    font = _title_font(title, max(12, height // 10), width * 0.9)
+    ImageDraw.Draw(img).text((width * 0.05, height * 0.4), title, fill=(255, 255, 255), font=font)
     kwargs: dict[str, object] = {}
     if exif_orientation is not None:
         exif = Image.Exif()

@@ -49,9 +49,12 @@ def test_phone_header_is_compact_and_its_menu_opens(site, page, lang):
     assert page.errors == []
 
 
-def test_desktop_shows_the_navigation_as_a_row(site, page):
-    page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(f"{site.url}/en/")
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("width", [1366, 1920])
+def test_desktop_shows_the_header_as_one_row(site, page, lang, width):
+    # French labels are longer: the header must still hold one row, search beside the navigation.
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{site.url}/{lang}/")
     assert not page.locator("nav.main-nav summary").is_visible()
     row = page.locator("nav.main-nav .nav-row a")
     assert row.count() == 5 and all(row.nth(i).is_visible() for i in range(5))
