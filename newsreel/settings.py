@@ -22,6 +22,7 @@ from newsreel.env import (
     env_path,
     env_str,
     local_secret_key,
+    production_secret_key,
 )
 from newsreel.queues import QUEUES
 
@@ -33,9 +34,7 @@ PRODUCTION = env_str("NEWSREEL_ENV", "development") == "production"
 DEBUG = env_bool("NEWSREEL_DEBUG", False)
 
 if PRODUCTION:
-    SECRET_KEY = env_str("NEWSREEL_SECRET_KEY")
-    if len(SECRET_KEY) < 32:
-        raise ConfigError("NEWSREEL_SECRET_KEY must be set (at least 32 characters) in production")
+    SECRET_KEY = production_secret_key("NEWSREEL_SECRET_KEY")
     ALLOWED_HOSTS = env_list("NEWSREEL_ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
         raise ConfigError("NEWSREEL_ALLOWED_HOSTS must list the site's host names in production")
