@@ -291,6 +291,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # The profile fields plus the newsletter box (newsreel/newsletter/signup.py subclasses the profile form).
 ACCOUNT_SIGNUP_FORM_CLASS = "newsreel.newsletter.signup.SignupWithNewsletterForm"
 ACCOUNT_FORMS = {
+    "signup": "newsreel.accounts.forms.SignupForm",
     "reset_password": "newsreel.accounts.forms.ResetPasswordForm",
     "confirm_password_reset_code": "newsreel.accounts.forms.ConfirmResetCodeForm",
 }
