@@ -265,6 +265,9 @@ INSTALLED_APPS += [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # Only for its French (and other) catalogues of zxcvbn's messages; the portal's own catalogue, listed
+    # earlier, wins where it words a message differently.
+    "django_zxcvbn_password_validator",
 ]
 MIDDLEWARE += [
     "allauth.account.middleware.AccountMiddleware",
@@ -333,8 +336,14 @@ MFA_TOTP_ISSUER = SITE_NAME
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "newsreel.accounts.passwords.PortalPasswordPolicy"},
     {"NAME": "newsreel.accounts.passwords.PersonalDataSimilarityValidator"},
+    # Both work offline: Django's 20,000 common passwords and zxcvbn's breached-password and word lists.
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "newsreel.accounts.passwords.PasswordStrengthValidator"},
 ]
+# zxcvbn's score, 0-4: 4 wants an estimated 10^10 guesses or more (docs/accounts.md, Password policy).
+PASSWORD_MINIMAL_STRENGTH = env_int("NEWSREEL_PASSWORD_MIN_STRENGTH", 4)
+# Words a password must not be built on, beside the user's own details.
+PASSWORD_EXTRA_DICTIONARY = sorted({SITE_NAME, NEWSREEL_SITE_NAME_FR, NEWSREEL_SHORT_NAME, "newsreel"})
 
 # --- Downloads (see docs/delivery.md) ----------------------------------------------------------------------
 INSTALLED_APPS += ["newsreel.downloads"]
