@@ -122,13 +122,16 @@ STRONG = ["Correct-Horse-9battery", "Press-pass-2026!", "Brand-new-Pass9!", "Str
           "Old-password-2025!", "Editor-pass-2026!", "Another-Horse-8staple!", "Kx9#mQ2$vL7p", "Chat-Noir-1987?"]
 
 
-def _all_validators_refuse(password: str, user=None) -> list[str]:
+def _all_validators_refuse(password: str, user=None, lang: str = "en") -> list[str]:
     from django.contrib.auth.password_validation import validate_password
+    from django.utils import translation
 
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        return [str(message) for message in exc.messages]
+    # Explicit: a French page requested earlier in this thread leaves French active.
+    with translation.override(lang):
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            return [str(message) for message in exc.messages]
     return []
 
 
@@ -145,10 +148,7 @@ def test_strong_passwords_are_accepted_by_every_validator(password):
 
 
 def test_the_guessable_refusal_says_why_in_french():
-    from django.utils import translation
-
-    with translation.override("fr"):
-        refusals = _all_validators_refuse("Password123!")
+    refusals = _all_validators_refuse("Password123!", lang="fr")
     text = " ".join(refusals)
     assert "trop facile à deviner" in text and "mot de passe très courant" in text, refusals
     assert "guess" not in text
