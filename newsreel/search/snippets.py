@@ -11,9 +11,10 @@ from django.utils.safestring import SafeString, mark_safe
 from newsreel.publishing import localized
 from newsreel.search.engine import Hit
 from newsreel.search.query import Clause, ParsedQuery
-from newsreel.search.text import LANGS, fold, stem, strip_html, typed_stem
+from newsreel.search.text import LANGS, stem, strip_html, typed_stem, words
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# A designation ("F-35") is one token, as in the index (text.py); otherwise runs of word characters.
+_TOKEN = re.compile(r"[^\W\d_]+[-\u2010\u2011\u2012\u2013][0-9]\w*|\w+", re.UNICODE)
 WINDOW_WORDS = 28
 
 
@@ -35,7 +36,7 @@ class Matcher:
         return known
 
     def _hits(self, word: str) -> bool:
-        folded = fold(word)
+        folded = "".join(words(word))  # "F-35" -> "f35"; any other token -> fold(token)
         if folded in self.words or (self.prefixes and folded.startswith(self.prefixes)):
             return True
         return any(((stemmed := stem(word, lang)) and stemmed in self.stems[lang])

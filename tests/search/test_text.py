@@ -104,3 +104,11 @@ def test_the_index_also_keeps_the_stems_of_unaccented_typing_after_the_text():
     assert stems("La sécurité", "fr") == ["secur"]
     assert unaccented_stems("La sécurité", "fr") == ["securit"]  # what "securite" typed bare stems to
     assert unaccented_stems("Bruxelles", "fr") == [] and unaccented_stems("négociations", "en") == []
+
+
+def test_snippets_mark_a_designation_whole():
+    from newsreel.search.query import parse
+    from newsreel.search.snippets import Matcher, highlight
+
+    marked = highlight("Two F-35 fighters and resolution 35", Matcher(parse("F-35 ").clauses))
+    assert str(marked) == "Two <mark>F-35</mark> fighters and resolution 35"
