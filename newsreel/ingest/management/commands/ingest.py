@@ -36,7 +36,7 @@ class Command(BaseCommand):
             except Item.DoesNotExist as exc:
                 raise CommandError(f"No item with reference {options['item']}") from exc
             except UnsupportedMedia as exc:
-                self.stderr.write(f"{shown}: refused: {refusal(exc, shown=display_name(path.name), read_as=path)}")
+                self.stderr.write(f"refused: {refusal(exc, shown=shown, read_as=path)}")
                 failures += 1
                 continue
             job = ingest_file(item=item, source=path)
