@@ -17,7 +17,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -152,6 +152,14 @@ def _lower_priority() -> None:
     _niced = True
 
 
+def _expired(now: datetime) -> Q:
+    """Running jobs nobody holds any more: their lease ran out, or they were started before leases existed
+    (no lease at all) longer than a lease ago."""
+    lease = timedelta(seconds=settings.NEWSREEL_JOB_LEASE)
+    return Q(status=JobStatus.RUNNING) & (
+        Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True, started_at__lt=now - lease))
+
+
 class _Attempt:
     """One worker's hold on a job: every write is conditional on still holding the claim."""
 
@@ -165,7 +173,7 @@ class _Attempt:
 
     def claim(self) -> bool:
         now = timezone.now()
-        free = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, lease_expires_at__lt=now)
+        free = Q(status=JobStatus.QUEUED) | _expired(now)
         return bool(IngestJob.objects.filter(free, pk=self.job_id).update(
             status=JobStatus.RUNNING, claim=self.token, lease_expires_at=self._lease_end(),
             attempts=F("attempts") + 1, started_at=now, progress=0.0, message=""))
@@ -284,7 +292,7 @@ def recover_expired_jobs() -> list[int]:
 
     now = timezone.now()
     requeued = []
-    expired = IngestJob.objects.filter(status=JobStatus.RUNNING, lease_expires_at__lt=now)
+    expired = IngestJob.objects.filter(_expired(now))
     for job_id in expired.values_list("pk", flat=True):
         with transaction.atomic():
             if expired.filter(pk=job_id).update(status=JobStatus.QUEUED, claim="", lease_expires_at=None):
