@@ -15,6 +15,7 @@ import secrets
 import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -293,14 +294,33 @@ def recover_expired_jobs() -> list[int]:
     now = timezone.now()
     requeued = []
     expired = IngestJob.objects.filter(_expired(now))
-    for job_id in expired.values_list("pk", flat=True):
+    for job_id, task_id in expired.values_list("pk", "task_id"):
         with transaction.atomic():
             if expired.filter(pk=job_id).update(status=JobStatus.QUEUED, claim="", lease_expires_at=None):
+                _close_dead_task(task_id, now)
                 transaction.on_commit(lambda j=job_id: _enqueue(j, process_master))  # type: ignore[misc]
                 requeued.append(job_id)
     if requeued:
         log.warning("ingest jobs %s: their workers stopped renewing their leases; queued again", requeued)
     return requeued
+
+
+class LeaseExpired(Exception):
+    """Names, in the task results, why a dead worker's task was closed."""
+
+
+def _close_dead_task(task_id: str, now: datetime) -> None:
+    """The dead worker's task row would say RUNNING for ever: close it as failed, saying why."""
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        task_uuid = uuid.UUID(task_id)
+    except ValueError:  # not a database backend's task
+        return
+    DBTaskResult.objects.filter(id=task_uuid, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.FAILED, finished_at=now, exception_class_path=f"{__name__}.LeaseExpired",
+        traceback="The worker stopped renewing the job's lease (it died or stalled); the job was queued again.")
 
 
 def _record(*, item: Item, master: Rendition, info: MediaInfo, files: list[RenditionFile], out_dir: Path,

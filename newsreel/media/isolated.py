@@ -96,11 +96,11 @@ def run_isolated(
             now = time.monotonic()
             if now - started > limit:
                 raise TimeLimitExceeded(limit)
-            if keep_going is not None and now - last_check >= check_every:
+            if now - last_check >= check_every:
                 last_check = now
-                if not keep_going():
+                if keep_going is not None and not keep_going():
                     raise JobStopped("the job was taken over by another worker")
-            wait = max(0.0, min(check_every - (now - last_check), started + limit - now))
+            wait = max(0.0, min(last_check + check_every - now, started + limit - now))
             message = reader.next(timeout=wait)
             if message is _EOF:
                 break

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from newsreel.catalogue.models import Item, Kind, Role
 from newsreel.ingest.models import IngestJob, JobStatus
@@ -116,6 +117,7 @@ def test_killed_worker_job_is_taken_over_by_another_and_completes_once(settings,
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING and job.progress < 1.0
     assert list(item.renditions.values_list("role", flat=True)) == [Role.MASTER]
+    dead_task = job.task_id
 
     # Started while the dead worker's lease still runs: nobody retries by hand.
     log = tmp_path / "second.log"
@@ -127,6 +129,10 @@ def test_killed_worker_job_is_taken_over_by_another_and_completes_once(settings,
     assert job.status == JobStatus.DONE, job.message
     assert job.attempts == 2
     _assert_exactly_one_complete_set(item, settings)
+    # The dead worker's task no longer says it is running; the new one succeeded.
+    closed = DBTaskResult.objects.get(id=dead_task)
+    assert (closed.status, closed.exception_class_path) == ("FAILED", "newsreel.ingest.services.LeaseExpired")
+    assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"
 
 
 @pytest.mark.django_db(transaction=True)
