@@ -271,14 +271,7 @@ def _video_info(
             f"{limits.max_frame_rate:.0f} allowed"
         )
     frames = stream.frames or round(duration * rate)
-    # A sample table may show one picture many times over while the headers declare a short duration: such
-    # a file decodes for hours. Everything after probe trusts the declared duration, so both must agree.
-    expected = duration * rate
-    if frames > decode_allowance(duration) * rate + 1:
-        raise DamagedMedia(
-            f"{p.name}: the file says it lasts {duration:.1f} s at {float(rate):g} frames per second "
-            f"({expected:.0f} pictures), but it holds {frames} pictures; it is damaged or forged"
-        )
+    _check_picture_count(p, container, stream, duration, rate)
     field_order = field_order_name(cc)
     sar = stream.sample_aspect_ratio
     return VideoInfo(
@@ -299,6 +292,28 @@ def _video_info(
         sample_aspect_ratio=Fraction(sar) if sar and sar.numerator else None,
         rotation=rotation,
     )
+
+
+def _check_picture_count(
+    p: Path, container: av.container.InputContainer, stream: av.VideoStream, duration: float, rate: Fraction
+) -> None:
+    """A sample table may show one picture many times over while the headers declare a short duration: such
+    a file decodes for hours. Everything after probe trusts the declared duration, so both must agree."""
+    allowed = decode_allowance(duration) * rate + 1
+    if container.format.name.startswith("mov"):
+        # The demuxer's index is what will be decoded: samples an edit list leaves out (a trim done without
+        # re-muxing) are marked discarded there, and only counted when the total is suspect.
+        entries = stream.index_entries
+        pictures = len(entries)
+        if pictures > allowed:
+            pictures = sum(1 for entry in entries if not entry.is_discard)
+    else:
+        pictures = stream.frames
+    if pictures > allowed:
+        raise DamagedMedia(
+            f"{p.name}: the file says it lasts {duration:.1f} s at {float(rate):g} frames per second "
+            f"({duration * rate:.0f} pictures), but it holds {pictures} pictures; it is damaged or forged"
+        )
 
 
 def _first_frame_rotation(p: Path, container: av.container.InputContainer, stream: av.VideoStream) -> int:

@@ -23,7 +23,7 @@ from newsreel.media.probe import probe
 from newsreel.media.render import render_master, render_video
 from newsreel.media.safeio import DamagedMedia, HostileMedia, MediaTooLarge, UnsupportedMedia, open_input
 from newsreel.media.testpattern import generate_photo
-from tests.media.forged_mp4 import repeated_picture_mp4
+from tests.media.forged_mp4 import repeated_picture_mp4, trimmed_by_edit_list
 from tests.media.media_checks import Master
 
 pytest_plugins = ["tests.media.media_fixtures"]
@@ -337,3 +337,12 @@ def test_audio_decoding_stops_at_the_declared_duration(tmp_path: Path, wav_maste
     with pytest.raises(DamagedMedia, match=r"audio runs past the 0\.5 s the file declares \(stopped at 3 s\)"):
         audio_renditions(wav_master, tmp_path / "out", info=understated)
     assert not list((tmp_path / "out").glob("audio.*"))
+
+
+def test_a_file_trimmed_by_its_edit_list_is_not_taken_for_a_liar(tmp_path: Path, master_25: Master) -> None:
+    # All 75 samples stay in the file, but only the first 0.5 s (13 pictures) are shown and decoded.
+    trimmed = trimmed_by_edit_list(master_25.path, tmp_path / "trimmed.mp4", seconds=0.5)
+    info = probe(trimmed)
+    assert info.duration == pytest.approx(0.5, abs=0.05)
+    files = render_video(trimmed, tmp_path / "out", info=info, threads=1)
+    assert {f.role for f in files} >= {"web", "broadcast"}
