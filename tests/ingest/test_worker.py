@@ -153,6 +153,9 @@ def test_stalled_worker_loses_its_job_and_records_nothing_when_it_wakes(settings
             _stop(second)
         assert job.status == JobStatus.DONE, job.message
         before = _assert_exactly_one_complete_set(item, settings)
+    except BaseException:
+        stalled.kill()  # a failed test leaves no worker behind
+        raise
     finally:
         os.kill(stalled.pid, signal.SIGCONT)
     output, _ = stalled.communicate(timeout=120)
