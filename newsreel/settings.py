@@ -229,6 +229,11 @@ NEWSREEL_SEARCH_WINDOW = env_int("NEWSREEL_SEARCH_WINDOW", 1000)
 NEWSREEL_MAX_UPLOAD_BYTES = env_int("NEWSREEL_MAX_UPLOAD_BYTES", 20 * 1024**3)
 NEWSREEL_TRANSCODE_THREADS = env_int("NEWSREEL_TRANSCODE_THREADS", 2)
 NEWSREEL_WORKER_NICE = env_int("NEWSREEL_WORKER_NICE", 10)
+# A running job holds a lease its worker renews; another worker takes over a job whose lease ran out (docs/workers.md).
+NEWSREEL_JOB_LEASE = env_int("NEWSREEL_JOB_LEASE", 60)
+# Wall-time limit of a media job: this many seconds, plus NEWSREEL_JOB_TIME_PER_SECOND per second of the master.
+NEWSREEL_JOB_TIME_BASE = env_int("NEWSREEL_JOB_TIME_BASE", 600)
+NEWSREEL_JOB_TIME_PER_SECOND = env_int("NEWSREEL_JOB_TIME_PER_SECOND", 20)
 FILE_UPLOAD_HANDLERS = ["newsreel.ingest.uploads.LimitedTemporaryFileUploadHandler"]
 # Spool uploads beside the media so that storing a master is a rename, not a copy of several GB.
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "uploads")

@@ -19,6 +19,7 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw
 
+from newsreel.media.budget import DecodeBudget
 from newsreel.media.frames import audio_copies
 from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits
 from newsreel.media.probe import MediaInfo, probe
@@ -143,6 +144,7 @@ def transcode_audio(
         to_float = av.AudioResampler(format="fltp", layout=layout, rate=source.sample_rate) if peaks else None
         errors = 0
         samples = 0
+        budget = DecodeBudget(info.duration)
         for packet in container.demux(astream):
             try:
                 frames = astream.decode(packet)
@@ -156,6 +158,7 @@ def transcode_audio(
                 frame.pts = samples
                 frame.time_base = Fraction(1, frame.sample_rate)
                 samples += frame.samples
+                budget.sound(samples / frame.sample_rate)
                 consumers = audio_copies(frame, len(outputs) + (1 if to_float is not None else 0))
                 for (out, stream), own in zip(outputs, consumers, strict=False):
                     out.mux(stream.encode(own))

@@ -19,6 +19,7 @@ import av.container
 import av.filter
 from av.video.reformatter import Colorspace, VideoReformatter
 
+from newsreel.media.budget import DecodeBudget
 from newsreel.media.frames import audio_copies
 from newsreel.media.geometry import output_size
 from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits
@@ -274,6 +275,7 @@ def _run(
     streams: list[Any] = [vstream] + ([astream] if astream is not None and encoders else [])
     t0: float | None = None
     frames_out = 0
+    budget = DecodeBudget(duration, float(info.video.frame_rate))
 
     def video_frames(packet: av.Packet) -> list[av.VideoFrame]:
         decoded = vstream.decode(packet)
@@ -295,6 +297,7 @@ def _run(
         if t0 is None:
             t0 = frame.time
         seconds = frame.time - t0
+        budget.picture(seconds)
         for enc in encoders:
             enc.encode_video(frame, seconds)
         for tap in taps:
@@ -310,6 +313,7 @@ def _run(
         pts = round((frame.time - t0) * frame.sample_rate)
         if pts < 0:
             return
+        budget.sound(frame.time - t0)
         frame.pts = pts
         frame.time_base = Fraction(1, frame.sample_rate)
         for enc, own in zip(encoders, audio_copies(frame, len(encoders)), strict=True):
