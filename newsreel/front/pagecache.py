@@ -89,6 +89,13 @@ def next_change(gen: int) -> dt.datetime | None:
     return upcoming
 
 
+def pages_version() -> str:
+    """Changes whenever cached pages and fragments must: content saved, or an embargo time reached."""
+    gen = generation()
+    upcoming = next_change(gen)
+    return f"{gen}.{int(upcoming.timestamp()) if upcoming else 0}"
+
+
 def _is_anonymous(request: HttpRequest) -> bool:
     return not any(name in request.COOKIES for name in PERSONAL_COOKIES)
 
