@@ -289,7 +289,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Rate limits (allauth, newsletter, clips), the identity and cached pages live in the default cache: it must be
 # shared by every process, or each gunicorn worker would count its own limits (docs/performance.md).
-CACHES = {"default": cache_from_url(env_str("NEWSREEL_CACHE_URL"), VAR_DIR)}
+# NEWSREEL_CACHE_DIR, the older setting, still names the file cache's directory.
+CACHES = {"default": cache_from_url(
+    env_str("NEWSREEL_CACHE_URL") or (f"file://{env_path('NEWSREEL_CACHE_DIR', VAR_DIR)}" if
+                                      env_str("NEWSREEL_CACHE_DIR") else ""), VAR_DIR)}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "newsreel.accounts.adapter.AccountAdapter"
