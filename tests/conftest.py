@@ -33,6 +33,19 @@ def _cache_and_static_per_worker(tmp_path_factory: pytest.TempPathFactory) -> It
         yield
 
 
+@pytest.fixture(scope="session")
+def live_server(_cache_and_static_per_worker: None) -> Iterator[Any]:
+    """pytest-django's live server, but with static files sent by WhiteNoise from the collected, hashed files,
+    as in production (its own static handler looks names up in the sources, which have no hashes)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = lambda app: app
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Rate limits, the identity and cached pages of one test never reach the next."""
