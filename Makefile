@@ -33,7 +33,7 @@ lint: install
 	$(BIN)/mypy newsreel
 
 # Each benchmark prints its figures and ratios against named baselines; pick some with BENCH="clip_bench ...".
-BENCH ?= clip_bench transcode_bench download_bench search_bench newsletter_throughput
+BENCH ?= clip_bench transcode_bench download_bench search_bench newsletter_throughput pages_bench
 bench: install
 	@tools/bootstrap-system ffmpeg ffprobe wrk
 	@for b in $(BENCH); do echo "=== $$b"; $(BIN)/python -m bench.$$b || exit 1; done

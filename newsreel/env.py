@@ -137,3 +137,31 @@ def env_footer_links(name: str) -> list[tuple[str, str, str]]:
             raise ConfigError(f"{name}: {entry!r} is not 'English label|Libellé français|URL'")
         links.append((parts[0], parts[1], parts[2]))
     return links
+
+
+def cache_from_url(url: str, var_dir: Path) -> dict[str, object]:
+    """The default cache from NEWSREEL_CACHE_URL; every choice is shared by all the processes of one host or more.
+
+    "" or file:///path: one directory of files (the laptop default, under var/cache); db://table: a table of the
+    database (`newsreel createcachetable` first); redis://host:6379/0 or rediss://: Redis, for web processes on
+    several hosts. A local-memory cache is not offered: rate limits would count per process.
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    # Enough entries for the pages cached per language and the rate-limit counters; culling lists the directory.
+    options = {"MAX_ENTRIES": 5000}
+    if url == "":
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(var_dir / "cache"), "OPTIONS": options}
+    if parts.scheme == "file":
+        if not parts.path:
+            raise ConfigError("NEWSREEL_CACHE_URL: file:///absolute/path")
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": parts.path,
+                "OPTIONS": options}
+    if parts.scheme == "db":
+        table = parts.netloc or parts.path.lstrip("/") or "newsreel_cache"
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": table, "OPTIONS": options}
+    if parts.scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ConfigError("NEWSREEL_CACHE_URL: use file:///path, db://table or redis://host:port/db")

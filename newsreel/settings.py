@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsreel.env import (
     ConfigError,
+    cache_from_url,
     env_bool,
     env_colour,
     env_footer_links,
@@ -78,7 +79,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsreel.inputs.CleanInputMiddleware",
+    "newsreel.front.pagecache.TextGZipMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before sessions and users: a cached page costs none of them (docs/performance.md).
+    "newsreel.front.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,7 +117,9 @@ DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'newsreel.sqlite3'
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("NEWSREEL_DB_CONN_MAX_AGE", 60))
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    _db["CONN_MAX_AGE"] = 0
+    # Kept open per thread (docs/performance.md): opening one costs the PRAGMAs below and a cold page cache,
+    # and under 32 clients the opens themselves queued on the database file's locks.
+    _db["CONN_HEALTH_CHECKS"] = True
     _db["OPTIONS"] = {
         # WAL lets readers and the worker go on while one writer commits; FULL keeps commits durable;
         # IMMEDIATE takes the write lock at BEGIN so concurrent writers queue instead of failing mid-way.
@@ -146,8 +152,9 @@ TIME_ZONE = env_str("NEWSREEL_TIME_ZONE", "Europe/Brussels")
 
 # --- Static and media files ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
-# Locally WhiteNoise serves from the finders; production serves collected, hashed files.
-STATIC_ROOT = env_path("NEWSREEL_STATIC_ROOT", VAR_DIR / "static") if PRODUCTION else None
+# Collected (`newsreel collectstatic`, which `newsreel serve` runs first) under hashed names, compressed ahead of
+# time, and served by WhiteNoise with a year's immutable caching; NEWSREEL_DEBUG serves the sources as they change.
+STATIC_ROOT = env_path("NEWSREEL_STATIC_ROOT", VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env_path("NEWSREEL_MEDIA_ROOT", VAR_DIR / "media")
 MEDIA_URL = "/media-files/"
@@ -155,13 +162,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- E-mail ----------------------------------------------------------------------------------------------
@@ -216,6 +223,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Anonymous public pages: kept this long at most in the portal's cache (a publish clears them at once), and
+# this long in a CDN or nginx in front (docs/performance.md). 0 turns the portal's page cache off.
+NEWSREEL_PAGE_CACHE_SECONDS = env_int("NEWSREEL_PAGE_CACHE_SECONDS", 300)
+NEWSREEL_PAGE_MAX_AGE = env_int("NEWSREEL_PAGE_MAX_AGE", 60)
+
 # Limits on what a single request may cost.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -240,8 +252,8 @@ FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "uploads")
 MEDIA_ROOT.joinpath("uploads").mkdir(parents=True, exist_ok=True)
 
 # --- Newsletter and alerts -------------------------------------------------------------------------------
-# Subscribe rate limits live in the default cache (CACHES, accounts block below): local memory on a laptop,
-# file-based in production; with web processes on several hosts, point it at Redis or the database cache.
+# Subscribe rate limits live in the default cache (CACHES, accounts block below), shared by all processes: files
+# under var/cache by default; with web processes on several hosts, point NEWSREEL_CACHE_URL at Redis.
 NEWSLETTER_BATCH_SIZE = env_int("NEWSREEL_NEWSLETTER_BATCH_SIZE", 100)  # messages per SMTP connection
 NEWSLETTER_SENDERS = env_int("NEWSREEL_NEWSLETTER_SENDERS", 2)  # batches of one issue sent in parallel
 NEWSLETTER_MAX_PER_SECOND = env_int("NEWSREEL_NEWSLETTER_MAX_PER_SECOND", 0)  # per sender; 0: unthrottled
@@ -283,15 +295,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-# allauth's rate limits live in the cache: it must be shared by every worker process in production.
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-         "LOCATION": str(env_path("NEWSREEL_CACHE_DIR", VAR_DIR / "cache"))}
-        if PRODUCTION
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+# Rate limits (allauth, newsletter, clips), the identity and cached pages live in the default cache: it must be
+# shared by every process, or each gunicorn worker would count its own limits (docs/performance.md).
+# NEWSREEL_CACHE_DIR, the older setting, still names the file cache's directory.
+CACHES = {"default": cache_from_url(
+    env_str("NEWSREEL_CACHE_URL") or (f"file://{env_path('NEWSREEL_CACHE_DIR', VAR_DIR)}" if
+                                      env_str("NEWSREEL_CACHE_DIR") else ""), VAR_DIR)}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "newsreel.accounts.adapter.AccountAdapter"

@@ -17,6 +17,44 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.Immed
                                "QUEUES": QUEUES}}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cache_and_static_per_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each xdist worker gets a cache directory of its own (shared by its threads and the servers it starts
+    in-process, as the portal's processes share one) and its own collected static files."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    cache_dir = tmp_path_factory.mktemp("cache")
+    static_root = tmp_path_factory.mktemp("static")
+    caches = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(cache_dir), "OPTIONS": {"MAX_ENTRIES": 5000}}}
+    with override_settings(CACHES=caches, STATIC_ROOT=str(static_root)):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        yield
+
+
+@pytest.fixture(scope="session")
+def live_server(_cache_and_static_per_worker: None) -> Iterator[Any]:
+    """pytest-django's live server, but with static files sent by WhiteNoise from the collected, hashed files,
+    as in production (its own static handler looks names up in the sources, which have no hashes)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost", start=False)
+    server.thread.static_handler = lambda app: app
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Rate limits, the identity and cached pages of one test never reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_storage_and_tasks(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each test gets its own media root; tasks run inline unless a test asks for the database worker."""

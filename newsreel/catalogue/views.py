@@ -26,7 +26,8 @@ def media_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
     item = get_object_or_404(
-        Item.objects.reachable().select_related("event").prefetch_related("renditions", "shots", "tags", "people"),
+        # Shots, tags and people are read by the cached part of the page only, when it is rendered.
+        Item.objects.reachable().select_related("event").prefetch_related("renditions"),
         reference=reference,
     )
     if item.is_withdrawn:

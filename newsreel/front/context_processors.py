@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import translate_url
 
 from newsreel.front.identity import current_identity
+from newsreel.front.pagecache import pages_version
 from newsreel.publishing import LANGS, current_lang
 
 
@@ -24,4 +25,6 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "FOOTER_LINKS": [(link.label(lang), link.url) for link in identity.footer_links],
         "lang": lang,
         "alternates": alternates,
+        # Called by the template only where a fragment is cached ({% cache ... PAGES_VERSION %}).
+        "PAGES_VERSION": pages_version,
     }

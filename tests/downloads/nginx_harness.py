@@ -46,6 +46,7 @@ def site_config(*, port: int, app_port: int, media_root: Path, static_root: Path
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
         "/srv/newsreel/var/media/": f"{media_root}/",
         "/srv/newsreel/var/static/": f"{static_root}/",
+        "/srv/newsreel/var/nginx-cache": f"{media_root}-nginx-cache",
         "limit_rate 20m;": f"limit_rate {rate_limit};",
         "limit_conn newsreel_conn_per_ip 8;": f"limit_conn newsreel_conn_per_ip {conn_limit};",
     }

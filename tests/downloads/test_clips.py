@@ -98,7 +98,7 @@ def test_a_long_clip_is_queued_shows_progress_and_mails_the_link(client, member,
     status_url = response["Location"]
     assert "/download/clips/" in status_url and not status_url.endswith("/file")
     page = client.get(status_url).content.decode()
-    assert "clip_status.js" in page and "e-mail" in page
+    assert "/static/downloads/clip_status." in page and "e-mail" in page
     assert json.loads(client.get(status_url + "status.json").content)["status"] == "queued"
     for callback in callbacks:  # the task queue runs it (immediate backend in tests)
         callback()

@@ -77,3 +77,21 @@ def test_nginx_serves_static_files(nginx):
     css = next(STATIC.rglob("*.css")).relative_to(STATIC)
     response = curl("-f", "-o", "/dev/null", "-w", "%{http_code}", f"{nginx}/static/{css}")
     assert response.stdout.decode() == "200"
+
+
+def cache_status(headers: str) -> str:
+    return next((line.split(":", 1)[1].strip() for line in headers.splitlines()
+                 if line.lower().startswith("x-cache-status:")), "")
+
+
+def test_nginx_keeps_anonymous_pages_and_never_a_signed_in_one(nginx, client, member, item_factory):
+    url = f"{nginx}{item_factory(title_en='Kept by nginx').get_absolute_url()}"
+    first = curl("-D", "-", "-o", "/dev/null", url).stdout.decode()
+    second = curl("-D", "-", url).stdout.decode()
+    assert cache_status(first) == "MISS" and cache_status(second) == "HIT"
+    assert "Kept by nginx" in second and "My account" not in second
+    client.force_login(member)
+    signed = curl("-b", f"sessionid={client.cookies['sessionid'].value}", "-D", "-", url).stdout.decode()
+    assert cache_status(signed) == "BYPASS" and "My account" in signed
+    again = curl("-D", "-", url).stdout.decode()
+    assert cache_status(again) == "HIT" and "My account" not in again

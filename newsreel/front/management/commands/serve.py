@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from newsreel.queues import WORKER_GROUPS, WorkerGroup
@@ -36,8 +37,13 @@ class Command(BaseCommand):
         parser.add_argument("--task-workers", type=int, default=1,
                             help="Media processing workers; mail and clips always get a worker of their own.")
         parser.add_argument("--no-worker", action="store_true", help="Do not start a background worker.")
+        parser.add_argument("--no-collectstatic", action="store_true",
+                            help="Serve the static files collected before (collectstatic is run first otherwise).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["no_collectstatic"] and not settings.DEBUG:
+            # WhiteNoise serves the collected, hashed and compressed files: stale ones would be cached for a year.
+            call_command("collectstatic", interactive=False, verbosity=0)
         python = sys.executable
         children: list[subprocess.Popen[bytes]] = []
         web = [python, "-m", "gunicorn", "newsreel.wsgi:application",
