@@ -30,6 +30,7 @@ from newsreel.downloads.sending import Response, metered_stream, send_logged, st
 from newsreel.downloads.sidecar import item_sidecar, photo_set_notes
 from newsreel.downloads.zipstream import Member, stream_zip
 from newsreel.front.paging import paginate
+from newsreel.media.numbers import NotANumber, whole_number
 
 PHOTO_SIZES = [Role.PHOTO_LARGE, Role.PHOTO_MEDIUM, Role.MASTER]
 
@@ -165,8 +166,8 @@ def clip_create(request: HttpRequest, reference: str) -> HttpResponse:
         return refusal(request, verdict, next_url=back)
     assert isinstance(request.user, User)
     try:
-        rendition = item.renditions.get(pk=int(request.POST.get("rendition", "")))
-    except (ValueError, Rendition.DoesNotExist):
+        rendition = item.renditions.get(pk=whole_number(request.POST.get("rendition", "")))
+    except (NotANumber, Rendition.DoesNotExist):
         rendition = None
     if rendition is None or rendition.role not in clips.CLIPPABLE_ROLES or \
             may_download(request.user, rendition) != Verdict.ALLOWED:

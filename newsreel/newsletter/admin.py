@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from newsreel.media.numbers import is_whole_number, whole_number
 from newsreel.newsletter.mail import render_issue
 from newsreel.newsletter.models import Delivery, DeliveryStatus, Issue, IssueStatus, SavedSearch, Subscriber, Topic
 from newsreel.newsletter.sending import (
@@ -153,7 +154,7 @@ class IssueAdmin(admin.ModelAdmin[Issue]):
                 issue_send(issue=issue, by=request.user)  # type: ignore[arg-type]
                 messages.success(request, _("Sending has started."))
             elif action in ("mark_delivered", "resend"):
-                ids = [int(i) for i in request.POST.getlist("subscriber") if i.isdigit()]
+                ids = [whole_number(i) for i in request.POST.getlist("subscriber") if is_whole_number(i)]
                 if action == "mark_delivered":
                     uncertain_resolve(issue=issue, delivered=ids)
                 else:
