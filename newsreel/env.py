@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -113,3 +114,15 @@ def env_footer_links(name: str) -> list[tuple[str, str, str]]:
             raise ConfigError(f"{name}: {entry!r} is not 'English label|Libellé français|URL'")
         links.append((parts[0], parts[1], parts[2]))
     return links
+
+
+def env_origin(name: str) -> str:
+    """An origin (`https://host[:port]`, nothing after it) from the environment, or "" when unset."""
+    raw = os.environ.get(name, "").strip().rstrip("/")
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        raise ConfigError(f"{name} must be an origin such as https://media.example.org, not {raw!r}")
+    return raw

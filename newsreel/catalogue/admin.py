@@ -16,13 +16,17 @@ class ShotlistInline(admin.TabularInline[ShotlistLine, Item]):
     fields = ["position", "tc_in", "tc_out", "description_en", "description_fr"]
 
 
+# What a file is (type, container, size, checksum, codecs) is read from its content (Rendition.clean, ingest),
+# never typed in: a stored label is what a browser would be told the file is.
+RENDITION_FACTS = ["mime_type", "container", "video_codec", "audio_codec", "width", "height", "frame_rate",
+                   "duration", "bitrate", "size", "sha256"]
+
+
 class RenditionInline(admin.TabularInline[Rendition, Item]):
     model = Rendition
     extra = 0
-    fields = ["role", "file", "access", "container", "video_codec", "audio_codec", "width", "height",
-              "frame_rate", "duration", "size", "sha256"]
-    readonly_fields = ["container", "video_codec", "audio_codec", "width", "height", "frame_rate", "duration",
-                       "size", "sha256"]
+    fields = ["role", "file", "access", *RENDITION_FACTS]
+    readonly_fields = RENDITION_FACTS
 
 
 @admin.register(Item)
@@ -76,3 +80,5 @@ class RenditionAdmin(admin.ModelAdmin[Rendition]):
     list_filter = ["role", "container", "access"]
     search_fields = ["item__reference", "sha256"]
     raw_id_fields = ["item"]
+    fields = ["item", "role", "file", "access", *RENDITION_FACTS]
+    readonly_fields = RENDITION_FACTS

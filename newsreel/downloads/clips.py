@@ -39,8 +39,8 @@ from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_
 log = logging.getLogger(__name__)
 
 # Roles the engines can cut: video (MP4/MOV) by smart cut, and the audio-only renditions of a video item to the
-# sample, at instants given by the video's frames.
-VIDEO_ROLES = {Role.BROADCAST, Role.WEB, Role.PROXY, Role.MASTER}
+# sample, at instants given by the video's frames. Downloads only: the web video is a preview (access.py).
+VIDEO_ROLES = {Role.BROADCAST, Role.PROXY, Role.MASTER}
 AUDIO_ROLES = {Role.AUDIO_WAV, Role.AUDIO_MP3}
 CLIPPABLE_ROLES = VIDEO_ROLES | AUDIO_ROLES
 
