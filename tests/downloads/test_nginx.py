@@ -11,7 +11,7 @@ import pytest
 
 from newsreel.catalogue.models import Role
 from newsreel.downloads.models import Download
-from tests.downloads.conftest import add_file
+from tests.downloads.conftest import MP4_HEAD, add_file
 from tests.downloads.nginx_harness import running_nginx
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("system_nginx")]
@@ -33,7 +33,7 @@ def curl(*args: str) -> subprocess.CompletedProcess[bytes]:
 
 def test_nginx_sends_the_file_django_allowed_and_resumes_a_range(nginx, client, member, item_factory, settings,
                                                                  tmp_path):
-    rendition = add_file(item_factory(), Role.BROADCAST, os.urandom(5 * 1024 * 1024 + 17),
+    rendition = add_file(item_factory(), Role.BROADCAST, MP4_HEAD + os.urandom(5 * 1024 * 1024 + 17),
                          media_root=settings.MEDIA_ROOT)
     client.force_login(member)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
