@@ -502,8 +502,9 @@ class Rendition(models.Model):
             if info.kind != kind or (containers and info.container not in containers):
                 raise ValidationError({"file": _("This file is %(found)s; the role “%(role)s” needs %(kind)s "
                                                  "(%(formats)s).") % {
-                    "found": f"{info.kind} ({info.container.upper()})", "role": self.get_role_display(),
-                    "kind": kind, "formats": ", ".join(sorted(c.upper() for c in containers)) or kind}})
+                    "found": f"{Kind(info.kind).label} ({info.container.upper()})",
+                    "role": self.get_role_display(), "kind": Kind(kind).label,
+                    "formats": ", ".join(sorted(c.upper() for c in containers)) or Kind(kind).label}})
             self.container = info.container
             self.mime_type = media_type(path, info)
             self.size = path.stat().st_size

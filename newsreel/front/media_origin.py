@@ -18,5 +18,5 @@ class MediaOriginMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         host = settings.NEWSREEL_MEDIA_HOST
         if host and request.get_host().rsplit(":", 1)[0] == host and not request.path.startswith("/preview/"):
-            return HttpResponseNotFound(b"Not found", content_type="text/plain")
+            return HttpResponseNotFound(content_type="text/plain")
         return self.get_response(request)
