@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from newsreel.catalogue.models import Role
 from newsreel.downloads.models import Download
@@ -77,3 +78,28 @@ def test_nginx_serves_static_files(nginx):
     css = next(STATIC.rglob("*.css")).relative_to(STATIC)
     response = curl("-f", "-o", "/dev/null", "-w", "%{http_code}", f"{nginx}/static/{css}")
     assert response.stdout.decode() == "200"
+
+
+def test_the_media_origin_block_passes_previews_only_and_no_cookies(nginx, client, item_factory, settings,
+                                                                     small_photo):
+    settings.NEWSREEL_MEDIA_ORIGIN = "http://files.example-media.net"
+    settings.NEWSREEL_MEDIA_HOST = "files.example-media.net"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "files.example-media.net"]
+    poster = add_file(item_factory(), Role.POSTER, media_root=settings.MEDIA_ROOT, source=small_photo,
+                      suffix=".jpg")
+    hidden = add_file(item_factory(access="restricted"), Role.POSTER, media_root=settings.MEDIA_ROOT,
+                      source=small_photo, suffix=".jpg")
+    staff = get_user_model().objects.create_user("staff", "staff@example.org", "x", is_staff=True)
+    client.force_login(staff)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    media = ["-H", "Host: files.example-media.net", "-H", f"Cookie: {cookie}", "-o", "/dev/null", "-D", "-"]
+
+    head = curl(*media, f"{nginx}/preview/{poster.pk}/").stdout.decode().lower()
+    assert head.startswith("http/1.1 200") and "content-type: image/jpeg" in head and "set-cookie" not in head
+    # The staff session never reaches Django through the media host: a restricted preview is not found there...
+    assert curl(*media, f"{nginx}/preview/{hidden.pk}/").stdout.decode().startswith("HTTP/1.1 404")
+    # ...and is served on the portal's own host, where the session is.
+    portal = curl("-H", f"Cookie: {cookie}", "-o", "/dev/null", "-w", "%{http_code}", f"{nginx}/preview/{hidden.pk}/")
+    assert portal.stdout == b"200"
+    for path in ("/en/", "/admin/login/", f"/en/download/{poster.pk}/", "/static/newsreel/portal.css"):
+        assert curl(*media, f"{nginx}{path}").stdout.decode().startswith("HTTP/1.1 404"), path
