@@ -487,8 +487,9 @@ class Rendition(models.Model):
         if not file or getattr(file, "_committed", True):
             return  # stored earlier; still sniffed each time it is sent
         expected = ROLE_CONTENT.get(self.role)
-        if self.role == Role.MASTER and self.item_id:
-            expected = (self.item.kind, frozenset())
+        if self.role == Role.MASTER:
+            # An item being added has no kind to compare with yet; the probe still decides what the file is.
+            expected = (self.item.kind if self.item_id else "", frozenset())
         if expected is None:
             raise ValidationError({"file": _("Files of this role are made by processing the master; they "
                                              "cannot be uploaded.")})
@@ -499,7 +500,7 @@ class Rendition(models.Model):
                 raise ValidationError({"file": _("The file was refused: %(reason)s")
                                        % {"reason": str(exc).replace(path.name, file.name or "")}}) from exc
             kind, containers = expected
-            if info.kind != kind or (containers and info.container not in containers):
+            if (kind and info.kind != kind) or (containers and info.container not in containers):
                 raise ValidationError({"file": _("This file is %(found)s; the role “%(role)s” needs %(kind)s "
                                                  "(%(formats)s).") % {
                     "found": f"{Kind(info.kind).label} ({info.container.upper()})",

@@ -52,6 +52,7 @@ def upload(admin_client, item, role, name, data, mime="text/html"):
     (Role.WEB, "page.html", "html", "not a supported media file"),
     (Role.POSTER, "app.js", "script", "not a supported media file"),
     (Role.BROADCAST, "poster.jpg", "photo", "needs Video"),
+    (Role.MASTER, "shot.jpg", "photo", "needs Video"),  # a video item's master
     (Role.WEB, "playlist.m3u8", "playlist", "points at other files"),
     (Role.STORYBOARD_INDEX, "index.json", "json", "made by processing the master"),
 ])
