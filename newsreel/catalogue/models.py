@@ -513,10 +513,13 @@ class Rendition(models.Model):
 
     def preview_url(self) -> str:
         """The preview's address: on the cookieless media origin when one is set (NEWSREEL_MEDIA_ORIGIN) and
-        the preview is for anyone; restricted previews need the staff session, so they stay on the portal."""
+        the preview is for anyone; those of restricted or unpublished items need the staff session, so they stay
+        on the portal."""
         # The preview view refuses other roles: linking one from a page would be a player that answers 404.
         if not self.is_preview:
             raise ValueError(f"{self.role} is not a preview rendition")
         path = reverse("preview", args=[self.pk])
         origin = settings.NEWSREEL_MEDIA_ORIGIN
-        return origin + path if origin and self.effective_access != Access.RESTRICTED else path
+        if origin and self.effective_access != Access.RESTRICTED and self.item.is_visible():
+            return origin + path
+        return path

@@ -154,12 +154,14 @@ def test_the_media_origin_serves_nothing_but_previews(client, item_factory, medi
     assert client.get(item.get_absolute_url()).status_code == 200  # the portal's own host is unchanged
 
 
-def test_restricted_previews_stay_on_the_portal_where_staff_are_signed_in(client, item_factory, settings,
-                                                                         small_photo, media_origin):
-    item = item_factory(kind="photo", access=Access.RESTRICTED)
-    medium = stored(item, Role.PHOTO_MEDIUM, small_photo.read_bytes(), media_root=settings.MEDIA_ROOT,
-                    mime="image/jpeg", suffix=".jpg")
-    assert medium.preview_url() == f"/preview/{medium.pk}/"
+def test_restricted_and_unpublished_previews_stay_on_the_portal_where_staff_are_signed_in(
+        client, item_factory, settings, small_photo, media_origin):
+    from newsreel.publishing import Status
+
+    for item in (item_factory(kind="photo", access=Access.RESTRICTED), item_factory(status=Status.DRAFT)):
+        medium = stored(item, Role.PHOTO_MEDIUM, small_photo.read_bytes(), media_root=settings.MEDIA_ROOT,
+                        mime="image/jpeg", suffix=".jpg")
+        assert medium.preview_url() == f"/preview/{medium.pk}/"
 
 
 def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
