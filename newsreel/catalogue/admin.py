@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from newsreel.catalogue.models import Event, Item, Person, Rendition, ShotlistLine, Tag
+from newsreel.formfields import BOUNDED_MANY_TO_MANY
 from newsreel.search.admin_search import EngineSearchMixin
 from newsreel.search.indexing import index_item
 
@@ -31,6 +32,7 @@ class RenditionInline(admin.TabularInline[Rendition, Item]):
 
 @admin.register(Item)
 class ItemAdmin(EngineSearchMixin, admin.ModelAdmin[Item]):
+    formfield_overrides = BOUNDED_MANY_TO_MANY
     list_display = ["reference", "title_en", "title_fr", "kind", "status", "publish_at", "event", "access"]
     list_filter = ["kind", "status", "access", "event", "tags", ("publish_at", admin.DateFieldListFilter)]
     search_fields = ["reference", "title_en", "title_fr", "summary_en", "summary_fr", "location_en", "location_fr",

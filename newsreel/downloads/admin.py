@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from newsreel.downloads import stats
 from newsreel.downloads.models import ClipCache, Download
+from newsreel.formfields import BOUNDED_MANY_TO_MANY
 from newsreel.media.numbers import calendar_date
 
 
@@ -64,6 +65,7 @@ class DownloadAdmin(admin.ModelAdmin[Download]):
 
 @admin.register(ClipCache)
 class ClipCacheAdmin(admin.ModelAdmin[ClipCache]):
+    formfield_overrides = BOUNDED_MANY_TO_MANY
     list_display = ["rendition", "start", "end", "mode", "status", "size", "last_used_at"]
     list_filter = ["status", "mode"]
     readonly_fields = [f.name for f in ClipCache._meta.fields]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from newsreel.formfields import BOUNDED_MANY_TO_MANY
 from newsreel.media.numbers import is_whole_number, whole_number
 from newsreel.newsletter.mail import render_issue
 from newsreel.newsletter.models import Delivery, DeliveryStatus, Issue, IssueStatus, SavedSearch, Subscriber, Topic
@@ -39,6 +40,7 @@ class TopicAdmin(admin.ModelAdmin[Topic]):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
+    formfield_overrides = BOUNDED_MANY_TO_MANY
     list_display = ["email", "status", "language", "hard_bounces", "created_at", "confirmed_at"]
     list_filter = ["status", "language", "topics"]
     search_fields = ["email"]
@@ -48,6 +50,7 @@ class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
 
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin[Issue]):
+    formfield_overrides = BOUNDED_MANY_TO_MANY
     list_display = ["subject_en", "status", "send_at", "started_at", "delivery_figures"]
     list_filter = ["status"]
     search_fields = ["subject_en", "subject_fr"]

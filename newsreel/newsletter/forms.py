@@ -6,23 +6,15 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from newsreel.media.numbers import is_whole_number
+from newsreel.formfields import BoundedModelMultipleChoiceField
 from newsreel.newsletter.models import LANGUAGE_CHOICES, SavedSearch, Topic
 from newsreel.newsletter.tokens import form_token, form_token_age, human_token_age
 
 MAX_FORM_AGE = 24 * 3600
 
 
-class TopicsField(forms.ModelMultipleChoiceField):
+class TopicsField(BoundedModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
-
-    def clean(self, value: Any) -> Any:
-        # Ids come from the request: bounded before the query, as SQLite raises OverflowError past 64 bits.
-        for pk in value if isinstance(value, list | tuple) else []:
-            if not is_whole_number(str(pk)):
-                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
-                                            params={"pk": str(pk)[:20]})
-        return super().clean(value)
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)
