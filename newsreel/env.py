@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigError(RuntimeError):
@@ -165,3 +166,15 @@ def cache_from_url(url: str, var_dir: Path) -> dict[str, object]:
     if parts.scheme in {"redis", "rediss"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     raise ConfigError("NEWSREEL_CACHE_URL: use file:///path, db://table or redis://host:port/db")
+
+
+def env_origin(name: str) -> str:
+    """An origin (`https://host[:port]`, nothing after it) from the environment, or "" when unset."""
+    raw = os.environ.get(name, "").strip().rstrip("/")
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment \
+            or parts.username or parts.password:
+        raise ConfigError(f"{name} must be an origin such as https://media.example.org, not {raw!r}")
+    return raw

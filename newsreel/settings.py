@@ -7,6 +7,7 @@ Defaults suit a laptop: SQLite and media under var/, a generated secret key, e-m
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
@@ -20,6 +21,7 @@ from newsreel.env import (
     env_footer_links,
     env_int,
     env_list,
+    env_origin,
     env_path,
     env_str,
     local_secret_key,
@@ -46,6 +48,13 @@ else:
     ALLOWED_HOSTS = env_list("NEWSREEL_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 
 SITE_URL = env_str("NEWSREEL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Previews (video, audio, pictures) from a separate origin without the portal's cookies, e.g.
+# https://media.example-cdn.org: whatever a file is, it cannot run on the portal's origin or see a session.
+# Empty: previews come from the portal itself (still only with the fixed inline types). See deploy/README.md.
+NEWSREEL_MEDIA_ORIGIN = env_origin("NEWSREEL_MEDIA_ORIGIN")
+NEWSREEL_MEDIA_HOST = urlsplit(NEWSREEL_MEDIA_ORIGIN).hostname or ""
+if NEWSREEL_MEDIA_HOST and NEWSREEL_MEDIA_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(NEWSREEL_MEDIA_HOST)
 SITE_NAME = env_str("NEWSREEL_SITE_NAME", "Newsreel")
 # The institution's identity; editors may override each part in the back office (Portal → Site identity).
 NEWSREEL_SITE_NAME_FR = env_str("NEWSREEL_SITE_NAME_FR", SITE_NAME)
@@ -77,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsreel.front.media_origin.MediaOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsreel.inputs.CleanInputMiddleware",
     "newsreel.front.pagecache.TextGZipMiddleware",
@@ -209,11 +219,12 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = False
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
+_MEDIA_SOURCES = [NEWSREEL_MEDIA_ORIGIN] if NEWSREEL_MEDIA_ORIGIN else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
-        "media-src": ["'self'", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *_MEDIA_SOURCES],
+        "media-src": ["'self'", "blob:", *_MEDIA_SOURCES],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "object-src": ["'none'"],

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from newsreel.catalogue.models import Event, Item, Person, Rendition, ShotlistLine, Tag
+from newsreel.formfields import BOUNDED_MANY_TO_MANY
 from newsreel.search.admin_search import EngineSearchMixin
 from newsreel.search.indexing import index_item
 
@@ -16,17 +17,22 @@ class ShotlistInline(admin.TabularInline[ShotlistLine, Item]):
     fields = ["position", "tc_in", "tc_out", "description_en", "description_fr"]
 
 
+# What a file is (type, container, size, checksum, codecs) is read from its content (Rendition.clean, ingest),
+# never typed in: a stored label is what a browser would be told the file is.
+RENDITION_FACTS = ["mime_type", "container", "video_codec", "audio_codec", "width", "height", "frame_rate",
+                   "duration", "bitrate", "size", "sha256"]
+
+
 class RenditionInline(admin.TabularInline[Rendition, Item]):
     model = Rendition
     extra = 0
-    fields = ["role", "file", "access", "container", "video_codec", "audio_codec", "width", "height",
-              "frame_rate", "duration", "size", "sha256"]
-    readonly_fields = ["container", "video_codec", "audio_codec", "width", "height", "frame_rate", "duration",
-                       "size", "sha256"]
+    fields = ["role", "file", "access", *RENDITION_FACTS]
+    readonly_fields = RENDITION_FACTS
 
 
 @admin.register(Item)
 class ItemAdmin(EngineSearchMixin, admin.ModelAdmin[Item]):
+    formfield_overrides = BOUNDED_MANY_TO_MANY
     list_display = ["reference", "title_en", "title_fr", "kind", "status", "publish_at", "event", "access"]
     list_filter = ["kind", "status", "access", "event", "tags", ("publish_at", admin.DateFieldListFilter)]
     search_fields = ["reference", "title_en", "title_fr", "summary_en", "summary_fr", "location_en", "location_fr",
@@ -76,3 +82,5 @@ class RenditionAdmin(admin.ModelAdmin[Rendition]):
     list_filter = ["role", "container", "access"]
     search_fields = ["item__reference", "sha256"]
     raw_id_fields = ["item"]
+    fields = ["item", "role", "file", "access", *RENDITION_FACTS]
+    readonly_fields = RENDITION_FACTS

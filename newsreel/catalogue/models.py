@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import tempfile
+from collections.abc import Iterator
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsreel.media.content import media_type
+from newsreel.media.probe import probe
+from newsreel.media.renditions import sha256_of
+from newsreel.media.safeio import UnsupportedMedia
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, parse_rate, timecode_to_frames
 from newsreel.publishing import Localized, Publishable, PublishableQuerySet, localized
 
@@ -375,6 +384,7 @@ class Role(models.TextChoices):
     PROXY = "proxy", _("Proxy")
     AUDIO_MP3 = "audio_mp3", _("Audio (MP3)")
     AUDIO_WAV = "audio_wav", _("Audio (WAV)")
+    AUDIO_PREVIEW = "audio_preview", _("Audio preview")
     POSTER = "poster", _("Poster frame")
     THUMBNAIL = "thumbnail_320", _("Thumbnail")
     THUMBNAIL_LARGE = "thumbnail_640", _("Thumbnail (large)")
@@ -388,13 +398,43 @@ class Role(models.TextChoices):
     PHOTO_THUMB = "photo_thumbnail", _("Photo (thumbnail)")
 
 
-# Renditions a visitor sees or hears on the page (previews); everything else is a download. The MP3 is the audio
-# item's player source, so it is a preview as well as a download.
-PREVIEW_ROLES = {Role.WEB, Role.AUDIO_MP3, Role.POSTER, Role.THUMBNAIL, Role.THUMBNAIL_LARGE, Role.STORYBOARD,
-                 Role.STORYBOARD_INDEX, Role.STORYBOARD_VTT, Role.WAVEFORM, Role.WAVEFORM_PEAKS,
-                 Role.PHOTO_MEDIUM, Role.PHOTO_THUMB}
-DOWNLOAD_ROLES = [Role.MASTER, Role.BROADCAST, Role.WEB, Role.PROXY, Role.AUDIO_WAV, Role.AUDIO_MP3,
-                  Role.PHOTO_LARGE, Role.PHOTO_MEDIUM, Role.PHOTO_THUMB]
+# Previews are files made for the page, smaller than any download: the web video (720p), the audio preview (a
+# low bit rate MP3), posters, thumbnails, storyboards, waveforms, the medium and thumbnail photos. Every other
+# file is a download. No file is both, so one rule (newsreel/downloads/access.py) decides each, never two.
+PREVIEW_ROLES = frozenset({Role.WEB, Role.AUDIO_PREVIEW, Role.POSTER, Role.THUMBNAIL, Role.THUMBNAIL_LARGE,
+                           Role.STORYBOARD, Role.STORYBOARD_INDEX, Role.STORYBOARD_VTT, Role.WAVEFORM,
+                           Role.WAVEFORM_PEAKS, Role.PHOTO_MEDIUM, Role.PHOTO_THUMB})
+DOWNLOAD_ROLES = [role for role in Role if role not in PREVIEW_ROLES]
+
+# What a file brought in by hand (the back office) must be for its role, as probed from its content: the kind
+# of media and the containers. Roles missing here (indexes, peaks) are written by processing only. A master
+# must be of its item's kind.
+_IMAGE = ("photo", frozenset({"jpeg", "png"}))
+ROLE_CONTENT: dict[str, tuple[str, frozenset[str]]] = {
+    Role.BROADCAST: ("video", frozenset({"mp4", "mov"})),
+    Role.WEB: ("video", frozenset({"mp4"})),
+    Role.PROXY: ("video", frozenset({"mp4", "mov"})),
+    Role.AUDIO_MP3: ("audio", frozenset({"mp3"})),
+    Role.AUDIO_WAV: ("audio", frozenset({"wav"})),
+    Role.AUDIO_PREVIEW: ("audio", frozenset({"mp3"})),
+    Role.POSTER: _IMAGE, Role.THUMBNAIL: _IMAGE, Role.THUMBNAIL_LARGE: _IMAGE, Role.STORYBOARD: _IMAGE,
+    Role.WAVEFORM: _IMAGE, Role.PHOTO_MEDIUM: _IMAGE, Role.PHOTO_THUMB: _IMAGE,
+    Role.PHOTO_LARGE: ("photo", frozenset({"jpeg", "png", "tiff"})),
+}
+
+
+@contextlib.contextmanager
+def _on_disk(upload: Any) -> Iterator[Path]:
+    """A path to an uploaded file's bytes: the spooled file itself, or a temporary copy of a small one."""
+    temporary = getattr(upload, "temporary_file_path", None)
+    if callable(temporary):
+        yield Path(temporary())
+        return
+    with tempfile.NamedTemporaryFile(suffix=".upload") as copy:
+        for chunk in upload.chunks():
+            copy.write(chunk)
+        copy.flush()
+        yield Path(copy.name)
 
 
 class Rendition(models.Model):
@@ -441,8 +481,45 @@ class Rendition(models.Model):
     def rate(self) -> Fraction | None:
         return parse_rate(self.frame_rate) if self.frame_rate else None
 
+    def clean(self) -> None:
+        """A file uploaded here passes ingest's content check, and its type is the one its content says."""
+        file = self.file
+        if not file or getattr(file, "_committed", True):
+            return  # stored earlier; still sniffed each time it is sent
+        expected = ROLE_CONTENT.get(self.role)
+        if self.role == Role.MASTER:
+            # An item being added has no kind to compare with yet; the probe still decides what the file is.
+            expected = (self.item.kind if self.item_id else "", frozenset())
+        if expected is None:
+            raise ValidationError({"file": _("Files of this role are made by processing the master; they "
+                                             "cannot be uploaded.")})
+        with _on_disk(file.file) as path:
+            try:
+                info = probe(path)
+            except UnsupportedMedia as exc:
+                raise ValidationError({"file": _("The file was refused: %(reason)s")
+                                       % {"reason": str(exc).replace(path.name, file.name or "")}}) from exc
+            kind, containers = expected
+            if (kind and info.kind != kind) or (containers and info.container not in containers):
+                raise ValidationError({"file": _("This file is %(found)s; the role “%(role)s” needs %(kind)s "
+                                                 "(%(formats)s).") % {
+                    "found": f"{Kind(info.kind).label} ({info.container.upper()})",
+                    "role": self.get_role_display(), "kind": Kind(kind).label,
+                    "formats": ", ".join(sorted(c.upper() for c in containers)) or Kind(kind).label}})
+            self.container = info.container
+            self.mime_type = media_type(path, info)
+            self.size = path.stat().st_size
+            self.sha256 = sha256_of(path)
+
     def preview_url(self) -> str:
+        """The preview's address: on the cookieless media origin when one is set (NEWSREEL_MEDIA_ORIGIN) and
+        the preview is for anyone; those of restricted or unpublished items need the staff session, so they stay
+        on the portal."""
         # The preview view refuses other roles: linking one from a page would be a player that answers 404.
         if not self.is_preview:
             raise ValueError(f"{self.role} is not a preview rendition")
-        return reverse("preview", args=[self.pk])
+        path = reverse("preview", args=[self.pk])
+        origin = settings.NEWSREEL_MEDIA_ORIGIN
+        if origin and self.effective_access != Access.RESTRICTED and self.item.is_visible():
+            return origin + path
+        return path

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_safe
 from newsreel.catalogue.models import DOWNLOAD_ROLES, Access, Event, Item, Kind, Rendition, Role
 from newsreel.downloads.http import serve_file
 from newsreel.front.paging import paginate
+from newsreel.media.content import ATTACHMENT_TYPE, INLINE_TYPES, media_type_of
 from newsreel.news.models import Article
 from newsreel.search.views import list_page
 
@@ -51,8 +52,8 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 # What a user may cut a clip from, best first: video versions, then the audio-only ones (cut to the sample at the
-# instants of the frames marked on the video).
-CLIP_ROLES = [Role.BROADCAST, Role.WEB, Role.MASTER, Role.AUDIO_WAV, Role.AUDIO_MP3]
+# instants of the frames marked on the video). Downloads only: a clip is a download, the web video a preview.
+CLIP_ROLES = [Role.BROADCAST, Role.PROXY, Role.MASTER, Role.AUDIO_WAV, Role.AUDIO_MP3]
 
 
 def clip_choices(request: HttpRequest, item: Item) -> list[Rendition]:
@@ -95,13 +96,22 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def rendition_preview(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
-    """Preview files (poster, thumbnails, storyboard, web preview) of visible, non-restricted items."""
+    """A preview file (downloads/access.py: who may), sent inline only as one of a fixed set of media types read
+    from the file's content; anything else is an attachment. The stored type is never trusted."""
+    from newsreel.downloads.access import may_preview
+
     rendition = get_object_or_404(Rendition.objects.select_related("item"), pk=pk)
-    if not rendition.is_preview or not rendition.item.is_visible():
+    if not may_preview(request.user, rendition):
         raise Http404
-    if rendition.effective_access == Access.RESTRICTED and not request.user.is_staff:
+    path = Path(rendition.file.path)
+    if not path.is_file():
         raise Http404
     cache = "public, max-age=3600" if rendition.effective_access == Access.OPEN else "private, max-age=3600"
-    mime = rendition.mime_type or "application/octet-stream"
-    return serve_file(request, Path(rendition.file.path), content_type=mime, sha256=rendition.sha256,
-                      cache_control=cache)
+    sniffed = media_type_of(path)
+    inline = sniffed in INLINE_TYPES
+    name = None if inline else f"{rendition.item.reference}_{rendition.role}.bin"
+    response = serve_file(request, path, content_type=sniffed if sniffed and inline else ATTACHMENT_TYPE,
+                          sha256=rendition.sha256, cache_control=cache, filename=name, attachment=True)
+    # Should a browser ever render one as a document, it runs no script and gets an origin of its own.
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response

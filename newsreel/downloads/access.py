@@ -1,8 +1,15 @@
-"""Who may download what.
+"""Who may have which file: the one place for the rule.
 
-Open files need no account. Everything else needs a signed-in user with a verified e-mail address who has
-accepted the terms in force; restricted files need staff. Masters are offered for clipping only to those
-who may download them, and a master follows the same rules as any other file.
+Every file is either a preview or a download, never both (newsreel.catalogue.models.PREVIEW_ROLES):
+
+- A preview is a file made for the page, of lower quality than any download (the 720p web video, a low bit
+  rate audio preview, posters, thumbnails, storyboards, waveforms, the medium and thumbnail photos). Anyone
+  who may see the item's page gets it, without an account, terms or a log entry: a visible item's previews,
+  and a restricted one's to staff only.
+- A download (master, broadcast, proxy, WAV, MP3, large photo) follows its access (the rendition's, else the
+  item's): open files need no account; registered ones a signed-in user with a verified e-mail address who
+  has accepted the terms in force; restricted ones staff. A master is a download like any other (the
+  clip tool offers it to those who may download it). Each download is logged.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser, User
 
 from newsreel.accounts.terms import needs_terms_acceptance
-from newsreel.catalogue.models import DOWNLOAD_ROLES, Access, Rendition
+from newsreel.catalogue.models import DOWNLOAD_ROLES, PREVIEW_ROLES, Access, Rendition
 
 
 class Verdict(Enum):
@@ -44,6 +51,14 @@ def may_download(user: User | AnonymousUser, rendition: Rendition) -> Verdict:
     return account_verdict(user)
 
 
+def may_preview(user: User | AnonymousUser, rendition: Rendition) -> bool:
+    if rendition.role not in PREVIEW_ROLES:
+        return False
+    if not rendition.item.is_visible() and not user.is_staff:
+        return False
+    return rendition.effective_access != Access.RESTRICTED or user.is_staff
+
+
 def account_verdict(user: User | AnonymousUser) -> Verdict:
     """What a user lacks for downloads that need an account (clips, photo sets of registered items)."""
     if not user.is_authenticated:
@@ -55,3 +70,6 @@ def account_verdict(user: User | AnonymousUser) -> Verdict:
     if not user.is_staff and needs_terms_acceptance(user):
         return Verdict.TERMS
     return Verdict.ALLOWED
+
+
+assert PREVIEW_ROLES.isdisjoint(DOWNLOAD_ROLES), "a file is a preview or a download, never both"

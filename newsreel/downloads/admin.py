@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 
 from newsreel.downloads import stats
 from newsreel.downloads.models import ClipCache, Download
+from newsreel.formfields import BOUNDED_MANY_TO_MANY
+from newsreel.media.numbers import calendar_date
 
 
 @admin.register(Download)
@@ -39,8 +40,8 @@ class DownloadAdmin(admin.ModelAdmin[Download]):
 
     def _period(self, request: HttpRequest) -> stats.Period:
         today = timezone.localdate()
-        since = parse_date(request.GET.get("since", "") or "") or today - dt.timedelta(days=30)
-        until = parse_date(request.GET.get("until", "") or "") or today
+        since = calendar_date(request.GET.get("since", "")) or today - dt.timedelta(days=30)
+        until = calendar_date(request.GET.get("until", "")) or today
         return stats.Period(since, until)
 
     def statistics(self, request: HttpRequest) -> HttpResponse:
@@ -64,6 +65,7 @@ class DownloadAdmin(admin.ModelAdmin[Download]):
 
 @admin.register(ClipCache)
 class ClipCacheAdmin(admin.ModelAdmin[ClipCache]):
+    formfield_overrides = BOUNDED_MANY_TO_MANY
     list_display = ["rendition", "start", "end", "mode", "status", "size", "last_used_at"]
     list_filter = ["status", "mode"]
     readonly_fields = [f.name for f in ClipCache._meta.fields]

@@ -39,8 +39,8 @@ from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_
 log = logging.getLogger(__name__)
 
 # Roles the engines can cut: video (MP4/MOV) by smart cut, and the audio-only renditions of a video item to the
-# sample, at instants given by the video's frames.
-VIDEO_ROLES = {Role.BROADCAST, Role.WEB, Role.PROXY, Role.MASTER}
+# sample, at instants given by the video's frames. Downloads only: the web video is a preview (access.py).
+VIDEO_ROLES = {Role.BROADCAST, Role.PROXY, Role.MASTER}
 AUDIO_ROLES = {Role.AUDIO_WAV, Role.AUDIO_MP3}
 CLIPPABLE_ROLES = VIDEO_ROLES | AUDIO_ROLES
 
@@ -173,11 +173,9 @@ def clip_request(*, user: User, rendition: Rendition, start: int, end: int, mode
         raise ClipRefused(_("Choose frame-accurate or fast."))
     if rendition.role in AUDIO_ROLES:
         mode = "accurate"  # audio is always cut to the sample: "fast" would be the very same file
-    since = timezone.now() - dt.timedelta(hours=1)
-    if ClipRequest.objects.filter(user=user, created_at__gte=since).count() >= settings.NEWSREEL_CLIP_REQUESTS_PER_HOUR:
-        raise ClipRefused(_("You have asked for many clips in the last hour; please try again later."))
-    clip = _cache_entry(rendition, start, end, mode)
-    request = ClipRequest.objects.create(user=user, clip=clip, rendition=rendition, start=start, end=end, mode=mode)
+    request = _counted_request(user=user, rendition=rendition, start=start, end=end, mode=mode)
+    clip = request.clip
+    assert clip is not None
     if clip.status == ClipStatus.READY and clip_path(clip).exists():
         touch(clip)
         return request
@@ -198,6 +196,22 @@ def clip_request(*, user: User, rendition: Rendition, start: int, end: int, mode
     if clip.status == ClipStatus.QUEUED and not clip.message.startswith("task:"):
         transaction.on_commit(lambda: _enqueue(clip.pk))
     return request
+
+
+def _counted_request(*, user: User, rendition: Rendition, start: int, end: int, mode: str) -> ClipRequest:
+    """Check the hourly limit and record the request as one step, so parallel requests cannot all pass a check
+    made before any of them is recorded."""
+    since = timezone.now() - dt.timedelta(hours=1)
+    with transaction.atomic():
+        # The user's row lock queues one user's requests on PostgreSQL; SQLite needs none, as its transactions
+        # here are IMMEDIATE (the write lock is taken at BEGIN, before the count).
+        User.objects.select_for_update().only("pk").get(pk=user.pk)
+        if ClipRequest.objects.filter(user=user, created_at__gte=since).count() >= \
+                settings.NEWSREEL_CLIP_REQUESTS_PER_HOUR:
+            raise ClipRefused(_("You have asked for many clips in the last hour; please try again later."))
+        clip = _cache_entry(rendition, start, end, mode)
+        return ClipRequest.objects.create(user=user, clip=clip, rendition=rendition, start=start, end=end,
+                                          mode=mode)
 
 
 def _cache_entry(rendition: Rendition, start: int, end: int, mode: str) -> ClipCache:

@@ -18,8 +18,10 @@ from urllib.parse import quote
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
+from newsreel.media.numbers import whole_number
+
 CHUNK = 256 * 1024
-_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,9 @@ class Unsatisfiable(Exception):
 
 
 def parse_range(header: str, size: int) -> ByteRange | None:
-    """The single range asked for, None to send the whole file, or Unsatisfiable."""
+    """The single range asked for, None to send the whole file, or Unsatisfiable.
+
+    A number past any file's size means "past the end", however many digits it has (RFC 9110 sets no limit)."""
     header = header.strip()
     if "," in header:
         return None
@@ -46,12 +50,12 @@ def parse_range(header: str, size: int) -> ByteRange | None:
         return None
     first, last = m[1], m[2]
     if first == "":  # suffix: the last N bytes
-        n = int(last)
+        n = whole_number(last, saturate=True)
         if n == 0:
             raise Unsatisfiable
         return ByteRange(max(0, size - n), size - 1) if size else None
-    start = int(first)
-    end = int(last) if last else size - 1
+    start = whole_number(first, saturate=True)
+    end = whole_number(last, saturate=True) if last else size - 1
     if last and end < start:
         return None  # syntactically invalid: ignore
     if start >= size:

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from newsreel.downloads.http import accel_redirect, serve_file
 from newsreel.downloads.models import Download, DownloadKind
+from newsreel.media.numbers import NotANumber, whole_number
 
 Response = HttpResponse | StreamingHttpResponse
 
@@ -92,8 +93,9 @@ def send_logged(request: HttpRequest, path: Path, *, media_name: str, content_ty
 def _range_start(header: str) -> int:
     # For the log only: nginx decides what it actually sends.
     if header.startswith("bytes=") and "," not in header:
-        first = header[6:].split("-", 1)[0].strip()
-        if first.isdigit():
-            return int(first)
+        try:
+            return whole_number(header[6:].split("-", 1)[0].strip(), saturate=True)
+        except NotANumber:
+            pass
     return 0
 

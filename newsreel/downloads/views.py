@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from newsreel.catalogue.models import Event, Item, Kind, Rendition, Role
+from newsreel.catalogue.models import DOWNLOAD_ROLES, Event, Item, Kind, Rendition, Role
 from newsreel.downloads import clips
 from newsreel.downloads.access import Verdict, account_verdict, may_download
 from newsreel.downloads.http import content_disposition
@@ -30,8 +30,10 @@ from newsreel.downloads.sending import Response, metered_stream, send_logged, st
 from newsreel.downloads.sidecar import item_sidecar, photo_set_notes
 from newsreel.downloads.zipstream import Member, stream_zip
 from newsreel.front.paging import paginate
+from newsreel.media.content import ATTACHMENT_TYPE, media_type_of
+from newsreel.media.numbers import NotANumber, whole_number
 
-PHOTO_SIZES = [Role.PHOTO_LARGE, Role.PHOTO_MEDIUM, Role.MASTER]
+PHOTO_SIZES = [Role.PHOTO_LARGE, Role.MASTER]  # downloads only: the medium photo is a preview
 
 
 def refusal(request: HttpRequest, verdict: Verdict, next_url: str | None = None) -> HttpResponse:
@@ -60,8 +62,10 @@ def download_rendition(request: HttpRequest, pk: int) -> Response:
     if not path.is_file():
         raise Http404
     cache = "public, max-age=3600" if rendition.effective_access == "open" else "private, max-age=0"
-    return send_logged(request, path, media_name=rendition.file.name or "", content_type=rendition.mime_type or
-                       "application/octet-stream", sha256=rendition.sha256, filename=rendition_filename(rendition),
+    # The type comes from the content, not from the row: a script must not load a download as a script.
+    return send_logged(request, path, media_name=rendition.file.name or "",
+                       content_type=media_type_of(path) or ATTACHMENT_TYPE, sha256=rendition.sha256,
+                       filename=rendition_filename(rendition),
                        item_id=rendition.item_id, rendition_id=rendition.pk, role=rendition.role,
                        cache_control=cache)
 
@@ -77,8 +81,7 @@ def _downloadable_item(request: HttpRequest, reference: str) -> Item:
 def item_sidecar_view(request: HttpRequest, reference: str) -> HttpResponse:
     """Metadata, shotlist, credit and terms as text, to keep beside a video, audio or photo file."""
     item = _downloadable_item(request, reference)
-    verdicts = [may_download(request.user, r) for r in item.renditions.all() if r.role in (Role.BROADCAST,
-                Role.WEB, Role.MASTER, Role.AUDIO_WAV, Role.AUDIO_MP3, Role.PHOTO_LARGE)]
+    verdicts = [may_download(request.user, r) for r in item.renditions.all() if r.role in DOWNLOAD_ROLES]
     if not verdicts:
         raise Http404
     if Verdict.ALLOWED not in verdicts:
@@ -165,8 +168,8 @@ def clip_create(request: HttpRequest, reference: str) -> HttpResponse:
         return refusal(request, verdict, next_url=back)
     assert isinstance(request.user, User)
     try:
-        rendition = item.renditions.get(pk=int(request.POST.get("rendition", "")))
-    except (ValueError, Rendition.DoesNotExist):
+        rendition = item.renditions.get(pk=whole_number(request.POST.get("rendition", "")))
+    except (NotANumber, Rendition.DoesNotExist):
         rendition = None
     if rendition is None or rendition.role not in clips.CLIPPABLE_ROLES or \
             may_download(request.user, rendition) != Verdict.ALLOWED:

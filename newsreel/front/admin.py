@@ -3,10 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin  # importing registers them, to be replaced below
+from django.contrib.auth.models import Group, User
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
+from newsreel.formfields import BOUNDED_MANY_TO_MANY
 from newsreel.front.models import FooterLink, SiteIdentity
+
+# Django's own user and group pages, with the posted ids of their many-to-many fields (groups, permissions)
+# bounded like those of the portal's pages: SQLite raises OverflowError on an id past 64 bits.
+for _model, _base in ((Group, GroupAdmin), (User, UserAdmin)):
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_base.__name__, (_base,), {"formfield_overrides": BOUNDED_MANY_TO_MANY}))
 
 
 class FooterLinkInline(admin.TabularInline):

@@ -49,6 +49,8 @@ class AudioProfile:
 
 
 MP3 = AudioProfile(role="audio_mp3", container="mp3", codec="libmp3lame", bitrate=256_000)
+# The page's player: a preview below the downloads' quality, so that playing never hands out a download.
+PREVIEW_MP3 = AudioProfile(role="audio_preview", container="mp3", codec="libmp3lame", bitrate=96_000)
 WAV = AudioProfile(
     role="audio_wav", container="wav", codec="pcm_s16le", rates=(48000, 44100, 32000, 96000, 88200)
 )
@@ -191,21 +193,24 @@ def audio_renditions(
     *,
     info: MediaInfo | None = None,
     waveform: bool = True,
+    preview: bool = False,
     basename: str = "audio",
     progress: Progress | None = None,
     limits: MediaLimits = DEFAULT_LIMITS,
 ) -> list[RenditionFile]:
-    """`<basename>.mp3`, `<basename>.wav` and (optionally) `waveform.png` + `waveform.json` in `out_dir`."""
+    """`<basename>.mp3`, `<basename>.wav` and (optionally) `waveform.png` + `waveform.json` and the player's
+    `<basename>_preview.mp3` in `out_dir`."""
     info = info or probe(master, limits=limits)
     if info.audio is None or info.duration is None:
         raise UnsupportedMedia(f"{Path(master).name}: has no audio")
     out = Path(out_dir)
     mp3, wav = out / f"{basename}.mp3", out / f"{basename}.wav"
     peaks = Peaks(info.duration, info.audio.sample_rate) if waveform else None
-    transcode_audio(
-        master, [(MP3, mp3), (WAV, wav)], peaks=peaks, info=info, progress=progress, limits=limits
-    )
-    files = [describe(mp3, MP3.role, "mp3"), describe(wav, WAV.role, "wav")]
+    targets = [(MP3, mp3), (WAV, wav)]
+    if preview:
+        targets.append((PREVIEW_MP3, out / f"{basename}_preview.mp3"))
+    transcode_audio(master, targets, peaks=peaks, info=info, progress=progress, limits=limits)
+    files = [describe(path, profile.role, profile.container) for profile, path in targets]
     if peaks is not None:
         files += render_waveform(peaks, out)
     return files

@@ -89,11 +89,13 @@ def render_audio(
     info: MediaInfo | None = None,
     limits: MediaLimits = DEFAULT_LIMITS,
 ) -> list[RenditionFile]:
-    """audio.mp3, audio.wav, waveform.png and waveform.json (peaks) from an audio master."""
+    """audio.mp3, audio.wav, the player's audio_preview.mp3, waveform.png and waveform.json (peaks) from an
+    audio master."""
     info = info or probe(master, limits=limits)
     if info.kind != "audio":
         raise UnsupportedMedia(f"{Path(master).name}: this is {info.kind}, not audio")
-    return audio_renditions(master, out_dir, info=info, waveform=waveform, progress=progress, limits=limits)
+    return audio_renditions(master, out_dir, info=info, waveform=waveform, preview=True, progress=progress,
+                            limits=limits)
 
 
 def render_master(

@@ -8,8 +8,14 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-_TC = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})([:;.,])(\d{2,3})$")
-_SECONDS = re.compile(r"^\d+(\.\d+)?$")
+from newsreel.media.numbers import NotANumber, decimal_number, whole_number
+
+# ASCII digits only: `\d` alone also matches other scripts' digits, which int() reads or refuses.
+_TC = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})([:;.,])(\d{2,3})$", re.ASCII)
+_SECONDS = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
+# Longest span a timecode in seconds may name (a year): more is a typing error, never a real point in a file.
+MAX_SECONDS = 366 * 24 * 3600
+MAX_RATE = 1_000_000
 
 
 class TimecodeError(ValueError):
@@ -57,7 +63,10 @@ def timecode_to_frames(text: str, rate: Fraction) -> int:
     """
     text = text.strip()
     if _SECONDS.match(text):
-        return round(Fraction(text) * rate)
+        try:
+            return round(decimal_number(text, maximum=MAX_SECONDS) * rate)
+        except NotANumber as exc:
+            raise TimecodeError(f"'{text[:20]}': more than {MAX_SECONDS} seconds, or too many decimals") from exc
     m = _TC.match(text)
     if not m:
         raise TimecodeError(f"'{text}' is not a timecode (HH:MM:SS:FF) or a number of seconds")
@@ -88,7 +97,18 @@ def parse_rate(text: str | float | Fraction) -> Fraction:
     """A frame rate from `25`, `29.97`, `30000/1001`; the usual NTSC decimals map to their exact fractions."""
     if isinstance(text, Fraction):
         return text
-    value = Fraction(str(text)).limit_denominator(1001)
+    if isinstance(text, str):
+        # Typed by people (the back office, the command line): read within bounds, as `25`, `29.97`, `30000/1001`.
+        number, slash, denominator = text.strip().partition("/")
+        try:
+            numerator = decimal_number(number, maximum=MAX_RATE)
+            divisor = whole_number(denominator, maximum=MAX_RATE) if slash else 1
+        except NotANumber as exc:
+            raise ValueError(f"not a frame rate: {text[:20]!r}") from exc
+        if numerator == 0 or divisor == 0:
+            raise ValueError(f"not a frame rate: {text[:20]!r}")
+        text = numerator / divisor
+    value = Fraction(text).limit_denominator(1001)
     for nominal in (24, 30, 48, 60, 120):
         exact = Fraction(nominal * 1000, 1001)
         if abs(value - exact) < Fraction(1, 100):

@@ -17,6 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsreel.formfields import BOUNDED_MANY_TO_MANY
+from newsreel.media.numbers import is_whole_number, whole_number
 from newsreel.newsletter.mail import render_issue
 from newsreel.newsletter.models import Delivery, DeliveryStatus, Issue, IssueStatus, SavedSearch, Subscriber, Topic
 from newsreel.newsletter.sending import (
@@ -39,6 +41,7 @@ class TopicAdmin(admin.ModelAdmin[Topic]):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
+    formfield_overrides = BOUNDED_MANY_TO_MANY
     list_display = ["email", "status", "language", "hard_bounces", "created_at", "confirmed_at"]
     list_filter = ["status", "language", "topics"]
     search_fields = ["email"]
@@ -48,6 +51,7 @@ class SubscriberAdmin(admin.ModelAdmin[Subscriber]):
 
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin[Issue]):
+    formfield_overrides = BOUNDED_MANY_TO_MANY
     list_display = ["subject_en", "status", "send_at", "started_at", "delivery_figures"]
     list_filter = ["status"]
     search_fields = ["subject_en", "subject_fr"]
@@ -158,7 +162,7 @@ class IssueAdmin(admin.ModelAdmin[Issue]):
                 messages.success(request, _("Sending has started."))
                 self._warn_withheld(request, issue)
             elif action in ("mark_delivered", "resend"):
-                ids = [int(i) for i in request.POST.getlist("subscriber") if i.isdigit()]
+                ids = [whole_number(i) for i in request.POST.getlist("subscriber") if is_whole_number(i)]
                 if action == "mark_delivered":
                     uncertain_resolve(issue=issue, delivered=ids)
                 else:

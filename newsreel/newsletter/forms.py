@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from newsreel.formfields import BoundedModelMultipleChoiceField
 from newsreel.newsletter.models import LANGUAGE_CHOICES, SavedSearch, Topic
 from newsreel.newsletter.tokens import form_token, form_token_age, human_token_age
 from newsreel.search.params import SearchParams
@@ -14,7 +15,7 @@ from newsreel.search.params import SearchParams
 MAX_FORM_AGE = 24 * 3600
 
 
-class TopicsField(forms.ModelMultipleChoiceField):
+class TopicsField(BoundedModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj: Any) -> str:

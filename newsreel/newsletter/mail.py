@@ -37,7 +37,8 @@ class Rendered:
 
 
 def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+    # A preview on the media origin already is an absolute address.
+    return path if "://" in path else f"{settings.SITE_URL}{path}"
 
 
 def mail_domain() -> str:

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 
 from newsreel.inputs import clean_text
+from newsreel.media.numbers import NotANumber, calendar_date, whole_number
 from newsreel.publishing import LANGS
 
 KINDS = ("video", "photo", "audio", "article")
@@ -68,7 +69,7 @@ class SearchParams:
             shotlist=get("shotlist") in ("1", "on", "true"),
             lang=get("lang") if get("lang") in LANGS else "",
             sort=get("sort") if get("sort") in SORTS else "relevance",
-            page=int(page_raw) if page_raw.isdigit() and len(page_raw) < 7 else 0,
+            page=_page(page_raw),
         )
 
     def with_(self, **changes: Any) -> SearchParams:
@@ -100,6 +101,14 @@ class SearchParams:
         return self.with_(q="", sort="relevance") != SearchParams()
 
 
+def _page(raw: str) -> int:
+    """The page number, or 0 (no such page) for anything that is not one."""
+    try:
+        return whole_number(raw, maximum=999_999)
+    except NotANumber:
+        return 0
+
+
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
@@ -109,8 +118,4 @@ def _as_list(value: Any) -> list[str]:
 
 
 def _date(raw: str) -> dt.date | None:
-    try:
-        value = dt.date.fromisoformat(raw[:10])
-    except ValueError:
-        return None
-    return value if 1900 <= value.year <= 2200 else None
+    return calendar_date(raw[:10])

@@ -23,6 +23,10 @@ def _fresh_cache_and_fast_hashing(settings: Any) -> Any:
     cache.clear()
 
 
+# An MP4 file type box: enough for the content sniffing that decides a served file's type (newsreel.media.content).
+MP4_HEAD = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomavc1"
+
+
 def add_file(item: Any, role: str, data: bytes | None = None, *, media_root: str, mime: str = "video/mp4",
              suffix: str = ".mp4", access: str = "", source: Path | None = None) -> Rendition:
     """A rendition whose file lives under MEDIA_ROOT, as ingest would leave it."""
@@ -31,7 +35,7 @@ def add_file(item: Any, role: str, data: bytes | None = None, *, media_root: str
     if source is not None:
         path.write_bytes(source.read_bytes())
     else:
-        path.write_bytes(data if data is not None else os.urandom(50_000))
+        path.write_bytes(data if data is not None else MP4_HEAD + os.urandom(50_000))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return Rendition.objects.create(item=item, role=role, file=str(path.relative_to(media_root)), mime_type=mime,
                                     size=path.stat().st_size, sha256=digest, access=access)

@@ -8,10 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from newsreel.catalogue.models import Role
 from newsreel.downloads.models import Download
-from tests.downloads.conftest import add_file
+from tests.downloads.conftest import MP4_HEAD, add_file
 from tests.downloads.nginx_harness import running_nginx
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("system_nginx")]
@@ -33,7 +34,7 @@ def curl(*args: str) -> subprocess.CompletedProcess[bytes]:
 
 def test_nginx_sends_the_file_django_allowed_and_resumes_a_range(nginx, client, member, item_factory, settings,
                                                                  tmp_path):
-    rendition = add_file(item_factory(), Role.BROADCAST, os.urandom(5 * 1024 * 1024 + 17),
+    rendition = add_file(item_factory(), Role.BROADCAST, MP4_HEAD + os.urandom(5 * 1024 * 1024 + 17),
                          media_root=settings.MEDIA_ROOT)
     client.force_login(member)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
@@ -95,3 +96,28 @@ def test_nginx_keeps_anonymous_pages_and_never_a_signed_in_one(nginx, client, me
     assert cache_status(signed) == "BYPASS" and "My account" in signed
     again = curl("-D", "-", url).stdout.decode()
     assert cache_status(again) == "HIT" and "My account" not in again
+
+
+def test_the_media_origin_block_passes_previews_only_and_no_cookies(nginx, client, item_factory, settings,
+                                                                     small_photo):
+    settings.NEWSREEL_MEDIA_ORIGIN = "http://files.example-media.net"
+    settings.NEWSREEL_MEDIA_HOST = "files.example-media.net"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "files.example-media.net"]
+    poster = add_file(item_factory(), Role.POSTER, media_root=settings.MEDIA_ROOT, source=small_photo,
+                      suffix=".jpg")
+    hidden = add_file(item_factory(access="restricted"), Role.POSTER, media_root=settings.MEDIA_ROOT,
+                      source=small_photo, suffix=".jpg")
+    staff = get_user_model().objects.create_user("staff", "staff@example.org", "x", is_staff=True)
+    client.force_login(staff)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    media = ["-H", "Host: files.example-media.net", "-H", f"Cookie: {cookie}", "-o", "/dev/null", "-D", "-"]
+
+    head = curl(*media, f"{nginx}/preview/{poster.pk}/").stdout.decode().lower()
+    assert head.startswith("http/1.1 200") and "content-type: image/jpeg" in head and "set-cookie" not in head
+    # The staff session never reaches Django through the media host: a restricted preview is not found there...
+    assert curl(*media, f"{nginx}/preview/{hidden.pk}/").stdout.decode().startswith("HTTP/1.1 404")
+    # ...and is served on the portal's own host, where the session is.
+    portal = curl("-H", f"Cookie: {cookie}", "-o", "/dev/null", "-w", "%{http_code}", f"{nginx}/preview/{hidden.pk}/")
+    assert portal.stdout == b"200"
+    for path in ("/en/", "/admin/login/", f"/en/download/{poster.pk}/", "/static/newsreel/portal.css"):
+        assert curl(*media, f"{nginx}{path}").stdout.decode().startswith("HTTP/1.1 404"), path

@@ -34,17 +34,20 @@ def test_an_event_zip_holds_the_chosen_size_and_a_text_with_captions_credit_and_
     second = photo(item_factory, settings, small_photo, event=event, summary_en="Family photo", credit="© Pool")
     hidden = photo(item_factory, settings, small_photo, event=event, access=Access.RESTRICTED)
     client.force_login(member)
-    response = client.get("/en/download/event/summit-2026/photos.zip?size=photo_medium")
+    # The medium photo is the page's preview, not a download: asking for it gets the large one.
+    assert "photo_large.zip" in client.head("/en/download/event/summit-2026/photos.zip?size=photo_medium")[
+        "Content-Disposition"]
+    response = client.get("/en/download/event/summit-2026/photos.zip?size=photo_large")
     assert response.status_code == 200 and response.streaming
     assert "Content-Length" not in response  # streamed as it is made
-    assert 'summit-2026_photo_medium.zip' in response["Content-Disposition"]
+    assert 'summit-2026_photo_large.zip' in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert archive.testzip() is None
     names = archive.namelist()
-    assert f"{first.reference}_photo_medium.jpg" in names and f"{second.reference}_photo_medium.jpg" in names
+    assert f"{first.reference}_photo_large.jpg" in names and f"{second.reference}_photo_large.jpg" in names
     assert not any(hidden.reference in n for n in names)
-    assert archive.getinfo(f"{first.reference}_photo_medium.jpg").compress_type == zipfile.ZIP_STORED
-    assert archive.read(f"{first.reference}_photo_medium.jpg") == small_photo.read_bytes()
+    assert archive.getinfo(f"{first.reference}_photo_large.jpg").compress_type == zipfile.ZIP_STORED
+    assert archive.read(f"{first.reference}_photo_large.jpg") == small_photo.read_bytes()
     notes = archive.read("CAPTIONS-CREDITS-TERMS.txt").decode()
     for expected in ("Leaders arrive", "Family photo", "© Alliance", "© Pool", "Editorial use only.",
                      "Credit the source."):

@@ -23,12 +23,16 @@ def _roles(files: list[RenditionFile]) -> dict[str, RenditionFile]:
 def test_render_audio_writes_mp3_wav_waveform_and_peaks(rendered_audio: tuple[Path, list]) -> None:
     out, files = rendered_audio
     roles = _roles(files)
-    assert set(roles) == {"audio_mp3", "audio_wav", "waveform", "waveform_peaks"}
-    assert {p.name for p in out.iterdir()} == {"audio.mp3", "audio.wav", "waveform.png", "waveform.json"}
+    assert set(roles) == {"audio_mp3", "audio_wav", "audio_preview", "waveform", "waveform_peaks"}
+    assert {p.name for p in out.iterdir()} == {"audio.mp3", "audio.wav", "audio_preview.mp3", "waveform.png",
+                                               "waveform.json"}
     mp3 = stream_of(out / "audio.mp3", "audio")
     assert (mp3["codec_name"], mp3["sample_rate"], mp3["channels"]) == ("mp3", "48000", 2)
     assert float(mp3["duration"]) == pytest.approx(3.0, abs=0.06)  # MP3 pads to whole frames
     assert roles["audio_mp3"].mime_type == "audio/mpeg"
+    # The player's preview is below the download's quality, so that playing never hands out the download.
+    preview = stream_of(out / "audio_preview.mp3", "audio")
+    assert preview["codec_name"] == "mp3" and int(preview["bit_rate"]) <= 96_000 < int(mp3["bit_rate"])
     wav = stream_of(out / "audio.wav", "audio")
     assert (wav["codec_name"], wav["sample_rate"], wav["channels"]) == ("pcm_s16le", "48000", 2)
     assert roles["audio_wav"].duration == pytest.approx(3.0, abs=0.001)
@@ -98,6 +102,6 @@ def test_mp3_master_gets_the_same_renditions(rendered_audio: tuple[Path, list], 
     out, _ = rendered_audio
     files = render_audio(out / "audio.mp3", tmp_path)
     roles = _roles(files)
-    assert set(roles) == {"audio_mp3", "audio_wav", "waveform", "waveform_peaks"}
+    assert set(roles) == {"audio_mp3", "audio_wav", "audio_preview", "waveform", "waveform_peaks"}
     assert roles["audio_wav"].duration == pytest.approx(3.0, abs=0.1)
     assert stream_of(tmp_path / "audio.wav", "audio")["sample_rate"] == "48000"

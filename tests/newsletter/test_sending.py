@@ -269,3 +269,17 @@ def test_a_connection_lost_before_the_message_is_retried(smtp, send, monkeypatch
     newsletter_tick()
     assert len(smtp.to("a@example.org")) == 1
     assert issue.deliveries.get().status == DeliveryStatus.SENT
+
+
+def test_issue_thumbnails_come_from_the_media_origin_when_one_is_set(smtp, send, settings):
+    from newsreel.catalogue.models import Rendition, Role
+
+    settings.NEWSREEL_MEDIA_ORIGIN = "https://files.example-media.net"
+    make_subscriber("reader@example.org")
+    item = make_item(title_en="Arrival of delegations")
+    thumb = Rendition.objects.create(item=item, role=Role.THUMBNAIL, file="renditions/t.jpg", mime_type="image/jpeg")
+    issue = make_issue()
+    issue.items.add(item)
+    send(issue)
+    [mail] = smtp.wait_for("reader@example.org")
+    assert f'src="https://files.example-media.net/preview/{thumb.pk}/"' in mail.html()
