@@ -1,10 +1,13 @@
 """Frame-accurate clips of long-GOP video by smart cut: copy whole GOPs, re-encode only the partial ones.
 
-`cut()` is the entry point. In accurate mode the clip holds exactly frames [start, end) of the source: GOPs
-that lie wholly inside the range are copied bit for bit, the partial GOPs at the edges are decoded and
-re-encoded as closed GOPs with settings matched to the source. Fast mode copies whole GOPs only and widens
-the range to them. Sources we cannot splice (another codec, no parameter sets) are re-encoded completely,
-and the report says so.
+`cut()` is the entry point. In accurate mode the clip holds exactly frames [start, end) of the source: the
+run of GOPs that lie wholly inside the range is copied bit for bit, with the head of the next GOP as far as
+its pictures, in decode order, show whole frames of the range; the rest at the edges is decoded and
+re-encoded as closed GOPs with settings matched to the source. A run may start at an open GOP: its I picture
+is rewritten as an IDR picture (h264.SpliceRewriter) and its leading pictures are re-encoded instead. Fast
+mode copies whole GOPs only and widens the range to them. Sources we cannot splice (another codec, no
+parameter sets, an open-GOP stream the rewriter does not support) are re-encoded completely, and the report
+says so.
 """
 
 from __future__ import annotations
