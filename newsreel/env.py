@@ -49,6 +49,30 @@ def env_path(name: str, default: Path) -> Path:
     return Path(raw).expanduser().resolve() if raw else default
 
 
+def production_secret_key(name: str) -> str:
+    """The secret key from `name`, refused on the same grounds as Django's own deploy check (security.W009).
+
+    The check reads Django's constants rather than copying them, so the two cannot drift apart; the message names
+    the variable but never echoes the value.
+    """
+    from django.core.checks.security.base import (
+        SECRET_KEY_INSECURE_PREFIX,
+        SECRET_KEY_MIN_LENGTH,
+        SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+    )
+
+    key = os.environ.get(name, "")
+    if (len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+            or key.startswith(SECRET_KEY_INSECURE_PREFIX)):
+        raise ConfigError(
+            f"{name} must be set in production to a random value of at least {SECRET_KEY_MIN_LENGTH} characters, "
+            f"with at least {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones and not starting with "
+            f"{SECRET_KEY_INSECURE_PREFIX!r} (generate one with: python -c 'import secrets; "
+            f"print(secrets.token_urlsafe(50))')"
+        )
+    return key
+
+
 def local_secret_key(var_dir: Path) -> str:
     """A secret key kept in var/ so sessions survive restarts on a laptop; created on first use."""
     path = var_dir / "secret_key"

@@ -22,6 +22,7 @@ from newsreel.env import (
     env_path,
     env_str,
     local_secret_key,
+    production_secret_key,
 )
 from newsreel.queues import QUEUES
 
@@ -33,9 +34,7 @@ PRODUCTION = env_str("NEWSREEL_ENV", "development") == "production"
 DEBUG = env_bool("NEWSREEL_DEBUG", False)
 
 if PRODUCTION:
-    SECRET_KEY = env_str("NEWSREEL_SECRET_KEY")
-    if len(SECRET_KEY) < 32:
-        raise ConfigError("NEWSREEL_SECRET_KEY must be set (at least 32 characters) in production")
+    SECRET_KEY = production_secret_key("NEWSREEL_SECRET_KEY")
     ALLOWED_HOSTS = env_list("NEWSREEL_ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
         raise ConfigError("NEWSREEL_ALLOWED_HOSTS must list the site's host names in production")
@@ -78,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsreel.inputs.CleanInputMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -229,6 +229,11 @@ NEWSREEL_SEARCH_WINDOW = env_int("NEWSREEL_SEARCH_WINDOW", 1000)
 NEWSREEL_MAX_UPLOAD_BYTES = env_int("NEWSREEL_MAX_UPLOAD_BYTES", 20 * 1024**3)
 NEWSREEL_TRANSCODE_THREADS = env_int("NEWSREEL_TRANSCODE_THREADS", 2)
 NEWSREEL_WORKER_NICE = env_int("NEWSREEL_WORKER_NICE", 10)
+# A running job holds a lease its worker renews; another worker takes over a job whose lease ran out (docs/workers.md).
+NEWSREEL_JOB_LEASE = env_int("NEWSREEL_JOB_LEASE", 60)
+# Wall-time limit of a media job: this many seconds, plus NEWSREEL_JOB_TIME_PER_SECOND per second of the master.
+NEWSREEL_JOB_TIME_BASE = env_int("NEWSREEL_JOB_TIME_BASE", 600)
+NEWSREEL_JOB_TIME_PER_SECOND = env_int("NEWSREEL_JOB_TIME_PER_SECOND", 20)
 FILE_UPLOAD_HANDLERS = ["newsreel.ingest.uploads.LimitedTemporaryFileUploadHandler"]
 # Spool uploads beside the media so that storing a master is a rename, not a copy of several GB.
 FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "uploads")
@@ -266,6 +271,9 @@ INSTALLED_APPS += [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    # Only for its French (and other) catalogues of zxcvbn's messages; the portal's own catalogue, listed
+    # earlier, wins where it words a message differently.
+    "django_zxcvbn_password_validator",
 ]
 MIDDLEWARE += [
     "allauth.account.middleware.AccountMiddleware",
@@ -292,6 +300,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # The profile fields plus the newsletter box (newsreel/newsletter/signup.py subclasses the profile form).
 ACCOUNT_SIGNUP_FORM_CLASS = "newsreel.newsletter.signup.SignupWithNewsletterForm"
 ACCOUNT_FORMS = {
+    "signup": "newsreel.accounts.forms.SignupForm",
     "reset_password": "newsreel.accounts.forms.ResetPasswordForm",
     "confirm_password_reset_code": "newsreel.accounts.forms.ConfirmResetCodeForm",
 }
@@ -333,8 +342,14 @@ MFA_TOTP_ISSUER = SITE_NAME
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "newsreel.accounts.passwords.PortalPasswordPolicy"},
     {"NAME": "newsreel.accounts.passwords.PersonalDataSimilarityValidator"},
+    # Both work offline: Django's 20,000 common passwords and zxcvbn's breached-password and word lists.
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "newsreel.accounts.passwords.PasswordStrengthValidator"},
 ]
+# zxcvbn's score, 0-4: 4 wants an estimated 10^10 guesses or more (docs/accounts.md, Password policy).
+PASSWORD_MINIMAL_STRENGTH = env_int("NEWSREEL_PASSWORD_MIN_STRENGTH", 4)
+# Words a password must not be built on, beside the user's own details.
+PASSWORD_EXTRA_DICTIONARY = sorted({SITE_NAME, NEWSREEL_SITE_NAME_FR, NEWSREEL_SHORT_NAME, "newsreel"})
 
 # --- Downloads (see docs/delivery.md) ----------------------------------------------------------------------
 INSTALLED_APPS += ["newsreel.downloads"]

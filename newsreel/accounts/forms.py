@@ -7,7 +7,9 @@ from typing import Any
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ConfirmPasswordResetCodeForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +24,15 @@ class ProfileForm(forms.ModelForm):
         model = Profile
         fields = ["full_name", "organisation", "role", "country", "language"]
         labels = {name: field.label for name, field in ProfileFields.base_fields.items()}
+
+
+class SignupForm(AllauthSignupForm):
+    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+        if self.account_already_exists and self.cleaned_data.get("password1"):
+            # A new account costs one password hash (hundreds of ms), an existing address none: hash and discard
+            # the typed password so the answer's timing does not tell whether the address has an account.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
 
 
 class ResetPasswordForm(AllauthResetPasswordForm):

@@ -43,8 +43,8 @@ class IngestJobInline(admin.TabularInline[IngestJob, Item]):
     model = IngestJob
     extra = 0
     can_delete = False
-    fields = ["status", "percent", "message", "attempts", "created_at", "finished_at"]
-    readonly_fields = ["status", "percent", "message", "attempts", "created_at", "finished_at"]
+    fields = ["source_name", "status", "percent", "message", "attempts", "created_at", "finished_at"]
+    readonly_fields = ["source_name", "status", "percent", "message", "attempts", "created_at", "finished_at"]
     ordering = ["-created_at"]
     max_num = 0
     verbose_name_plural = _("processing")
@@ -105,7 +105,7 @@ class ItemWithIngestAdmin(ItemAdmin):
         super().save_related(request, form, formsets, change)
         upload = form.cleaned_data.get("master_upload")
         if upload:
-            job = ingest_file(item=form.instance, source=spooled_copy(upload), move=True)
+            job = ingest_file(item=form.instance, source=spooled_copy(upload), move=True, source_name=upload.name)
             if job.status == JobStatus.FAILED:
                 messages.error(request, _("The master was refused: %(reason)s") % {"reason": job.message})
             else:
@@ -118,11 +118,12 @@ admin.site.register(Item, ItemWithIngestAdmin)
 
 @admin.register(IngestJob)
 class IngestJobAdmin(admin.ModelAdmin[IngestJob]):
-    list_display = ["item", "status", "progress", "attempts", "created_at", "finished_at", "message"]
+    list_display = ["item", "source_name", "status", "progress", "attempts", "created_at", "finished_at",
+                    "message", "peak_memory"]
     list_filter = ["status"]
     search_fields = ["item__reference", "message"]
-    readonly_fields = ["item", "master_sha256", "status", "progress", "message", "attempts", "task_id",
-                       "created_at", "started_at", "finished_at"]
+    readonly_fields = ["item", "source_name", "master_sha256", "status", "progress", "message", "attempts",
+                       "task_id", "created_at", "started_at", "finished_at", "lease_expires_at", "peak_memory"]
     actions = ["retry"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -24,6 +24,13 @@ class IngestJob(models.Model):
     message = models.TextField(_("message"), blank=True, help_text=_("Why it failed, in words an editor can act on."))
     attempts = models.PositiveIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
+    source_name = models.CharField(_("file name"), max_length=255, blank=True,
+                                   help_text=_("The name of the file as the editor brought it in."))
+    # The attempt that holds the job, and until when: renewed while it works, taken over once it runs out.
+    claim = models.CharField(max_length=32, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    peak_memory = models.PositiveBigIntegerField(_("peak memory"), null=True, blank=True,
+                                                 help_text=_("Bytes the processing used at most (its own process)."))
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -19,6 +19,7 @@ import av
 import numpy as np
 from PIL import Image, ImageDraw
 
+from newsreel.media.budget import DecodeBudget
 from newsreel.media.frames import audio_copies
 from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits
 from newsreel.media.probe import MediaInfo, probe
@@ -133,11 +134,13 @@ def transcode_audio(
         outputs = [_open_output(stack, profile, path, source.sample_rate, layout) for profile, path in targets]
         to_float = av.AudioResampler(format="fltp", layout=layout, rate=source.sample_rate) if peaks else None
         samples = 0
+        budget = DecodeBudget(info.duration)
         for frame in _decoded(container, astream):
             # Timestamps restart from the sample count: edit lists and gaps are not carried over.
             frame.pts = samples
             frame.time_base = Fraction(1, frame.sample_rate)
             samples += frame.samples
+            budget.sound(samples / frame.sample_rate)
             consumers = audio_copies(frame, len(outputs) + (1 if to_float is not None else 0))
             for (out, stream), own in zip(outputs, consumers, strict=False):
                 out.mux(stream.encode(own))

@@ -19,6 +19,17 @@ MAX_IMAGE_HEIGHT = 30_000
 MAX_IMAGE_PIXELS = 120_000_000  # a 100 MP medium-format frame fits, a decompression bomb does not
 
 
+# How far decoding may run past the duration a master declares (rounding, priming, a last long frame) before
+# the file is taken for a liar: probe refuses sample tables beyond it, and every job stops there.
+OVERRUN_RATIO = 1.10
+OVERRUN_SECONDS = 2.0
+
+
+def decode_allowance(declared_seconds: float) -> float:
+    """Seconds of media a job may decode from a master that declares `declared_seconds`."""
+    return declared_seconds * OVERRUN_RATIO + OVERRUN_SECONDS
+
+
 @dataclass(frozen=True)
 class MediaLimits:
     max_duration: float = MAX_DURATION_SECONDS

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import struct
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Literal
@@ -17,7 +17,7 @@ import av
 import av.container
 
 from newsreel.media.fields import field_order_name
-from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits
+from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits, decode_allowance
 from newsreel.media.safeio import (
     IMAGE_FAMILIES,
     DamagedMedia,
@@ -207,12 +207,10 @@ def _probe_av(p: Path, family: str, container: av.container.InputContainer, limi
             f"{p.name}: lasts {duration / 3600:.1f} h, more than the "
             f"{limits.max_duration / 3600:.1f} h allowed"
         )
-    video = _video_info(p, container, videos[0], duration, limits) if videos else None
-    if video is not None:
-        video = replace(video, rotation=_first_frame_rotation(p, container, videos[0]))
-    audio = _audio_info(p, audios[0], limits) if audios else None
     if duration is None or duration <= 0:
         raise DamagedMedia(f"{p.name}: the duration cannot be determined; the file may be damaged")
+    video = _video_info(p, container, videos[0], duration, limits) if videos else None
+    audio = _audio_info(p, audios[0], limits) if audios else None
     if family == "mov":
         _check_mov_complete(p, container)
     return MediaInfo(
@@ -241,7 +239,7 @@ def _video_info(
     p: Path,
     container: av.container.InputContainer,
     stream: av.VideoStream,
-    duration: float | None,
+    duration: float,
     limits: MediaLimits,
 ) -> VideoInfo:
     cc = stream.codec_context
@@ -258,6 +256,11 @@ def _video_info(
             f"{p.name}: the video is {cc.width}x{cc.height}, larger than the "
             f"{limits.max_video_width}x{limits.max_video_height} allowed"
         )
+    if stream.frames == 0 and container.format.name.startswith("mov") and not len(stream.index_entries):
+        raise DamagedMedia(f"{p.name}: the video track holds no pictures; the file may be damaged")
+    # Before any figure derived from the pictures: without them, FFmpeg's rate is a guess from the time base
+    # (a track with no pictures "runs at 12800 frames per second"), and a refusal must not state a guess.
+    rotation = _first_frame_rotation(p, container, stream)
     rate = stream.average_rate or stream.guessed_rate or stream.base_rate
     if not rate or rate <= 0:
         raise DamagedMedia(f"{p.name}: the frame rate cannot be determined")
@@ -267,7 +270,8 @@ def _video_info(
             f"{p.name}: {float(rate):.0f} frames per second is more than the "
             f"{limits.max_frame_rate:.0f} allowed"
         )
-    frames = stream.frames or (round(duration * rate) if duration else 0)
+    frames = stream.frames or round(duration * rate)
+    _check_picture_count(p, container, stream, duration, rate)
     field_order = field_order_name(cc)
     sar = stream.sample_aspect_ratio
     return VideoInfo(
@@ -286,7 +290,30 @@ def _video_info(
         field_order=field_order,
         bitrate=stream.bit_rate or cc.bit_rate or None,
         sample_aspect_ratio=Fraction(sar) if sar and sar.numerator else None,
+        rotation=rotation,
     )
+
+
+def _check_picture_count(
+    p: Path, container: av.container.InputContainer, stream: av.VideoStream, duration: float, rate: Fraction
+) -> None:
+    """A sample table may show one picture many times over while the headers declare a short duration: such
+    a file decodes for hours. Everything after probe trusts the declared duration, so both must agree."""
+    allowed = decode_allowance(duration) * rate + 1
+    if container.format.name.startswith("mov"):
+        # The demuxer's index is what will be decoded: samples an edit list leaves out (a trim done without
+        # re-muxing) are marked discarded there, and only counted when the total is suspect.
+        entries = stream.index_entries
+        pictures = len(entries)
+        if pictures > allowed:
+            pictures = sum(1 for entry in entries if not entry.is_discard)
+    else:
+        pictures = stream.frames
+    if pictures > allowed:
+        raise DamagedMedia(
+            f"{p.name}: the file says it lasts {duration:.1f} s at {float(rate):g} frames per second "
+            f"({duration * rate:.0f} pictures), but it holds {pictures} pictures; it is damaged or forged"
+        )
 
 
 def _first_frame_rotation(p: Path, container: av.container.InputContainer, stream: av.VideoStream) -> int:

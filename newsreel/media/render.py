@@ -21,6 +21,7 @@ from pathlib import Path
 
 from newsreel.media.audio import audio_renditions
 from newsreel.media.images import render_photo
+from newsreel.media.isolated import Report
 from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits
 from newsreel.media.probe import MediaInfo, PhotoCredits, probe
 from newsreel.media.renditions import Progress, ProgressSpan, RenditionFile, describe
@@ -28,7 +29,7 @@ from newsreel.media.safeio import UnsupportedMedia
 from newsreel.media.storyboard import DEFAULT_INTERVAL, poster_tap, storyboard_tap
 from newsreel.media.transcode import BROADCAST, DEFAULT_THREADS, WEB_PREVIEW, transcode_video
 
-__all__ = ["probe", "render_audio", "render_master", "render_photo", "render_video"]
+__all__ = ["probe", "render_audio", "render_job", "render_master", "render_photo", "render_video"]
 
 
 def render_video(
@@ -103,9 +104,10 @@ def render_master(
     progress: Progress | None = None,
     threads: int = DEFAULT_THREADS,
     limits: MediaLimits = DEFAULT_LIMITS,
+    info: MediaInfo | None = None,
 ) -> tuple[MediaInfo, list[RenditionFile]]:
-    """Probe `master` and render whatever it turns out to be."""
-    info = probe(master, limits=limits)
+    """Probe `master` (unless `info` is given) and render whatever it turns out to be."""
+    info = info or probe(master, limits=limits)
     if info.kind == "video":
         return info, render_video(
             master, out_dir, progress=progress, threads=threads, info=info, limits=limits
@@ -116,3 +118,20 @@ def render_master(
     if progress is not None:
         progress(1.0)
     return info, files
+
+
+def render_job(
+    *,
+    report: Report,
+    master: str,
+    out_dir: str,
+    credits: PhotoCredits | None = None,
+    threads: int = DEFAULT_THREADS,
+    limits: MediaLimits = DEFAULT_LIMITS,
+) -> tuple[MediaInfo, list[RenditionFile]]:
+    """`render_master` as run by `isolated.run_isolated`: reports ("declared", seconds) as soon as probe knows
+    the duration (the parent's time limit grows with it), then ("progress", fraction)."""
+    info = probe(master, limits=limits)
+    report("declared", info.duration or 0.0)
+    return render_master(master, out_dir, credits=credits, threads=threads, limits=limits, info=info,
+                         progress=lambda fraction: report("progress", fraction))

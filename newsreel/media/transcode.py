@@ -19,6 +19,7 @@ import av.container
 import av.filter
 from av.video.reformatter import Colorspace, VideoReformatter
 
+from newsreel.media.budget import DecodeBudget
 from newsreel.media.frames import audio_copies
 from newsreel.media.geometry import output_size
 from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits
@@ -271,7 +272,8 @@ def _run(
     assert info.video is not None and info.duration
     graph = _picture_graph(vstream, deinterlace=info.video.interlaced, rotation=info.video.rotation)
     streams: list[Any] = [vstream] + ([astream] if astream is not None and encoders else [])
-    fanout = _Fanout(vstream, graph, encoders, taps, info.duration, span)
+    budget = DecodeBudget(info.duration, float(info.video.frame_rate))
+    fanout = _Fanout(vstream, graph, encoders, taps, info.duration, span, budget)
     try:
         _pump(container, streams, vstream, fanout.video_frames, fanout.handle_video, fanout.handle_audio)
     except _TapsDone:
@@ -285,9 +287,9 @@ class _Fanout:
     and tap."""
 
     def __init__(self, vstream: av.VideoStream, graph: av.filter.Graph | None, encoders: list[_Encoder],
-                 taps: Sequence[FrameTap], duration: float, span: ProgressSpan) -> None:
+                 taps: Sequence[FrameTap], duration: float, span: ProgressSpan, budget: DecodeBudget) -> None:
         self.vstream, self.graph, self.encoders, self.taps = vstream, graph, encoders, taps
-        self.duration, self.span = duration, span
+        self.duration, self.span, self.budget = duration, span, budget
         self.t0: float | None = None
         self.frames_out = 0
 
@@ -311,6 +313,7 @@ class _Fanout:
         if self.t0 is None:
             self.t0 = frame.time
         seconds = frame.time - self.t0
+        self.budget.picture(seconds)
         for enc in self.encoders:
             enc.encode_video(frame, seconds)
         for tap in self.taps:
@@ -326,6 +329,7 @@ class _Fanout:
         pts = round((frame.time - self.t0) * frame.sample_rate)
         if pts < 0:
             return
+        self.budget.sound(frame.time - self.t0)
         frame.pts = pts
         frame.time_base = Fraction(1, frame.sample_rate)
         for enc, own in zip(self.encoders, audio_copies(frame, len(self.encoders)), strict=True):

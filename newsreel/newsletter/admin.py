@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from newsreel.newsletter.mail import render_issue
 from newsreel.newsletter.models import Delivery, DeliveryStatus, Issue, IssueStatus, SavedSearch, Subscriber, Topic
@@ -124,7 +125,9 @@ class IssueAdmin(admin.ModelAdmin[Issue]):
         issue = self._issue(request, pk, change=True)
         if request.method == "POST":
             return self._send_action(request, issue)
+        articles, items = issue.withheld_contents()
         context = {**self.admin_site.each_context(request), "issue": issue, "opts": self.model._meta,
+                   "withheld": [*articles, *items],
                    "figures": issue.figures(), "now": timezone.now(), "title": _("Send the issue"),
                    "uncertain": issue.deliveries.filter(status=DeliveryStatus.UNCERTAIN).select_related("subscriber")}
         return TemplateResponse(request, "admin/newsletter/issue/send.html", context)
@@ -140,6 +143,7 @@ class IssueAdmin(admin.ModelAdmin[Issue]):
                 else:
                     issue_send_test(issue=issue, to=address)
                     messages.success(request, _("A test in each language was sent to %(email)s.") % {"email": address})
+                    self._warn_withheld(request, issue)
             elif action == "schedule":
                 if issue.send_at is None or issue.send_at <= timezone.now():
                     messages.error(request, _("Set a future “send at” time on the issue first."))
@@ -150,8 +154,9 @@ class IssueAdmin(admin.ModelAdmin[Issue]):
                 issue_unschedule(issue=issue)
                 messages.success(request, _("Back to draft."))
             elif action == "send":
-                issue_send(issue=issue, by=request.user)  # type: ignore[arg-type]
+                issue = issue_send(issue=issue, by=request.user)  # type: ignore[arg-type]
                 messages.success(request, _("Sending has started."))
+                self._warn_withheld(request, issue)
             elif action in ("mark_delivered", "resend"):
                 ids = [int(i) for i in request.POST.getlist("subscriber") if i.isdigit()]
                 if action == "mark_delivered":
@@ -162,6 +167,18 @@ class IssueAdmin(admin.ModelAdmin[Issue]):
         except IssueStateError as exc:
             messages.error(request, str(exc))
         return HttpResponseRedirect(back)
+
+    def _warn_withheld(self, request: HttpRequest, issue: Issue) -> None:
+        articles, items = issue.withheld_contents()
+        withheld = [*articles, *items]
+        if withheld:
+            messages.warning(request, ngettext(
+                "%(count)d attached article or media item is not public (draft, embargoed or withdrawn) and was "
+                "left out of the e-mail: %(titles)s.",
+                "%(count)d attached articles or media items are not public (draft, embargoed or withdrawn) and "
+                "were left out of the e-mail: %(titles)s.",
+                len(withheld),
+            ) % {"count": len(withheld), "titles": "; ".join(str(thing) for thing in withheld)})
 
     @admin.action(description=_("Send a test of the selected issues to me"))
     def send_test(self, request: HttpRequest, queryset: QuerySet[Issue]) -> None:

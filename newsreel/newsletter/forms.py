@@ -4,10 +4,12 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from newsreel.newsletter.models import LANGUAGE_CHOICES, SavedSearch, Topic
 from newsreel.newsletter.tokens import form_token, form_token_age, human_token_age
+from newsreel.search.params import SearchParams
 
 MAX_FORM_AGE = 24 * 3600
 
@@ -63,5 +65,8 @@ class SavedSearchForm(forms.ModelForm[SavedSearch]):
         widgets = {"query": forms.HiddenInput, "frequency": forms.RadioSelect}
 
     def clean_query(self) -> str:
-        return str(self.cleaned_data["query"]).lstrip("?")[:1000]
+        # Stored as the search page would write it back: only known parameters, each value cleaned (a NUL can
+        # hide percent-encoded inside this query string, where the request boundary cannot see it).
+        raw = str(self.cleaned_data["query"]).lstrip("?")
+        return SearchParams.from_query(QueryDict(raw)).query_string(page=1)[:1000]
 

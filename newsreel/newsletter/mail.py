@@ -85,8 +85,9 @@ def render_issue(issue: Issue, lang: str, *, extra: tuple[list[Article], list[It
 
     `extra` adds what "everything since the last issue" will bring, for previews and tests of a draft.
     """
-    articles = list(issue.articles.order_by("-publish_at"))
-    items = list(issue.items.prefetch_related("renditions").order_by("-publish_at"))
+    # Only what the public can see: every message, test and preview goes through here, so an editor's draft or
+    # embargoed attachment cannot reach a mailbox whichever way the issue is sent (now, scheduled, retried).
+    articles, items = issue.public_contents()
     if extra is not None:
         articles += [a for a in extra[0] if a not in articles]
         items += [i for i in extra[1] if i not in items]

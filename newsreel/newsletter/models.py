@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -125,6 +126,23 @@ class Issue(models.Model):
 
     def intro(self, lang: str) -> str:
         return localized(self, "intro", lang).text
+
+    def content_moment(self) -> datetime:
+        """When visibility is judged: the start of sending, so every batch of an issue mails the same contents
+        (and anything drafted or withdrawn meanwhile drops out of later batches); now, before it is sent."""
+        return self.started_at or timezone.now()
+
+    def public_contents(self) -> tuple[list[Article], list[Item]]:
+        """The attached articles and items subscribers may receive: those the public can see."""
+        at = self.content_moment()
+        return (list(self.articles.visible(at).order_by("-publish_at")),
+                list(self.items.visible(at).prefetch_related("renditions").order_by("-publish_at")))
+
+    def withheld_contents(self) -> tuple[list[Article], list[Item]]:
+        """Attached but not public (draft, embargoed, withdrawn): never mailed, named to the editor."""
+        at = self.content_moment()
+        return (list(self.articles.exclude(pk__in=self.articles.visible(at).values("pk")).order_by("-publish_at")),
+                list(self.items.exclude(pk__in=self.items.visible(at).values("pk")).order_by("-publish_at")))
 
     def figures(self) -> dict[str, int]:
         """Delivery counts for the back office: sent, failed, suspended, pending, uncertain."""

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from newsreel.newsletter.mail import absolute, confirmation_message
 from newsreel.newsletter.models import Subscriber, SubscriberStatus, Topic
-from newsreel.newsletter.tokens import ConfirmRequest, confirmation_token
+from newsreel.newsletter.tokens import ConfirmRequest, check_unused, confirmation_token
 
 
 def normalise_email(address: str) -> str:
@@ -69,6 +69,8 @@ def confirmation_send(*, subscriber: Subscriber, language: str, topic_ids: list[
 @transaction.atomic
 def subscription_confirm(*, request: ConfirmRequest) -> Subscriber:
     subscriber = Subscriber.objects.select_for_update().get(pk=request.subscriber.pk)
+    # Again under the lock: two posts of one link, or a post racing an unsubscribe, must not both count.
+    check_unused(request, subscriber)
     if subscriber.status != SubscriberStatus.ACTIVE:
         subscriber.status = SubscriberStatus.ACTIVE
         subscriber.language = request.language

@@ -6,13 +6,15 @@ TimestampSigner, so that one clock governs the whole app (and tests can move it)
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
-from newsreel.newsletter.models import Subscriber
+from newsreel.newsletter.models import Subscriber, SubscriberStatus
 
 CONFIRM_SALT = "newsreel.newsletter.confirm"
 MANAGE_SALT = "newsreel.newsletter.manage"
@@ -28,11 +30,39 @@ class LinkInvalid(Exception):
     pass
 
 
+class LinkUsed(LinkInvalid):
+    """The subscription changed (confirmed, unsubscribed, suspended) since the link was sent."""
+
+
 @dataclass(frozen=True)
 class ConfirmRequest:
     subscriber: Subscriber
     language: str
     topic_ids: tuple[int, ...]
+    state: str | None = None
+
+
+def _micros(moment: dt.datetime | None) -> str:
+    return str(int(moment.timestamp() * 1_000_000)) if moment else ""
+
+
+def subscription_state(subscriber: Subscriber) -> str:
+    """A fingerprint of the subscription's status and its dates, carried by each confirmation link.
+
+    Confirming or unsubscribing changes it, so every confirmation link sent before stops working: a link is used
+    once, and an old one cannot subscribe again an address that left (by one click or otherwise).
+    """
+    raw = f"{subscriber.status}|{_micros(subscriber.confirmed_at)}|{_micros(subscriber.unsubscribed_at)}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def check_unused(request: ConfirmRequest, subscriber: Subscriber) -> None:
+    if request.state is None:
+        # Links sent before links carried a state: good only while the address still waits for confirmation.
+        if subscriber.status != SubscriberStatus.PENDING:
+            raise LinkUsed
+    elif request.state != subscription_state(subscriber):
+        raise LinkUsed
 
 
 def _now() -> int:
@@ -41,7 +71,8 @@ def _now() -> int:
 
 def confirmation_token(*, subscriber: Subscriber, language: str, topic_ids: list[int]) -> str:
     # The choices travel in the link, so a stranger re-submitting someone's address cannot change them.
-    payload = {"s": subscriber.pk, "k": subscriber.key, "l": language, "t": sorted(topic_ids), "at": _now()}
+    payload = {"s": subscriber.pk, "k": subscriber.key, "l": language, "t": sorted(topic_ids), "at": _now(),
+               "v": subscription_state(subscriber)}
     return signing.dumps(payload, salt=CONFIRM_SALT, compress=True)
 
 
@@ -57,7 +88,11 @@ def read_confirmation(token: str) -> ConfirmRequest:
     if subscriber is None:
         raise LinkInvalid
     topics = tuple(int(t) for t in payload.get("t", []) if isinstance(t, int))
-    return ConfirmRequest(subscriber, payload.get("l") if payload.get("l") in ("en", "fr") else "en", topics)
+    state = payload.get("v")
+    request = ConfirmRequest(subscriber, payload.get("l") if payload.get("l") in ("en", "fr") else "en", topics,
+                             state if isinstance(state, str) else None)
+    check_unused(request, subscriber)
+    return request
 
 
 def manage_token(subscriber: Subscriber) -> str:

@@ -21,7 +21,14 @@ from newsreel.newsletter.subscriptions import (
     subscription_request,
     subscription_update,
 )
-from newsreel.newsletter.tokens import LinkExpired, LinkInvalid, human_token, read_confirmation, read_manage
+from newsreel.newsletter.tokens import (
+    LinkExpired,
+    LinkInvalid,
+    LinkUsed,
+    human_token,
+    read_confirmation,
+    read_manage,
+)
 from newsreel.publishing import current_lang
 
 
@@ -70,13 +77,15 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: link scanners that fetch every URL in a mail confirm nothing."""
     try:
         confirm_request = read_confirmation(token)
+        if request.method == "POST":
+            subscriber = subscription_confirm(request=confirm_request)
+            return render(request, "newsletter/confirmed.html", {"subscriber": subscriber})
     except LinkExpired:
         return render(request, "newsletter/link_problem.html", {"expired": True}, status=410)
+    except LinkUsed:
+        return render(request, "newsletter/link_problem.html", {"used": True}, status=410)
     except LinkInvalid:
         return render(request, "newsletter/link_problem.html", {"expired": False}, status=404)
-    if request.method == "POST":
-        subscriber = subscription_confirm(request=confirm_request)
-        return render(request, "newsletter/confirmed.html", {"subscriber": subscriber})
     return render(request, "newsletter/confirm.html", {"email": confirm_request.subscriber.email})
 
 

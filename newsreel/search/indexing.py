@@ -16,7 +16,7 @@ from newsreel.catalogue.models import Event, Item, Person, ShotlistLine, Tag
 from newsreel.news.models import Article
 from newsreel.search.backends import document_flags
 from newsreel.search.models import SearchDocument, SearchText
-from newsreel.search.text import LANGS, stems, strip_html, words
+from newsreel.search.text import LANGS, index_words, stems, strip_html, unaccented_stems
 
 # A document's text is capped so one huge body cannot blow PostgreSQL's per-vector limits.
 MAX_TERMS_PER_COLUMN = 5000
@@ -42,11 +42,14 @@ class _Text:
             self.neutral.append(text)
 
     def column(self, lang: str) -> str:
-        return _cap(" ".join(" ".join(stems(text, lang)) for text in self.by_lang[lang]))
+        # The stems in text order (phrases), then the stems an unaccented query would look for (text.py).
+        texts = self.by_lang[lang]
+        return _cap(" ".join([*(" ".join(stems(text, lang)) for text in texts),
+                              *(" ".join(unaccented_stems(text, lang)) for text in texts)]))
 
     def all_words(self) -> str:
         texts = [*self.by_lang["en"], *self.by_lang["fr"], *self.neutral]
-        return _cap(" ".join(" ".join(words(text)) for text in texts))
+        return _cap(" ".join(" ".join(index_words(text)) for text in texts))
 
 
 def _cap(terms: str) -> str:
@@ -57,7 +60,8 @@ def _cap(terms: str) -> str:
 def key(*texts_by_lang: tuple[str, str]) -> str:
     """A ' a b | c d ' string for ranking: each text stemmed in its language, then as plain words."""
     parts = [" ".join(stems(text, lang)) for lang, text in texts_by_lang if text]
-    parts += [" ".join(words(text)) for _lang, text in texts_by_lang if text]
+    parts += [" ".join(unaccented_stems(text, lang)) for lang, text in texts_by_lang if text]
+    parts += [" ".join(index_words(text)) for _lang, text in texts_by_lang if text]
     return " " + " | ".join(part for part in parts if part) + " "
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
+from newsreel.inputs import clean_text
 from newsreel.publishing import LANGS
 
 KINDS = ("video", "photo", "audio", "article")
@@ -38,19 +39,22 @@ class SearchParams:
     def from_query(cls, data: QueryDict | dict[str, Any]) -> SearchParams:
         """Never raises: values that do not parse are dropped, as a shared URL may be old or hand-edited."""
 
+        # The same cleaning as the request boundary (newsreel.inputs): a saved search's stored query string is
+        # parsed here again at every alert run, without passing through a request.
         def get(name: str) -> str:
             value = data.get(name, "")
-            return str(value).replace("\x00", "").strip()[:300] if value is not None else ""
+            return clean_text(str(value)).strip()[:300] if value is not None else ""
 
         def get_list(name: str) -> tuple[str, ...]:
             values = data.getlist(name) if isinstance(data, QueryDict) else _as_list(data.get(name))
-            return tuple(dict.fromkeys(v.strip()[:120] for v in values if v and v.strip()))[:MAX_MULTI]
+            cleaned = (clean_text(str(v)).strip()[:120] for v in values if v)
+            return tuple(dict.fromkeys(v for v in cleaned if v))[:MAX_MULTI]
 
         from newsreel.search.query import clean  # local: params is imported by query users too
 
         page_raw = get("page") or "1"
         return cls(
-            q=clean(str(data.get("q", "") or ""))[:300],
+            q=clean(clean_text(str(data.get("q", "") or "")))[:300],
             type=tuple(k for k in get_list("type") if k in KINDS),
             article_type=get("article_type")[:16],
             published_from=_date(get("published_from")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsreel.search.text import LANGS, STOPWORDS, stem, words
+from newsreel.search.text import LANGS, STOPWORDS, stem, tokens, typed_stem
 
 MAX_QUERY_LENGTH = 300
 MAX_CLAUSES = 8
@@ -33,9 +33,15 @@ class Clause:
     words: tuple[str, ...]
     prefix: bool = False
     negated: bool = False
+    # The words as typed (lower-case, accents kept): the stemmers read accents (text.py), the words column not.
+    typed: tuple[str, ...] = ()
 
     def stems(self, lang: str) -> tuple[str, ...]:
-        return tuple(s for s in (stem(word, lang) for word in self.words) if s)
+        return tuple(s for s in (stem(word, lang) for word in (self.typed or self.words)) if s)
+
+    def unaccented_stems(self, lang: str) -> tuple[str, ...]:
+        """The stems of the words with accents folded first: what the index keeps for unaccented text."""
+        return tuple(s for s in (typed_stem(word, lang) for word in (self.typed or self.words)) if s)
 
     @property
     def kind(self) -> str:
@@ -55,6 +61,10 @@ class Clause:
             # A phrase keeps the words that are not stopwords; a lone stopword has no stem to look for.
             if terms:
                 found.append((lang, terms))
+            # Typed with accents, it also finds text written without them (and the reverse: text.py).
+            plain = self.unaccented_stems(lang)
+            if plain and plain != terms:
+                found.append((lang, plain))
         found.append(("words", self.words))
         return found
 
@@ -84,7 +94,8 @@ def parse(raw: str, *, typing: bool = True) -> ParsedQuery:
             negated, body, quoted = bool(match.group(3)), match.group(4), False
             if body in _OPERATORS:
                 continue
-        folded = tuple(words(body))
+        pairs = tokens(body)
+        folded = tuple(word for _typed, word in pairs)
         if not folded:
             continue
         explicit_prefix = not quoted and body.endswith("*")
@@ -92,7 +103,8 @@ def parse(raw: str, *, typing: bool = True) -> ParsedQuery:
         prefix = (explicit_prefix or last_typed) and len(folded[-1]) >= MIN_PREFIX_LENGTH
         if len(folded) == 1 and not prefix and _is_stopword(folded[0]):
             continue
-        clause = Clause(folded, prefix=prefix and not negated, negated=negated)
+        clause = Clause(folded, prefix=prefix and not negated, negated=negated,
+                        typed=tuple(typed for typed, _word in pairs))
         target = exclusions if negated else clauses
         if clause not in target:
             target.append(clause)

@@ -11,16 +11,18 @@ from django.utils.safestring import SafeString, mark_safe
 from newsreel.publishing import localized
 from newsreel.search.engine import Hit
 from newsreel.search.query import Clause, ParsedQuery
-from newsreel.search.text import LANGS, fold, stem, strip_html
+from newsreel.search.text import LANGS, stem, strip_html, typed_stem, words
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+# A designation ("F-35") is one token, as in the index (text.py); otherwise runs of word characters.
+_TOKEN = re.compile(r"[^\W\d_]+[-\u2010\u2011\u2012\u2013][0-9]\w*|\w+", re.UNICODE)
 WINDOW_WORDS = 28
 
 
 class Matcher:
     def __init__(self, clauses: Sequence[Clause]) -> None:
         self.words = {word for clause in clauses for word in clause.words}
-        self.stems = {lang: {s for clause in clauses for s in clause.stems(lang)} for lang in LANGS}
+        self.stems = {lang: {s for clause in clauses for s in (*clause.stems(lang), *clause.unaccented_stems(lang))}
+                      for lang in LANGS}
         self.prefixes = tuple(clause.words[-1] for clause in clauses if clause.prefix)
         self._seen: dict[str, bool] = {}  # raw token -> matches; a page repeats the same words a lot
 
@@ -34,10 +36,11 @@ class Matcher:
         return known
 
     def _hits(self, word: str) -> bool:
-        folded = fold(word)
+        folded = "".join(words(word))  # "F-35" -> "f35"; any other token -> fold(token)
         if folded in self.words or (self.prefixes and folded.startswith(self.prefixes)):
             return True
-        return any((stemmed := stem(folded, lang)) and stemmed in self.stems[lang] for lang in LANGS)
+        return any(((stemmed := stem(word, lang)) and stemmed in self.stems[lang])
+                   or ((plain := typed_stem(word, lang)) and plain in self.stems[lang]) for lang in LANGS)
 
 
 def highlight(text: str, matcher: Matcher, *, window: int = WINDOW_WORDS) -> SafeString | None:

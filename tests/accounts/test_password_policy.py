@@ -110,3 +110,57 @@ def test_128_characters_are_accepted_and_never_truncated():
     assert check_password(password, hashed)
     assert not check_password(password[:-1], hashed)
     assert not check_password(password[:72], hashed)
+
+
+# --- Strength and breached passwords (issue #14, point 4) ------------------------------------------------------
+# Each meets every composition rule, and each is a common password with the decorations those rules push people
+# to add: the shapes leaked-password lists are full of.
+GUESSABLE = ["Password123!", "P@ssw0rd1234", "Qwerty123456!", "Iloveyou123!", "Summer2024!!", "Welcome2024!!",
+             "Admin@123456", "Football2026!", "January2026!", "Ab12345678!!", "Aa1€bbbbbbbbb"]
+# What the suite and its users type; strong enough, and they must stay accepted.
+STRONG = ["Correct-Horse-9battery", "Press-pass-2026!", "Brand-new-Pass9!", "Str0ng!Passw0rd#", "Fresh-Start-2026!",
+          "Old-password-2025!", "Editor-pass-2026!", "Another-Horse-8staple!", "Kx9#mQ2$vL7p", "Chat-Noir-1987?"]
+
+
+def _all_validators_refuse(password: str, user=None, lang: str = "en") -> list[str]:
+    from django.contrib.auth.password_validation import validate_password
+    from django.utils import translation
+
+    # Explicit: a French page requested earlier in this thread leaves French active.
+    with translation.override(lang):
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            return [str(message) for message in exc.messages]
+    return []
+
+
+@pytest.mark.parametrize("password", GUESSABLE)
+def test_guessable_passwords_that_meet_the_composition_rules_are_refused(password):
+    assert accepted(password)  # the composition rules alone let it through: that was the bug
+    refusals = _all_validators_refuse(password)
+    assert any("too guessable" in message for message in refusals), refusals
+
+
+@pytest.mark.parametrize("password", STRONG)
+def test_strong_passwords_are_accepted_by_every_validator(password):
+    assert _all_validators_refuse(password) == []
+
+
+def test_the_guessable_refusal_says_why_in_french():
+    refusals = _all_validators_refuse("Password123!", lang="fr")
+    text = " ".join(refusals)
+    assert "trop facile à deviner" in text and "mot de passe très courant" in text, refusals
+    assert "guess" not in text
+
+
+def test_a_strong_passphrase_up_to_128_characters_is_accepted():
+    # zxcvbn itself stops at 72 characters; the portal's limit is 128 and a long passphrase must not be refused.
+    passphrase = "Velvet-Harbour-9-orbit-Quince-lantern-Mosaic-4-glacier-Tundra-falcon-Ember-7-saffron-Nimbus-quarry"
+    assert 72 < len(passphrase) <= 128
+    assert _all_validators_refuse(passphrase) == []
+
+
+def test_the_sites_own_name_counts_as_a_guessable_word():
+    refusals = _all_validators_refuse("Newsreel-2026!")
+    assert any("too guessable" in message for message in refusals), refusals

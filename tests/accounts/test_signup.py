@@ -101,3 +101,14 @@ def test_signup_code_email_is_in_the_chosen_language(client, smtp):
     assert mail.subject.endswith("Confirmez votre adresse e-mail")
     assert "saisissez ce code" in mail.text()
     assert "saisissez ce code" in mail.html()
+
+
+@pytest.mark.parametrize(("page", "refusal"), [
+    ("/en/accounts/signup/", "Your password is too guessable"),
+    ("/fr/accounts/signup/", "Votre mot de passe est trop facile à deviner"),
+])
+def test_signup_refuses_a_guessable_password_that_meets_the_composition_rules(client, page, refusal):
+    response = client.post(page, signup_data(password1="Password123!", password2="Password123!"))
+    assert response.status_code == 200
+    assert refusal in response.content.decode()
+    assert not get_user_model().objects.filter(email="reporter@example.org").exists()

@@ -20,14 +20,37 @@ def test_production_refuses_to_start_without_secret_key():
     assert "NEWSREEL_SECRET_KEY" in result.stderr
 
 
+# 50 characters, 16 distinct ones: what Django's own security.W009 check accepts.
+GOOD_KEY = "0123456789abcdef" * 3 + "Zz"
+
+
+@pytest.mark.parametrize("key", [
+    "x" * 32,  # the reported one: long enough for the old rule, one distinct character
+    "x" * 80,  # any length, too few distinct characters
+    "abcd" * 20,  # four distinct characters: Django wants five
+    (GOOD_KEY * 2)[:49],  # one short of Django's 50
+    "django-insecure-" + GOOD_KEY,  # the prefix startproject's throw-away keys carry
+], ids=["32-identical", "80-identical", "4-distinct", "49-long", "insecure-prefix"])
+def test_production_refuses_what_djangos_secret_key_check_refuses(key):
+    from django.core.checks.security.base import _check_secret_key
+
+    assert not _check_secret_key(key)  # the cases really are the ones Django's check (W009) flags
+    result = _load_settings({"NEWSREEL_ENV": "production", "NEWSREEL_SECRET_KEY": key,
+                             "NEWSREEL_ALLOWED_HOSTS": "media.example.org"})
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert "ConfigError" in last and "NEWSREEL_SECRET_KEY" in last
+    assert key not in result.stderr  # the refusal never echoes the secret
+
+
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = _load_settings({"NEWSREEL_ENV": "production", "NEWSREEL_SECRET_KEY": "x" * 50})
+    result = _load_settings({"NEWSREEL_ENV": "production", "NEWSREEL_SECRET_KEY": GOOD_KEY})
     assert result.returncode != 0
     assert "NEWSREEL_ALLOWED_HOSTS" in result.stderr
 
 
 def test_production_starts_with_both():
-    result = _load_settings({"NEWSREEL_ENV": "production", "NEWSREEL_SECRET_KEY": "x" * 50,
+    result = _load_settings({"NEWSREEL_ENV": "production", "NEWSREEL_SECRET_KEY": GOOD_KEY,
                              "NEWSREEL_ALLOWED_HOSTS": "media.example.org"})
     assert result.returncode == 0, result.stderr
 

@@ -8,6 +8,7 @@ import time
 import warnings
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import av
@@ -15,12 +16,14 @@ import pytest
 from PIL import Image
 
 from newsreel.media import limits as limits_module
+from newsreel.media.audio import audio_renditions
 from newsreel.media.images import open_image, read_photo_credits, render_photo
 from newsreel.media.limits import MediaLimits
 from newsreel.media.probe import probe
 from newsreel.media.render import render_master, render_video
 from newsreel.media.safeio import DamagedMedia, HostileMedia, MediaTooLarge, UnsupportedMedia, open_input
 from newsreel.media.testpattern import generate_photo
+from tests.media.forged_mp4 import repeated_picture_mp4, trimmed_by_edit_list
 from tests.media.media_checks import Master
 
 pytest_plugins = ["tests.media.media_fixtures"]
@@ -295,3 +298,51 @@ def test_absurd_audio_sample_rate_is_refused(tmp_path: Path, wav_master: Path) -
     path.write_bytes(bytes(data))
     with pytest.raises(UnsupportedMedia, match="2000000000 Hz"):
         probe(path)
+
+
+def test_sample_table_repeating_one_picture_far_beyond_the_declared_duration_is_refused(
+        tmp_path: Path, master_25: Master) -> None:
+    # Headers say 10 s; the sample table shows one picture 600,000 times (6.7 h at 25 fps) from 2.4 MB.
+    liar = repeated_picture_mp4(master_25.path, tmp_path / "liar.mp4", samples=600_000, declared_seconds=10)
+    assert liar.stat().st_size < 3_000_000
+    with av.open(str(liar)) as container:  # the lie the demuxer believes: 10 s, yet 600,000 pictures
+        assert container.duration == 10 * av.time_base and container.streams.video[0].frames == 600_000
+    with pytest.raises(DamagedMedia, match=r"says it lasts 10\.0 s at 25 frames per second \(250 pictures\), "
+                                           r"but it holds 600000 pictures"):
+        probe(liar)
+
+
+def test_a_video_track_without_pictures_is_refused_for_that_not_for_a_guessed_frame_rate(
+        tmp_path: Path, master_25: Master) -> None:
+    empty = repeated_picture_mp4(master_25.path, tmp_path / "empty.mp4", samples=0, declared_seconds=10)
+    with pytest.raises(DamagedMedia) as refused:
+        probe(empty)
+    assert "holds no pictures" in str(refused.value)
+    assert "per second" not in str(refused.value)
+
+
+def test_video_decoding_stops_at_the_frame_limit_of_the_declared_duration(
+        tmp_path: Path, master_25: Master) -> None:
+    # A master that gives more than it declares, whatever the container: here the declaration is understated
+    # after probing, standing for every lie that only decoding reveals.
+    info = probe(master_25.path)
+    understated = replace(info, duration=0.2)
+    with pytest.raises(DamagedMedia, match=r"more pictures than the 0\.2 s it declares \(stopped after 56\)"):
+        render_video(master_25.path, tmp_path / "out", info=understated, threads=1)
+    assert not list((tmp_path / "out").glob("*.mp4"))
+
+
+def test_audio_decoding_stops_at_the_declared_duration(tmp_path: Path, wav_master: Path) -> None:
+    understated = replace(probe(wav_master), duration=0.5)
+    with pytest.raises(DamagedMedia, match=r"audio runs past the 0\.5 s the file declares \(stopped at 3 s\)"):
+        audio_renditions(wav_master, tmp_path / "out", info=understated)
+    assert not list((tmp_path / "out").glob("audio.*"))
+
+
+def test_a_file_trimmed_by_its_edit_list_is_not_taken_for_a_liar(tmp_path: Path, master_25: Master) -> None:
+    # All 75 samples stay in the file, but only the first 0.5 s (13 pictures) are shown and decoded.
+    trimmed = trimmed_by_edit_list(master_25.path, tmp_path / "trimmed.mp4", seconds=0.5)
+    info = probe(trimmed)
+    assert info.duration == pytest.approx(0.5, abs=0.05)
+    files = render_video(trimmed, tmp_path / "out", info=info, threads=1)
+    assert {f.role for f in files} >= {"web", "broadcast"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -89,3 +91,75 @@ def test_preview_of_a_draft_shows_what_everything_since_the_last_issue_will_brin
     page = client.get(reverse("admin:newsletter_issue_preview", args=[issue.pk, "en"]))
     assert b"Fresh story" in page.content
     assert not issue.articles.exists()  # chosen when sent, not when previewed
+
+
+def _attach_mixed_contents(issue):
+    """One public article and item, and one of each that subscribers must not get: drafts, embargoed, withdrawn."""
+    from django.utils import timezone
+
+    from newsreel.publishing import Status
+    from tests.factories import make_item
+
+    later = timezone.now() + dt.timedelta(days=2)
+    issue.articles.add(
+        make_article(title_en="Public article"),
+        make_article(title_en="Draft article", status=Status.DRAFT),
+        make_article(title_en="Embargoed article", status=Status.SCHEDULED, publish_at=later),
+        make_article(title_en="Published later article", status=Status.PUBLISHED, publish_at=later),
+        make_article(title_en="Withdrawn article", status=Status.WITHDRAWN),
+    )
+    issue.items.add(
+        make_item(title_en="Public item"),
+        make_item(title_en="Draft item", status=Status.DRAFT),
+        make_item(title_en="Embargoed item", status=Status.SCHEDULED, publish_at=later),
+    )
+
+
+HIDDEN = ["Draft article", "Embargoed article", "Published later article", "Withdrawn article", "Draft item",
+          "Embargoed item"]
+
+
+def test_sending_leaves_out_drafts_and_embargoed_content_and_warns_the_editor(
+        client, editor, smtp, django_capture_on_commit_callbacks):
+    make_subscriber("reader@example.org")
+    issue = make_issue()
+    _attach_mixed_contents(issue)
+
+    page = client.get(reverse("admin:newsletter_issue_send", args=[issue.pk])).content.decode()
+    assert "not public" in page  # warned before sending, each one named
+    assert all(title in page for title in HIDDEN)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:newsletter_issue_send", args=[issue.pk]), {"action": "send"},
+                               follow=True)
+    warnings = " ".join(str(m) for m in response.context["messages"])
+    assert "6 attached" in warnings and "left out" in warnings
+
+    mail = smtp.wait_for("reader@example.org")[0]
+    for body in (mail.text(), mail.html()):
+        assert "Public article" in body and "Public item" in body
+        assert not [title for title in HIDDEN if title in body]
+
+
+def test_a_scheduled_issue_never_mails_content_that_is_not_public(smtp, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from newsreel.newsletter.sending import start_due_issues
+
+    make_subscriber("reader@example.org")
+    issue = make_issue(status=IssueStatus.SCHEDULED, send_at=timezone.now() - dt.timedelta(minutes=1))
+    _attach_mixed_contents(issue)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert start_due_issues() == [issue.pk]  # no editor there to read a warning
+    body = smtp.wait_for("reader@example.org")[0].text()
+    assert "Public article" in body and not [title for title in HIDDEN if title in body]
+
+
+def test_previews_and_tests_show_what_subscribers_would_get(client, editor, smtp):
+    issue = make_issue()
+    _attach_mixed_contents(issue)
+    preview = client.get(reverse("admin:newsletter_issue_preview", args=[issue.pk, "en"])).content.decode()
+    assert "Public article" in preview and not [title for title in HIDDEN if title in preview]
+    client.post(reverse("admin:newsletter_issue_send", args=[issue.pk]), {"action": "test"})
+    body = smtp.wait_for("editor@example.org", count=2)[0].text()
+    assert "Public item" in body and not [title for title in HIDDEN if title in body]

@@ -143,3 +143,53 @@ def test_subscribe_page_follows_the_content_security_policy(client, db):
     page = client.get(reverse("newsletter:subscribe"))
     html = page.content.decode()
     assert "<script" not in html and "style=" not in html
+
+
+def _unsubscribe_in_one_click(smtp, django_capture_on_commit_callbacks, address: str) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_send(issue=make_issue(), by=None)
+    url = str(smtp.wait_for(address)[-1].message["List-Unsubscribe"]).strip().strip("<>")
+    response = Client(enforce_csrf_checks=True).post(url.removeprefix("http://127.0.0.1:8000"),
+                                                    data="List-Unsubscribe=One-Click",
+                                                    content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+
+
+def test_a_confirmation_link_works_once_and_not_after_unsubscribing(
+        client, smtp, clock, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _subscribe(client, clock, "once@example.org")
+    path = link_in(smtp.wait_for("once@example.org")[0].text(), "confirm")
+    assert client.post(path).status_code == 200
+    assert Subscriber.objects.get(email="once@example.org").status == SubscriberStatus.ACTIVE
+
+    _unsubscribe_in_one_click(smtp, django_capture_on_commit_callbacks, "once@example.org")
+    assert Subscriber.objects.get(email="once@example.org").status == SubscriberStatus.UNSUBSCRIBED
+
+    # The old link, posted again (by its owner, a scanner or whoever kept the mail), subscribes nobody.
+    for method in (Client().get, Client().post):
+        response = method(path)
+        assert response.status_code == 410
+        assert "already been used" in response.content.decode()
+    assert Subscriber.objects.get(email="once@example.org").status == SubscriberStatus.UNSUBSCRIBED
+
+    # Subscribing again goes through a fresh confirmation, which works (once).
+    clock.advance(seconds=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _subscribe(Client(), clock, "once@example.org")
+    fresh = link_in(smtp.wait_for("once@example.org", 3)[-1].text(), "confirm")
+    assert fresh != path
+    assert client.post(fresh).status_code == 200
+    assert Subscriber.objects.get(email="once@example.org").status == SubscriberStatus.ACTIVE
+    assert client.post(fresh).status_code == 410
+
+
+def test_confirming_voids_the_other_links_sent_before(client, smtp, clock, django_capture_on_commit_callbacks):
+    for _ in range(2):
+        clock.advance(seconds=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            _subscribe(Client(), clock, "twice@example.org")
+    first, second = (link_in(m.text(), "confirm") for m in smtp.wait_for("twice@example.org", 2))
+    assert client.post(second).status_code == 200
+    assert client.post(first).status_code == 410
+

@@ -180,3 +180,47 @@ def test_date_boundaries_are_exact_on_both_backends(item_factory):
     item_factory(title_en="Boundary outside", publish_at=midnight - dt_.timedelta(microseconds=1))
     page = search(SearchParams(q="boundary", published_from=dt_.date(2024, 1, 1)), lang="en")
     assert [hit.obj.pk for hit in page.hits] == [inside.pk]
+
+
+# --- Word families and designations, on both backends (issue #14, points 10 and 11) -------------------------------
+@pytest.fixture
+def families(db: Any) -> dict[str, Any]:
+    from tests.factories import make_article, make_item
+
+    return {
+        "troops": make_item(title_en="Troops deployed to the eastern flank",
+                            title_fr="Troupes déployées sur le flanc est"),
+        "accord": make_article(title_en="Agreement negotiated in Brussels", title_fr="Accord négocié à Bruxelles"),
+        "statement": make_article(title_en="Joint statement signed", title_fr="Déclaration commune signée"),
+        "f35": make_item(title_en="F-35 fighters land in Norway", title_fr="Des F-35 atterrissent en Norvège"),
+        "f35a": make_item(title_en="First F35A delivered", title_fr="Premier F35A livré"),
+        "res35": make_article(title_en="Resolution 35 adopted", title_fr="Résolution 35 adoptée"),
+        "mq9": make_item(title_en="MQ-9 Reaper at the air base", title_fr="Un MQ-9 Reaper sur la base aérienne"),
+        "assembly": make_article(title_en="Parliamentary session", title_fr="La sécurité à l’Assemblée"),
+        "plain": make_article(title_en="Report", title_fr="Rapport sur la securite des frontieres"),  # typed bare
+    }
+
+
+def found(q: str, families: dict[str, Any], lang: str = "fr") -> set[str]:
+    names = {(type(obj).__name__, obj.pk): name for name, obj in families.items()}
+    return {names[(type(hit.obj).__name__, hit.obj.pk)] for hit in search(SearchParams(q=q), lang=lang).hits}
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("déployer", {"troops"}), ("deployer", {"troops"}), ("troupes déployées", {"troops"}),
+    ("négocier", {"accord"}), ("negocier", {"accord"}), ("signer", {"statement"}),
+    ("deploy", {"troops"}), ("negotiate", {"accord"}), ("sign", {"statement"}),
+    # Accents typed or not, on either side: stemming with accents must not cost what folding gave.
+    ("assemblee", {"assembly"}), ("Assemblée", {"assembly"}), ("deployees", {"troops"}),
+    ("securite", {"assembly", "plain"}), ("sécurité", {"assembly", "plain"}), ("frontières", {"plain"}),
+])
+def test_verbs_find_their_participles_in_both_languages(families, q, expected):
+    assert found(q + " ", families) == expected  # trailing space: a finished word, not a prefix being typed
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    ("F-35", {"f35"}), ("f35", {"f35"}), ('"F-35 fighters"', {"f35"}), ("F-35A", {"f35a"}), ("MQ-9", {"mq9"}),
+    ("35", {"f35", "res35"}),  # the number alone still finds the designations that contain it
+])
+def test_letter_number_designations_are_kept_whole(families, q, expected):
+    assert found(q + " ", families, lang="en") == expected

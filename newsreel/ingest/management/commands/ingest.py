@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from newsreel.catalogue.models import Item
 from newsreel.ingest.models import JobStatus
-from newsreel.ingest.services import create_item_for_file, ingest_file, run_job
+from newsreel.ingest.services import create_item_for_file, display_name, ingest_file, refusal, run_job
 from newsreel.media.safeio import UnsupportedMedia
 
 
@@ -25,8 +25,9 @@ class Command(BaseCommand):
             raise CommandError("--item takes exactly one file")
         failures = 0
         for path in paths:
+            shown = display_name(path)  # any bytes the shell passed, printable and storable
             if not path.is_file():
-                self.stderr.write(f"{path}: not a file")
+                self.stderr.write(f"{shown}: not a file")
                 failures += 1
                 continue
             try:
@@ -35,13 +36,13 @@ class Command(BaseCommand):
             except Item.DoesNotExist as exc:
                 raise CommandError(f"No item with reference {options['item']}") from exc
             except UnsupportedMedia as exc:
-                self.stderr.write(f"{path}: refused: {exc}")
+                self.stderr.write(f"refused: {refusal(exc, shown=shown, read_as=path)}")
                 failures += 1
                 continue
             job = ingest_file(item=item, source=path)
             if job.status == JobStatus.QUEUED and options["now"]:
                 job = run_job(job_id=job.pk)
-            line = f"{path} -> {item.reference}: {job.get_status_display()}"
+            line = f"{shown} -> {item.reference}: {job.get_status_display()}"
             if job.status == JobStatus.FAILED:
                 self.stderr.write(f"{line}: {job.message}")
                 failures += 1

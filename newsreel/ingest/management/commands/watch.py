@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from newsreel.ingest.models import JobStatus
-from newsreel.ingest.services import create_item_for_file, ingest_file
+from newsreel.ingest.services import create_item_for_file, display_name, ingest_file, refusal
 from newsreel.media.safeio import UnsupportedMedia
 
 
@@ -46,13 +46,15 @@ class Command(BaseCommand):
             time.sleep(options["interval"])
 
     def _take(self, folder: Path, path: Path) -> None:
+        # The file keeps its own name (any bytes) on disk; what is shown and stored is its display name.
+        shown = display_name(path.name)
         try:
             item = create_item_for_file(source=path)
         except UnsupportedMedia as exc:
-            self.stderr.write(f"{path.name}: refused: {exc}")
+            self.stderr.write(f"refused: {refusal(exc, shown=shown, read_as=path)}")
             path.rename(folder / "refused" / path.name)
             return
         job = ingest_file(item=item, source=path)
         target = "refused" if job.status == JobStatus.FAILED else "done"
         path.rename(folder / target / path.name)
-        self.stdout.write(f"{path.name} -> {item.reference}: {job.get_status_display()}")
+        self.stdout.write(f"{shown} -> {item.reference}: {job.get_status_display()}")
