@@ -502,7 +502,7 @@ MMCO_ARGUMENTS: dict[int, tuple[str, ...]] = {
     1: ("difference_of_pic_nums_minus1",),  # short-term picture -> unused for reference
     2: ("long_term_pic_num",),  # long-term picture -> unused for reference
     3: ("difference_of_pic_nums_minus1", "long_term_frame_idx"),  # short-term picture -> long-term
-    4: ("max_long_term_frame_idx_plus1",),
+    4: ("max_long_term_frame_idx_plus1",),  # long-term indices above it -> unused for reference
     5: (),  # all pictures -> unused for reference
     6: ("long_term_frame_idx",),  # current picture -> long-term
 }
@@ -531,7 +531,8 @@ def _copy_num_ref_idx_active(r: BitReader, w: BitWriter, slice_type: int, pps: P
 
 
 def _copy_ref_pic_list_modification(r: BitReader, w: BitWriter, slice_type: int) -> None:
-    """ref_pic_list_modification() (7.3.3.1), copied: its picture numbers are differences, which renumbering keeps."""
+    """ref_pic_list_modification() (7.3.3.1), copied as is: abs_diff_pic_num counts back from the current
+    picture, and renumbering frame_num moves every picture alike."""
     for _ in range(1 if slice_type == SLICE_P else 2):
         w.bits(flag := r.bit(), 1)  # ref_pic_list_modification_flag_l0 (l1)
         while flag and _copy_ue(r, w) != 3:  # modification_of_pic_nums_idc; 3 ends the list
