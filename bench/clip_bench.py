@@ -217,6 +217,43 @@ def profile(src: Path) -> None:
     pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
 
+def _interleaved_rounds(plan: list[tuple[Run, list[str] | None]], rounds: int
+                        ) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Wall and CPU times of each tool's runs, by tool name."""
+    walls: dict[str, list[float]] = {run.name: [] for run, _ in plan}
+    cpus: dict[str, list[float]] = {run.name: [] for run, _ in plan}
+    # Rounds interleave the tools, so a burst of load elsewhere on the machine hits them all alike, and the
+    # median of each tool's rounds is what is compared. The slow full re-encode runs in the first round only.
+    for round_no in range(rounds):
+        for run, command in plan:
+            if command is None or (round_no > 0 and run.name.startswith("ffmpeg libx264")):
+                continue
+            run.output.unlink(missing_ok=True)
+            seconds, peak_mb, cpu, tail = measure(command)
+            walls[run.name].append(seconds)
+            cpus[run.name].append(cpu)
+            run.peak_mb = max(run.peak_mb, peak_mb)
+            if "newsreel" in run.name:
+                run.note = " ".join(line.strip() for line in tail.splitlines()[1:2])
+        print(f"  round {round_no + 1}/{rounds}: "
+              + ", ".join(f"{name} {w[-1]:.2f} s" for name, w in walls.items() if w), flush=True)
+    return walls, cpus
+
+
+def _print_table(results: list[Run]) -> None:
+    floor, best_floor = results[0].seconds, results[0].fastest
+    print(f"{'tool':<26} {'wall s':>7} {'x floor':>7} {'best s':>7} {'x floor':>7} {'cpu s':>6} {'peak MB':>7} "
+          f"{'stored':>6} {'shown':>6} {'PSNR in':>7} {'out':>5}  note")
+    for r in results:
+        if not r.seconds:
+            print(f"{r.name:<26} {'-':>7} {'-':>7} {'-':>7} {'-':>7} {'-':>6} {'-':>7} {'-':>6} {'-':>6} {'-':>7} "
+                  f"{'-':>5}  {r.note}")
+            continue
+        print(f"{r.name:<26} {r.seconds:7.2f} {r.seconds / floor:7.2f} {r.fastest:7.2f} {r.fastest / best_floor:7.2f} "
+              f"{r.cpu:6.2f} {r.peak_mb:7.1f} {r.stored:6d} {r.presented:6d} {r.psnr_first:7.1f} "
+              f"{r.psnr_last:5.1f}  {r.note}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", action="store_true", help="also cProfile the accurate mode")
@@ -232,23 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     compileall.compile_dir(Path(newsreel.__file__).parent, quiet=1)
     plan = commands(src, args.skip_reencode)
     results = [run for run, _ in plan]
-    walls: dict[str, list[float]] = {run.name: [] for run in results}
-    cpus: dict[str, list[float]] = {run.name: [] for run in results}
-    # Rounds interleave the tools, so a burst of load elsewhere on the machine hits them all alike, and the
-    # median of each tool's rounds is what is compared. The slow full re-encode runs in the first round only.
-    for round_no in range(args.rounds):
-        for run, command in plan:
-            if command is None or (round_no > 0 and run.name.startswith("ffmpeg libx264")):
-                continue
-            run.output.unlink(missing_ok=True)
-            seconds, peak_mb, cpu, tail = measure(command)
-            walls[run.name].append(seconds)
-            cpus[run.name].append(cpu)
-            run.peak_mb = max(run.peak_mb, peak_mb)
-            if "newsreel" in run.name:
-                run.note = " ".join(line.strip() for line in tail.splitlines()[1:2])
-        print(f"  round {round_no + 1}/{args.rounds}: "
-              + ", ".join(f"{name} {w[-1]:.2f} s" for name, w in walls.items() if w), flush=True)
+    walls, cpus = _interleaved_rounds(plan, args.rounds)
     for run in results:
         if walls[run.name]:
             run.seconds = statistics.median(walls[run.name])
@@ -256,19 +277,9 @@ def main(argv: list[str] | None = None) -> int:
             run.cpu = statistics.median(cpus[run.name])
             run.stored, run.presented = count(run.output)
             run.psnr_first, run.psnr_last = edge_psnr(src, run.output, run.presented)
-    floor, best_floor = results[0].seconds, results[0].fastest
     print(f"\n{args.rounds} interleaved rounds; load average now {os.getloadavg()[0]:.2f}. wall = median, "
           "best = least wall time, cpu = median user+system time over both cores")
-    print(f"{'tool':<26} {'wall s':>7} {'x floor':>7} {'best s':>7} {'x floor':>7} {'cpu s':>6} {'peak MB':>7} "
-          f"{'stored':>6} {'shown':>6} {'PSNR in':>7} {'out':>5}  note")
-    for r in results:
-        if not r.seconds:
-            print(f"{r.name:<26} {'-':>7} {'-':>7} {'-':>7} {'-':>7} {'-':>6} {'-':>7} {'-':>6} {'-':>6} {'-':>7} "
-                  f"{'-':>5}  {r.note}")
-            continue
-        print(f"{r.name:<26} {r.seconds:7.2f} {r.seconds / floor:7.2f} {r.fastest:7.2f} {r.fastest / best_floor:7.2f} "
-              f"{r.cpu:6.2f} {r.peak_mb:7.1f} {r.stored:6d} {r.presented:6d} {r.psnr_first:7.1f} "
-              f"{r.psnr_last:5.1f}  {r.note}")
+    _print_table(results)
     print(f"\nexpected {STOP - FIRST} frames stored and shown; PSNR 99 = identical to the source frame")
     accurate = next(r for r in results if r.name == "newsreel accurate")
     peer = next(r for r in results if r.name.startswith("smartcut"))

@@ -174,6 +174,21 @@ def run_demo(*, report: Reporter = print, video_scale: float = 1.0, attach_media
     sg, _ = Person.objects.get_or_create(slug="secretary-general", defaults={
         "name": "Mark Example", "role_en": "Secretary General", "role_fr": "Secrétaire général"})
 
+    items = _demo_videos(now, events, tags, sg, report=report, video_scale=video_scale, attach_media=attach_media)
+    items += _demo_photos(now, events, sg, report=report, attach_media=attach_media)
+    _demo_audio(now, events, report=report, video_scale=video_scale, attach_media=attach_media)
+    _item(Kind.PHOTO, "Embargoed: new headquarters wing", "Sous embargo : nouvelle aile du siège",
+          "", "", None, "Brussels, Belgium", now + dt.timedelta(days=2), status=Status.SCHEDULED)
+    _demo_articles(now, events, items)
+    from newsreel.search.indexing import reindex_all
+
+    reindex_all()  # tags and people were added to saved items above
+    report(f"Demo ready: {Item.objects.count()} media items, {Article.objects.count()} articles, "
+           f"{Event.objects.count()} events.")
+
+
+def _demo_videos(now: dt.datetime, events: dict[str, Event], tags: dict[str, Tag], sg: Person, *,
+                 report: Reporter, video_scale: float, attach_media: bool) -> list[Item]:
     items: list[Item] = []
     for index, video in enumerate(VIDEOS):
         item = _item(Kind.VIDEO, video.title_en, video.title_fr, video.summary_en, video.summary_fr,
@@ -193,7 +208,12 @@ def run_demo(*, report: Reporter = print, video_scale: float = 1.0, attach_media
             generate_demo_video.enqueue(item.pk, index, max(2.0, video.seconds * video_scale))
             report(f"  {item.reference}: demo video queued for generation and processing")
         items.append(item)
+    return items
 
+
+def _demo_photos(now: dt.datetime, events: dict[str, Event], sg: Person, *, report: Reporter,
+                 attach_media: bool) -> list[Item]:
+    items: list[Item] = []
     for index, (en, fr, event_slug) in enumerate(PHOTOS):
         item = _item(Kind.PHOTO, en, fr, "", "", events[event_slug], events[event_slug].location,
                      now - dt.timedelta(days=2 + index * 5))
@@ -204,7 +224,11 @@ def run_demo(*, report: Reporter = print, video_scale: float = 1.0, attach_media
                 generate_photo(path, title=en[:28].upper())
             ingest_demo_master(item, path, report)
         items.append(item)
+    return items
 
+
+def _demo_audio(now: dt.datetime, events: dict[str, Event], *, report: Reporter, video_scale: float,
+                attach_media: bool) -> None:
     audio = _item(Kind.AUDIO, "Secretary General's press conference (audio)",
                   "Conférence de presse du Secrétaire général (audio)", "Opening remarks.", "Remarques liminaires.",
                   events["leaders-summit-2026"], "Brussels, Belgium", now - dt.timedelta(days=3))
@@ -214,9 +238,8 @@ def run_demo(*, report: Reporter = print, video_scale: float = 1.0, attach_media
             generate_tone_wav(path, seconds=max(2.0, 20 * video_scale))
         ingest_demo_master(audio, path, report)
 
-    _item(Kind.PHOTO, "Embargoed: new headquarters wing", "Sous embargo : nouvelle aile du siège",
-          "", "", None, "Brussels, Belgium", now + dt.timedelta(days=2), status=Status.SCHEDULED)
 
+def _demo_articles(now: dt.datetime, events: dict[str, Event], items: list[Item]) -> None:
     for (slug, kind, ref, t_en, t_fr, s_en, s_fr, b_en, b_fr, days, article_event) in ARTICLES:
         article, created = Article.objects.get_or_create(slug=slug, defaults={
             "type": kind, "reference": ref, "title_en": t_en, "title_fr": t_fr, "summary_en": s_en,
@@ -229,11 +252,6 @@ def run_demo(*, report: Reporter = print, video_scale: float = 1.0, attach_media
         "type": ArticleType.PRESS_RELEASE, "title_en": "Summit agenda announced", "title_fr": "Ordre du jour du sommet",
         "body_en": "<p>Embargoed until publication.</p>", "body_fr": "<p>Sous embargo jusqu'à publication.</p>",
         "status": Status.SCHEDULED, "publish_at": now + dt.timedelta(days=1)})
-    from newsreel.search.indexing import reindex_all
-
-    reindex_all()  # tags and people were added to saved items above
-    report(f"Demo ready: {Item.objects.count()} media items, {Article.objects.count()} articles, "
-           f"{Event.objects.count()} events.")
 
 
 def _events(now: dt.datetime) -> dict[str, Event]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from fractions import Fraction
@@ -133,49 +133,60 @@ def transcode_audio(
     layout = _layout_for(source.channels)
     with ExitStack() as stack, open_input(master) as container:
         astream = container.streams.audio[0]
-        outputs = []
-        for profile, path in targets:
-            tmp = stack.enter_context(atomic_path(path))
-            out = stack.enter_context(av.open(str(tmp), "w", format=profile.container))
-            rate = source.sample_rate if source.sample_rate in profile.rates else profile.rates[0]
-            stream = out.add_stream(profile.codec, rate=rate, layout=layout)
-            assert isinstance(stream, av.AudioStream)
-            if profile.bitrate:
-                stream.bit_rate = profile.bitrate
-            outputs.append((out, stream))
+        outputs = [_open_output(stack, profile, path, source.sample_rate, layout) for profile, path in targets]
         to_float = av.AudioResampler(format="fltp", layout=layout, rate=source.sample_rate) if peaks else None
-        errors = 0
         samples = 0
         budget = DecodeBudget(info.duration)
-        for packet in container.demux(astream):
-            try:
-                frames = astream.decode(packet)
-            except av.FFmpegError as exc:
-                errors += 1
-                if errors > _MAX_DECODE_ERRORS:
-                    raise DamagedMedia(f"the audio is damaged: too many undecodable packets ({exc})") from exc
-                continue
-            for frame in frames:
-                # Timestamps restart from the sample count: edit lists and gaps are not carried over.
-                frame.pts = samples
-                frame.time_base = Fraction(1, frame.sample_rate)
-                samples += frame.samples
-                budget.sound(samples / frame.sample_rate)
-                consumers = audio_copies(frame, len(outputs) + (1 if to_float is not None else 0))
-                for (out, stream), own in zip(outputs, consumers, strict=False):
-                    out.mux(stream.encode(own))
-                if to_float is not None and peaks is not None:
-                    for f in to_float.resample(consumers[-1]):
-                        peaks.add(f.to_ndarray())
-                span(samples / source.sample_rate / info.duration)
+        for frame in _decoded(container, astream):
+            # Timestamps restart from the sample count: edit lists and gaps are not carried over.
+            frame.pts = samples
+            frame.time_base = Fraction(1, frame.sample_rate)
+            samples += frame.samples
+            budget.sound(samples / frame.sample_rate)
+            consumers = audio_copies(frame, len(outputs) + (1 if to_float is not None else 0))
+            for (out, stream), own in zip(outputs, consumers, strict=False):
+                out.mux(stream.encode(own))
+            if to_float is not None and peaks is not None:
+                _add_peaks(peaks, to_float.resample(consumers[-1]))
+            span(samples / source.sample_rate / info.duration)
         if to_float is not None and peaks is not None:
-            for f in to_float.resample(None):
-                peaks.add(f.to_ndarray())
+            _add_peaks(peaks, to_float.resample(None))
         if samples == 0:
             raise DamagedMedia(f"{Path(master).name}: the audio holds no decodable sound")
         for out, stream in outputs:
             out.mux(stream.encode(None))
     span(1.0)
+
+
+def _open_output(stack: ExitStack, profile: AudioProfile, path: Path, source_rate: int,
+                 layout: str) -> tuple[av.container.OutputContainer, av.AudioStream]:
+    tmp = stack.enter_context(atomic_path(path))
+    out = stack.enter_context(av.open(str(tmp), "w", format=profile.container))
+    rate = source_rate if source_rate in profile.rates else profile.rates[0]
+    stream = out.add_stream(profile.codec, rate=rate, layout=layout)
+    assert isinstance(stream, av.AudioStream)
+    if profile.bitrate:
+        stream.bit_rate = profile.bitrate
+    return out, stream
+
+
+def _decoded(container: av.container.InputContainer, astream: av.AudioStream) -> Iterator[av.AudioFrame]:
+    """Every decodable frame; a few undecodable packets are skipped, more mean the file is damaged."""
+    errors = 0
+    for packet in container.demux(astream):
+        try:
+            frames = astream.decode(packet)
+        except av.FFmpegError as exc:
+            errors += 1
+            if errors > _MAX_DECODE_ERRORS:
+                raise DamagedMedia(f"the audio is damaged: too many undecodable packets ({exc})") from exc
+            continue
+        yield from frames
+
+
+def _add_peaks(peaks: Peaks, frames: list[av.AudioFrame]) -> None:
+    for f in frames:
+        peaks.add(f.to_ndarray())
 
 
 def render_waveform(peaks: Peaks, out_dir: Path, basename: str = "waveform") -> list[RenditionFile]:

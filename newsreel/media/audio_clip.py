@@ -264,13 +264,7 @@ def _reencode(container: av.container.InputContainer, stream: av.AudioStream, in
     """Decode, keep samples [first, stop), encode with the output's codec at the source's rate and layout."""
     rate = info.sample_rate
     codec = _ENCODERS[fmt]
-    warnings: list[str] = []
-    if fmt == "mp3" and rate not in _MP3_RATES:
-        raise ClipError(f"MP3 cannot hold audio sampled at {rate} Hz; cut it to WAV instead")
-    if fmt == "mp3" and info.channels > 2:
-        raise ClipError(f"MP3 holds mono or stereo audio, not {info.channels} channels; cut it to WAV instead")
-    if fmt == "wav" and info.family == "wav":
-        warnings.append(f"the WAV holds {info.codec}, not PCM: decoded and written as 16-bit PCM")
+    warnings = _reencode_warnings(fmt, info)
     layout = stream.codec_context.layout.name
     total = stop - first
     fed = 0
@@ -282,50 +276,75 @@ def _reencode(container: av.container.InputContainer, stream: av.AudioStream, in
         if bit_rate is not None:
             same_codec = info.codec == _SOURCE_CODEC_OF.get(fmt)
             target.bit_rate = info.bit_rate if same_codec and info.bit_rate else bit_rate
-        encoder = target.codec_context
-        encoder.open()
-        block_size = encoder.frame_size or 4096
-        assert encoder.format is not None
-        resampler = av.AudioResampler(format=encoder.format.name, layout=layout, rate=rate)
-        fifo = av.AudioFifo()
-        encoded = 0
-
-        def encode(frame: av.AudioFrame | None) -> None:
-            for packet in target.encode(frame):
-                out.mux(packet)
-
-        def drain(final: bool) -> None:
-            nonlocal encoded
-            while fifo.samples >= block_size or (final and fifo.samples):
-                chunk = fifo.read(min(block_size, fifo.samples))
-                assert chunk is not None
-                chunk.pts, chunk.time_base = encoded, Fraction(1, rate)
-                encoded += chunk.samples
-                encode(chunk)
-
+        blocks = _BlockEncoder(out, target, rate, layout)
         for packet in _from_preroll(container, stream, first, rate):
             for frame in _decode(stream, packet, warnings):
-                if frame.pts is None:
-                    raise ClipError("the decoded audio has no timestamps")
-                position = _sample_at(stream, frame.pts, rate)
-                lo, hi = max(first, position), min(stop, position + frame.samples)
-                if hi <= lo:
-                    continue
-                for piece in resampler.resample(slice_samples(frame, lo - position, hi - position)):
-                    fifo.write(piece)
-                fed += hi - lo
-                drain(final=False)
-                if progress:
+                added = blocks.write_trimmed(stream, frame, first, stop)
+                fed += added
+                if added and progress:
                     progress(fed / total)
             if fed >= total:
                 break
-        for piece in resampler.resample(None):
-            fifo.write(piece)
-        drain(final=True)
-        encode(None)
+        blocks.finish()
     if fed != total:
         raise ClipError(f"the audio ends after {first + fed} samples, before the out point ({stop})")
     return AudioClipReport("re-encode", codec, rate, info.channels, first, fed, warnings)
+
+
+def _reencode_warnings(fmt: str, info: AudioInfo) -> list[str]:
+    """What the user is told about the re-encode; raises for the formats that cannot hold the audio."""
+    if fmt == "mp3" and info.sample_rate not in _MP3_RATES:
+        raise ClipError(f"MP3 cannot hold audio sampled at {info.sample_rate} Hz; cut it to WAV instead")
+    if fmt == "mp3" and info.channels > 2:
+        raise ClipError(f"MP3 holds mono or stereo audio, not {info.channels} channels; cut it to WAV instead")
+    if fmt == "wav" and info.family == "wav":
+        return [f"the WAV holds {info.codec}, not PCM: decoded and written as 16-bit PCM"]
+    return []
+
+
+class _BlockEncoder:
+    """Feeds an opened encoder whole frames of its own size, timed in samples from the in point."""
+
+    def __init__(self, out: av.container.OutputContainer, target: av.AudioStream, rate: int, layout: str) -> None:
+        self.out, self.target, self.rate = out, target, rate
+        encoder = target.codec_context
+        encoder.open()
+        self.block_size = encoder.frame_size or 4096
+        assert encoder.format is not None
+        self.resampler = av.AudioResampler(format=encoder.format.name, layout=layout, rate=rate)
+        self.fifo = av.AudioFifo()
+        self.encoded = 0
+
+    def write_trimmed(self, stream: av.AudioStream, frame: av.AudioFrame, first: int, stop: int) -> int:
+        """Encode the samples of `frame` that lie in [first, stop); return how many there were."""
+        if frame.pts is None:
+            raise ClipError("the decoded audio has no timestamps")
+        position = _sample_at(stream, frame.pts, self.rate)
+        lo, hi = max(first, position), min(stop, position + frame.samples)
+        if hi <= lo:
+            return 0
+        for piece in self.resampler.resample(slice_samples(frame, lo - position, hi - position)):
+            self.fifo.write(piece)
+        self._drain(final=False)
+        return hi - lo
+
+    def finish(self) -> None:
+        for piece in self.resampler.resample(None):
+            self.fifo.write(piece)
+        self._drain(final=True)
+        self._encode(None)
+
+    def _drain(self, final: bool) -> None:
+        while self.fifo.samples >= self.block_size or (final and self.fifo.samples):
+            chunk = self.fifo.read(min(self.block_size, self.fifo.samples))
+            assert chunk is not None
+            chunk.pts, chunk.time_base = self.encoded, Fraction(1, self.rate)
+            self.encoded += chunk.samples
+            self._encode(chunk)
+
+    def _encode(self, frame: av.AudioFrame | None) -> None:
+        for packet in self.target.encode(frame):
+            self.out.mux(packet)
 
 
 def _from_preroll(container: av.container.InputContainer, stream: av.AudioStream, first: int,

@@ -1,10 +1,13 @@
 """Frame-accurate clips of long-GOP video by smart cut: copy whole GOPs, re-encode only the partial ones.
 
-`cut()` is the entry point. In accurate mode the clip holds exactly frames [start, end) of the source: GOPs
-that lie wholly inside the range are copied bit for bit, the partial GOPs at the edges are decoded and
-re-encoded as closed GOPs with settings matched to the source. Fast mode copies whole GOPs only and widens
-the range to them. Sources we cannot splice (another codec, no parameter sets) are re-encoded completely,
-and the report says so.
+`cut()` is the entry point. In accurate mode the clip holds exactly frames [start, end) of the source: the
+run of GOPs that lie wholly inside the range is copied bit for bit, with the head of the next GOP as far as
+its pictures, in decode order, show whole frames of the range; the rest at the edges is decoded and
+re-encoded as closed GOPs with settings matched to the source. A run may start at an open GOP: its I picture
+is rewritten as an IDR picture (h264.SpliceRewriter) and its leading pictures are re-encoded instead. Fast
+mode copies whole GOPs only and widens the range to them. Sources we cannot splice (another codec, no
+parameter sets, an open-GOP stream the rewriter does not support) are re-encoded completely, and the report
+says so.
 """
 
 from __future__ import annotations
@@ -163,57 +166,79 @@ def _plan_accurate(index: SourceIndex, start: int, end: int) -> _Plan:
                else "the H.264 parameter sets could not be found")
         return _Plan("re-encode", t0, start, end, [_Segment(False, t0, t1)],
                      [f"{why}: every frame was re-encoded to H.264"])
-    gops = index.gops
     convertible = _can_convert(index)
-
-    def can_open(g: Gop, *, whole: bool = True) -> bool:
-        # A closed IDR GOP splices as is; an open GOP's I picture can be made an IDR picture, its leading
-        # pictures (shown before it, predicted from the GOP before) are then dropped and re-encoded instead.
-        inside = g.max_pts < t1 if whole else g.key_pts < t1
-        return g.key_pts >= t0 and inside and (g.clean or (convertible and not g.idr))
-
-    run_start = next((i for i, g in enumerate(gops) if can_open(g)), None)
-    segments: list[_Segment] = []
-    warnings: list[str] = []
-    dropped = 0
-    stop_packet = 0
-    copy_stop = t0
-    if run_start is not None:
-        run_stop = run_start + 1
-        # Later GOPs, open or not, only refer to pictures of the run itself: they copy as they are.
-        while run_stop < len(gops) and gops[run_stop].max_pts < t1:
-            run_stop += 1
-        first, last = gops[run_start], gops[run_stop - 1]
-        copy_stop = index.pts_of(index.frame_at(last.max_pts) + 1)
-        stop_packet = last.stop
-        if run_stop < len(gops):
-            stop_packet, copy_stop = _copyable_prefix(index, gops[run_stop], copy_stop, t1)
-    else:
-        # No whole GOP fits, but the head of one that can open the run may.
-        run_start = next((i for i, g in enumerate(gops) if can_open(g, whole=False)), None)
-        if run_start is not None:
-            first = gops[run_start]
-            stop_packet, copy_stop = _copyable_prefix(index, first, first.key_pts, t1)
-            if stop_packet == first.first:
-                run_start = None
-    if run_start is not None:
-        dropped = sum(1 for p in index.packets[first.first:min(first.stop, stop_packet)] if p.pts < first.key_pts)
-        frames_in_run = index.frame_at(copy_stop) - index.frame_at(first.key_pts)
-        if frames_in_run != stop_packet - first.first - dropped:
-            run_start = None  # the GOPs do not tile the timeline (damaged or VFR source): do not splice
-    if run_start is None:
-        if any(not g.clean for g in gops[1:]) and not convertible:
+    run = _copy_run(index, t0, t1, convertible)
+    if run is None:
+        warnings: list[str] = []
+        if any(not g.clean for g in index.gops[1:]) and not convertible:
             warnings.append("no closed IDR-started GOP lies inside the range and this open-GOP stream cannot "
                             "be rewritten: every frame was re-encoded")
         return _Plan("re-encode" if warnings else "smart-cut", t0, start, end, [_Segment(False, t0, t1)],
                      warnings)
+    first = run.first
+    segments: list[_Segment] = []
     if first.key_pts > t0:
         segments.append(_Segment(False, t0, first.key_pts))
-    segments.append(_Segment(True, first.key_pts, copy_stop, first.first, stop_packet,
-                             convert=not first.idr, drop=dropped))
-    if copy_stop < t1:
-        segments.append(_Segment(False, copy_stop, t1))
-    return _Plan("smart-cut", t0, start, end, segments, warnings)
+    segments.append(_Segment(True, first.key_pts, run.copy_stop, first.first, run.stop_packet,
+                             convert=not first.idr, drop=run.dropped))
+    if run.copy_stop < t1:
+        segments.append(_Segment(False, run.copy_stop, t1))
+    return _Plan("smart-cut", t0, start, end, segments, [])
+
+
+@dataclass(frozen=True)
+class _CopyRun:
+    first: Gop  # the GOP whose key picture opens the run
+    stop_packet: int  # exclusive, in decode order
+    copy_stop: int  # pts of the first frame after the run
+    dropped: int  # leading pictures of `first` (open GOP) left out
+
+
+def _copy_run(index: SourceIndex, t0: int, t1: int, convertible: bool) -> _CopyRun | None:
+    """The packets of [t0, t1) to copy, or None when every frame is to be re-encoded."""
+    span = _whole_gops(index, t0, t1, convertible) or _gop_head(index, t0, t1, convertible)
+    if span is None:
+        return None
+    first, stop_packet, copy_stop = span
+    dropped = sum(1 for p in index.packets[first.first:min(first.stop, stop_packet)] if p.pts < first.key_pts)
+    frames_in_run = index.frame_at(copy_stop) - index.frame_at(first.key_pts)
+    if frames_in_run != stop_packet - first.first - dropped:
+        return None  # the GOPs do not tile the timeline (damaged or VFR source): do not splice
+    return _CopyRun(first, stop_packet, copy_stop, dropped)
+
+
+def _can_open(g: Gop, t0: int, t1: int, convertible: bool, *, whole: bool = True) -> bool:
+    # A closed IDR GOP splices as is; an open GOP's I picture can be made an IDR picture, its leading
+    # pictures (shown before it, predicted from the GOP before) are then dropped and re-encoded instead.
+    inside = g.max_pts < t1 if whole else g.key_pts < t1
+    return g.key_pts >= t0 and inside and (g.clean or (convertible and not g.idr))
+
+
+def _whole_gops(index: SourceIndex, t0: int, t1: int, convertible: bool) -> tuple[Gop, int, int] | None:
+    """(first GOP, stop packet, stop pts) of a run of whole GOPs, and the copyable head of the GOP after it."""
+    gops = index.gops
+    run_start = next((i for i, g in enumerate(gops) if _can_open(g, t0, t1, convertible)), None)
+    if run_start is None:
+        return None
+    run_stop = run_start + 1
+    # Later GOPs, open or not, only refer to pictures of the run itself: they copy as they are.
+    while run_stop < len(gops) and gops[run_stop].max_pts < t1:
+        run_stop += 1
+    last = gops[run_stop - 1]
+    copy_stop = index.pts_of(index.frame_at(last.max_pts) + 1)
+    stop_packet = last.stop
+    if run_stop < len(gops):
+        stop_packet, copy_stop = _copyable_prefix(index, gops[run_stop], copy_stop, t1)
+    return gops[run_start], stop_packet, copy_stop
+
+
+def _gop_head(index: SourceIndex, t0: int, t1: int, convertible: bool) -> tuple[Gop, int, int] | None:
+    """When no whole GOP fits: the copyable head of the first GOP that can open a run."""
+    first = next((g for g in index.gops if _can_open(g, t0, t1, convertible, whole=False)), None)
+    if first is None:
+        return None
+    stop_packet, copy_stop = _copyable_prefix(index, first, first.key_pts, t1)
+    return None if stop_packet == first.first else (first, stop_packet, copy_stop)
 
 
 def _copyable_prefix(index: SourceIndex, gop: Gop, from_pts: int, t1: int) -> tuple[int, int]:

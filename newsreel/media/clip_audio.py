@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import av
 
@@ -113,43 +113,53 @@ def _reencoded(plan: AudioPlan) -> Iterator[tuple[float, av.Packet]]:
     first = round(plan.origin * plan.time_base * plan.sample_rate)  # in samples
     last = round(plan.stop * plan.time_base * plan.sample_rate)
     written = 0
-
-    def encode(frame: av.AudioFrame | None) -> Iterator[tuple[float, av.Packet]]:
-        for packet in plan.stream.encode(frame):
-            assert packet.pts is not None and packet.time_base is not None
-            if packet.pts < 0:
-                continue  # the encoder's priming: keeping it would need an edit list to hide it
-            yield float(packet.pts * packet.time_base), packet
-
     with open_input(plan.index.path) as container:
         src = container.streams.audio[0]
         _seek(container, src, plan)
         for packet in container.demux(src):
-            for frame in packet.decode():
-                if frame.pts is None:
-                    continue
-                start = round(frame.pts * plan.time_base * plan.sample_rate)
-                lo, hi = max(first, start), min(last, start + frame.samples)
-                if hi <= lo:
-                    if start >= last:
-                        break
-                    continue
-                for chunk in resampler.resample(slice_samples(frame, lo - start, hi - start)):
-                    fifo.write(chunk)
-            while fifo.samples >= (encoder.frame_size or 1024):
-                block = fifo.read(encoder.frame_size or 1024)
+            _trim_into(fifo, resampler, packet, plan, first, last)
+            # frame_size is read each time: PyAV opens the encoder at its first frame.
+            while fifo.samples >= (block_size := encoder.frame_size or 1024):
+                block = fifo.read(block_size)
                 assert block is not None
-                chunk = block
-                chunk.pts, chunk.time_base = written, Fraction(1, plan.sample_rate)
+                chunk = _stamped(block, written, plan.sample_rate)
                 written += chunk.samples
-                yield from encode(chunk)
+                yield from _encode_unprimed(plan, chunk)
             if first + written >= last and fifo.samples == 0:
                 break
     rest = fifo.read()
     if rest is not None and rest.samples:
-        rest.pts, rest.time_base = written, Fraction(1, plan.sample_rate)
-        yield from encode(rest)
-    yield from encode(None)
+        yield from _encode_unprimed(plan, _stamped(rest, written, plan.sample_rate))
+    yield from _encode_unprimed(plan, None)
+
+
+def _trim_into(fifo: av.AudioFifo, resampler: av.AudioResampler, packet: av.Packet, plan: AudioPlan, first: int,
+               last: int) -> None:
+    """Decode a packet and queue its samples in [first, last), resampled for the encoder."""
+    for frame in cast("list[av.AudioFrame]", packet.decode()):  # an audio stream's packet
+        if frame.pts is None:
+            continue
+        start = round(frame.pts * plan.time_base * plan.sample_rate)
+        lo, hi = max(first, start), min(last, start + frame.samples)
+        if hi <= lo:
+            if start >= last:
+                break
+            continue
+        for chunk in resampler.resample(slice_samples(frame, lo - start, hi - start)):
+            fifo.write(chunk)
+
+
+def _stamped(frame: av.AudioFrame, pts: int, sample_rate: int) -> av.AudioFrame:
+    frame.pts, frame.time_base = pts, Fraction(1, sample_rate)
+    return frame
+
+
+def _encode_unprimed(plan: AudioPlan, frame: av.AudioFrame | None) -> Iterator[tuple[float, av.Packet]]:
+    for packet in plan.stream.encode(frame):
+        assert packet.pts is not None and packet.time_base is not None
+        if packet.pts < 0:
+            continue  # the encoder's priming: keeping it would need an edit list to hide it
+        yield float(packet.pts * packet.time_base), packet
 
 
 def slice_samples(frame: av.AudioFrame, lo: int, hi: int) -> av.AudioFrame:

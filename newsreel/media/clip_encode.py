@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
 import av
 from av.codec.context import Flags
@@ -168,39 +169,59 @@ def source_frames(index: SourceIndex, first_pts: int, stop_pts: int) -> Generato
         if last is None and not index.pts_rebuilt:
             return
         container.seek(index.packets[gop.first].raw, stream=stream, backward=True, any_frame=False)
-        display = index.frame_at(gop.key_pts)
-        position: int | None = None
         cc = stream.codec_context
-
-        def shown(frames: list[av.VideoFrame]) -> Iterator[av.VideoFrame]:
-            nonlocal display
-            for frame in frames:
-                if index.pts_rebuilt:
-                    frame.pts = index.pts_of(display)
-                    display += 1
-                if frame.pts is not None and first_pts <= frame.pts < stop_pts:
-                    yield frame
-
-        for packet in container.demux(stream):
-            if packet.size == 0:
-                continue
-            if position is None:
-                if not (packet.is_keyframe and packet.pts == index.packets[gop.first].raw):
-                    continue  # the seek landed early: start at our GOP
-                position = gop.first
+        shown = _Shown(index, gop, first_pts, stop_pts)
+        for position, packet in _packets_from(container, stream, index, gop):
             if not index.pts_rebuilt:
-                expected = index.packets[position]
-                if packet.pts != expected.raw:
-                    raise ClipError("the source changed while it was being cut")
-                # Pictures outside the range that nothing refers to (most B pictures) are not decoded.
-                cc.skip_frame = "DEFAULT" if first_pts <= expected.pts < stop_pts else "NONREF"
-            yield from shown(packet.decode())
-            if position == last:
+                cc.skip_frame = _skip_frame(index, position, packet, first_pts, stop_pts)
+            yield from shown.frames(packet.decode())
+            if position == last or shown.past_range():
                 break
-            position += 1
-            if index.pts_rebuilt and display >= index.frame_at(stop_pts):
-                break
-        yield from shown(cc.decode(None))
+        yield from shown.frames(cc.decode(None))
+
+
+def _packets_from(container: av.container.InputContainer, stream: av.VideoStream, index: SourceIndex,
+                  gop: Gop) -> Iterator[tuple[int, av.Packet]]:
+    """(position in decode order, packet) from `gop`'s key packet on, after a seek that may land early."""
+    position: int | None = None
+    for packet in container.demux(stream):
+        if packet.size == 0:
+            continue
+        if position is None:
+            if not (packet.is_keyframe and packet.pts == index.packets[gop.first].raw):
+                continue  # the seek landed early: start at our GOP
+            position = gop.first
+        yield position, packet
+        position += 1
+
+
+def _skip_frame(index: SourceIndex, position: int, packet: av.Packet, first_pts: int,
+                stop_pts: int) -> Literal["DEFAULT", "NONREF"]:
+    expected = index.packets[position]
+    if packet.pts != expected.raw:
+        raise ClipError("the source changed while it was being cut")
+    # Pictures outside the range that nothing refers to (most B pictures) are not decoded.
+    return "DEFAULT" if first_pts <= expected.pts < stop_pts else "NONREF"
+
+
+class _Shown:
+    """Picks the decoded frames of [first_pts, stop_pts); when the index rebuilt the presentation times, it
+    stamps them on the frames, counting from the GOP's key frame."""
+
+    def __init__(self, index: SourceIndex, gop: Gop, first_pts: int, stop_pts: int) -> None:
+        self.index, self.first_pts, self.stop_pts = index, first_pts, stop_pts
+        self.display = index.frame_at(gop.key_pts)
+
+    def frames(self, frames: list[av.VideoFrame]) -> Iterator[av.VideoFrame]:
+        for frame in frames:
+            if self.index.pts_rebuilt:
+                frame.pts = self.index.pts_of(self.display)
+                self.display += 1
+            if frame.pts is not None and self.first_pts <= frame.pts < self.stop_pts:
+                yield frame
+
+    def past_range(self) -> bool:
+        return self.index.pts_rebuilt and self.display >= self.index.frame_at(self.stop_pts)
 
 
 def _gated(frames: Generator[av.VideoFrame, None, None], gate: tuple[threading.Event, threading.Event] | None

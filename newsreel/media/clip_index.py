@@ -326,57 +326,95 @@ def build_index(path: Path) -> SourceIndex:
         timecode = _timecode_of(container, video)
         has_audio = bool(container.streams.audio)
         read_only(container, video)
-        packets: list[PacketInfo] = []
-        bitstream: Bitstream | None = None
-        poc = h264.PocCounter()
-        orders: list[tuple[int, int]] | None = [] if is_h264 else None
-        same_ts = True
-        tabled = _from_sample_tables(path, container, video)
         mp4: Mp4Layout | None = None
+        tabled = _from_sample_tables(path, container, video)
         if tabled is not None:
             packets, bitstream, tracks = tabled
-            orders = None
-            audio = _aac_samples(container, tracks) if has_audio else None
-            if tracks[video.id].sample_entry is not None and (audio is not None or not has_audio):
-                mp4 = Mp4Layout(tracks[video.id], audio)
-        for packet in () if tabled is not None else container.demux(video):
-            if packet.size == 0:
-                continue
-            pts = packet.pts if packet.pts is not None else packet.dts
-            if pts is None:
-                raise ClipError(f"{path.name}: video packets without timestamps cannot be cut")
-            same_ts = same_ts and packet.dts in (None, pts)
-            key = bool(packet.is_keyframe)
-            idr = False
-            if is_h264 and (key or bitstream is None or bitstream.annexb):
-                data = bytes(packet)
-                if bitstream is None:
-                    bitstream = _bitstream(video, data)
-                nals = bitstream.nals(data)
-                idr = key and any(h264.nal_type(n) == h264.NAL_IDR for n in nals)
-                if orders is not None and bitstream.annexb:
-                    # Annex B containers (MXF) may carry no presentation times: keep the POCs to rebuild them.
-                    try:
-                        orders.append(poc.picture(nals))
-                    except h264.H264Error:
-                        orders = None
-            packets.append(PacketInfo(pts, pts, key, idr))
+            orders: list[tuple[int, int]] | None = None
+            same_ts = True
+            mp4 = _mp4_layout(container, video, tracks, has_audio)
+        else:
+            packets, bitstream, orders, same_ts = _demux_headers(path, container, video, is_h264)
         coding = _coding(path, video, bitstream)
     if not packets:
         raise ClipError(f"{path.name}: the video stream is empty")
     if not packets[0].key:
         raise ClipError(f"{path.name}: the video does not start with a keyframe")
-    pts_rebuilt = False
-    if orders and len(orders) == len(packets) and same_ts:
-        ranked = sorted(range(len(packets)), key=orders.__getitem__)
-        if ranked != list(range(len(packets))):
-            step = max(1, round(1 / (rate * time_base)))
-            for rank, i in enumerate(ranked):
-                packets[i].pts = packets[0].raw + rank * step
-            pts_rebuilt = True
+    step = max(1, round(1 / (rate * time_base)))
+    pts_rebuilt = bool(orders) and same_ts and _rebuild_pts(packets, orders or [], step)
     display = sorted(p.pts for p in packets)
     diffs = Counter(b - a for a, b in pairwise(display) if b > a)
-    frame_duration = diffs.most_common(1)[0][0] if diffs else max(1, round(1 / (rate * time_base)))
+    frame_duration = diffs.most_common(1)[0][0] if diffs else step
+    ranks = {pts: i for i, pts in enumerate(display)}
+    reorder = max(i - ranks[p.pts] for i, p in enumerate(packets))
+    if is_h264 and bitstream is not None and bitstream.config is None:
+        bitstream = None  # no parameter sets found: we cannot splice, only re-encode
+    return SourceIndex(path, codec, rate, time_base, frame_duration, packets, display, _gops(packets),
+                       max(reorder, 0), timecode, bitstream if is_h264 else None, has_audio, coding, pts_rebuilt,
+                       mp4)
+
+
+def _mp4_layout(container: av.container.InputContainer, video: av.video.stream.VideoStream,
+                tracks: dict[int, TrackTables], has_audio: bool) -> Mp4Layout | None:
+    audio = _aac_samples(container, tracks) if has_audio else None
+    if tracks[video.id].sample_entry is not None and (audio is not None or not has_audio):
+        return Mp4Layout(tracks[video.id], audio)
+    return None
+
+
+def _demux_headers(path: Path, container: av.container.InputContainer, video: av.video.stream.VideoStream,
+                   is_h264: bool) -> tuple[list[PacketInfo], Bitstream | None, list[tuple[int, int]] | None, bool]:
+    """(packets, bitstream, picture orders, whether dts equals pts) from the demuxer, for containers that are
+    not MP4/MOV. The orders are None unless every picture's (sequence, POC) could be read."""
+    packets: list[PacketInfo] = []
+    bitstream: Bitstream | None = None
+    poc = h264.PocCounter()
+    orders: list[tuple[int, int]] | None = [] if is_h264 else None
+    same_ts = True
+    for packet in container.demux(video):
+        if packet.size == 0:
+            continue
+        pts = packet.pts if packet.pts is not None else packet.dts
+        if pts is None:
+            raise ClipError(f"{path.name}: video packets without timestamps cannot be cut")
+        same_ts = same_ts and packet.dts in (None, pts)
+        key = bool(packet.is_keyframe)
+        idr = False
+        if is_h264 and (key or bitstream is None or bitstream.annexb):
+            data = bytes(packet)
+            if bitstream is None:
+                bitstream = _bitstream(video, data)
+            nals = bitstream.nals(data)
+            idr = key and any(h264.nal_type(n) == h264.NAL_IDR for n in nals)
+            if orders is not None and bitstream.annexb:
+                orders = _picture_order(poc, nals, orders)
+        packets.append(PacketInfo(pts, pts, key, idr))
+    return packets, bitstream, orders, same_ts
+
+
+def _picture_order(poc: h264.PocCounter, nals: list[bytes],
+                   orders: list[tuple[int, int]]) -> list[tuple[int, int]] | None:
+    # Annex B containers (MXF) may carry no presentation times: keep the POCs to rebuild them.
+    try:
+        orders.append(poc.picture(nals))
+    except h264.H264Error:
+        return None
+    return orders
+
+
+def _rebuild_pts(packets: list[PacketInfo], orders: list[tuple[int, int]], step: int) -> bool:
+    """Presentation times from picture order, when the container gave only decode times; whether any moved."""
+    if len(orders) != len(packets):
+        return False
+    ranked = sorted(range(len(packets)), key=orders.__getitem__)
+    if ranked == list(range(len(packets))):
+        return False
+    for rank, i in enumerate(ranked):
+        packets[i].pts = packets[0].raw + rank * step
+    return True
+
+
+def _gops(packets: list[PacketInfo]) -> list[Gop]:
     gops: list[Gop] = []
     for i, p in enumerate(packets):
         if p.key:
@@ -384,9 +422,4 @@ def build_index(path: Path) -> SourceIndex:
         else:
             g = gops[-1]
             g.stop, g.min_pts, g.max_pts = i + 1, min(g.min_pts, p.pts), max(g.max_pts, p.pts)
-    ranks = {pts: i for i, pts in enumerate(display)}
-    reorder = max(i - ranks[p.pts] for i, p in enumerate(packets))
-    if is_h264 and bitstream is not None and bitstream.config is None:
-        bitstream = None  # no parameter sets found: we cannot splice, only re-encode
-    return SourceIndex(path, codec, rate, time_base, frame_duration, packets, display, gops, max(reorder, 0),
-                       timecode, bitstream if is_h264 else None, has_audio, coding, pts_rebuilt, mp4)
+    return gops

@@ -4,7 +4,8 @@ The copied part of a clip is most of it, and copying it through a demuxer and a 
 whole ffmpeg stream copy. Here it is copied file to file by the kernel while the edge worker re-encodes the
 head on the other core; the edges are stored after it, and the sample tables say where everything is. The
 samples are those the FFmpeg muxing path (clip._mux) stores, with the same timestamps; the tests compare the
-two. Used for MP4 outputs of MP4/MOV sources with H.264 in 4-byte length prefixes and AAC or no audio.
+two. Used for MP4 outputs of MP4/MOV sources with H.264 in 4-byte length prefixes and AAC or no audio, when
+the copied run starts at an IDR picture (clip._direct_copy).
 """
 
 from __future__ import annotations

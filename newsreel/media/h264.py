@@ -1,8 +1,17 @@
-"""Just enough H.264 bitstream handling for the smart cut: NAL framing, parameter set ids, avcC records.
+"""The H.264 bitstream handling of the smart cut: it reads headers and rewrites a few, and decodes no picture.
 
-Nothing here decodes pictures. It splits access units into NAL units (length-prefixed as in MP4/MOV, or
-Annex B as in MXF and raw encoder output), reads the few Exp-Golomb fields that name parameter sets, and
-builds an `avcC` configuration record that may carry several SPS/PPS pairs.
+- NAL framing: access units split into NAL units, length-prefixed (MP4/MOV) or Annex B (MXF, raw encoder
+  output), and joined back; emulation prevention removed and restored.
+- Parameter sets: `avcC` records (ISO/IEC 14496-15) read and built with several SPS/PPS pairs; the SPS and PPS
+  fields the engine needs (7.3.2.1.1, 7.3.2.2), the format the VUI declares (Annex E), and an SPS rewritten to
+  allow gaps in frame_num.
+- Picture order: `PocCounter` gives display order (POC types 0 and 2, 8.2.1) where a container has no
+  reliable presentation times.
+- Splicing: `SpliceRewriter` turns an open GOP's I picture into an IDR picture and rewrites the slice headers
+  (7.3.3) that follow it: frame_num renumbered, memory management operations (7.3.3.3) on pictures the clip no
+  longer holds removed.
+
+Section and table numbers are those of ITU-T H.264 (08/2021).
 """
 
 from __future__ import annotations
@@ -239,48 +248,77 @@ def sps_format(nal: bytes) -> SpsFormat:
                      *(colour if colour else (None, None, None)))
 
 
-def _read_sps(nal: bytes) -> tuple[SpsInfo, BitReader, int]:
-    r = BitReader(unescape(nal[1:]))
+def _scaling_list(r: BitReader, size: int) -> None:
+    """scaling_list() (7.3.2.1.1.1), skipped: the splice copies the SPS and never needs the matrices."""
+    last, nxt = 8, 8
+    for _ in range(size):
+        if nxt:
+            nxt = (last + _se(r)) % 256
+        last = nxt or last
+
+
+@dataclass(frozen=True)
+class _SpsHead:
+    """seq_parameter_set_data() (7.3.2.1.1) from profile_idc to max_num_ref_frames."""
+
+    profile: int
+    sps_id: int
+    chroma_format: int
+    separate_colour_plane: bool
+    bit_depth: int
+    log2_max_frame_num: int
+    poc_type: int
+    log2_max_poc_lsb: int
+    max_refs: int
+
+
+def _sps_head(r: BitReader) -> _SpsHead:
     profile = r.bits(8)
     r.bits(16)  # constraint flags, level
     ident = r.ue()
-    separate = False
-    chroma = 1
-    depth = 8
+    chroma, separate, depth = 1, False, 8
     if profile in _HIGH_PROFILES:
-        chroma = r.ue()
-        if chroma == 3:
-            separate = bool(r.bit())
-        depth = r.ue() + 8  # luma
-        r.ue()  # bit depth chroma
-        r.bit()  # qpprime_y_zero_transform_bypass
-        if r.bit():  # seq_scaling_matrix_present
-            for i in range(8 if chroma != 3 else 12):
-                if r.bit():
-                    last, nxt = 8, 8
-                    for _ in range(16 if i < 6 else 64):
-                        if nxt:
-                            nxt = (last + _se(r)) % 256
-                        last = nxt or last
+        chroma, separate, depth = _sps_high_profile(r)
     log2_max_frame_num = r.ue() + 4
     poc_type = r.ue()
     log2_max_poc_lsb = 0
     if poc_type == 0:
         log2_max_poc_lsb = r.ue() + 4
     elif poc_type == 1:
-        r.bit()
-        _se(r)
-        _se(r)
-        for _ in range(r.ue()):
+        r.bit()  # delta_pic_order_always_zero_flag
+        _se(r)  # offset_for_non_ref_pic
+        _se(r)  # offset_for_top_to_bottom_field
+        for _ in range(r.ue()):  # num_ref_frames_in_pic_order_cnt_cycle
             _se(r)
-    max_refs = r.ue()
+    return _SpsHead(profile, ident, chroma, separate, depth, log2_max_frame_num, poc_type, log2_max_poc_lsb,
+                    r.ue())
+
+
+def _sps_high_profile(r: BitReader) -> tuple[int, bool, int]:
+    """(chroma_format_idc, separate_colour_plane_flag, luma bit depth): the fields only High profiles carry."""
+    chroma = r.ue()
+    separate = bool(r.bit()) if chroma == 3 else False
+    depth = r.ue() + 8  # luma
+    r.ue()  # bit depth chroma
+    r.bit()  # qpprime_y_zero_transform_bypass
+    if r.bit():  # seq_scaling_matrix_present
+        for i in range(8 if chroma != 3 else 12):
+            if r.bit():  # seq_scaling_list_present_flag[i]
+                _scaling_list(r, 16 if i < 6 else 64)
+    return chroma, separate, depth
+
+
+def _read_sps(nal: bytes) -> tuple[SpsInfo, BitReader, int]:
+    r = BitReader(unescape(nal[1:]))
+    head = _sps_head(r)
     r.bit()  # gaps_in_frame_num_value_allowed
     r.ue()  # width in MBs
     r.ue()  # height in map units
     frame_mbs_only = bool(r.bit())
-    info = SpsInfo(ident, separate, log2_max_frame_num, poc_type, log2_max_poc_lsb, frame_mbs_only,
-                   0 if separate else chroma, max_refs)
-    return info, r, depth
+    info = SpsInfo(head.sps_id, head.separate_colour_plane, head.log2_max_frame_num, head.poc_type,
+                   head.log2_max_poc_lsb, frame_mbs_only, 0 if head.separate_colour_plane else head.chroma_format,
+                   head.max_refs)
+    return info, r, head.bit_depth
 
 
 def parse_pps(nal: bytes) -> PpsInfo:
@@ -437,36 +475,8 @@ def parse_pps_full(nal: bytes) -> PpsFull:
 def _sps_gaps_bit(nal: bytes) -> int:
     """Bit offset (in the unescaped NAL, header included) of gaps_in_frame_num_value_allowed_flag."""
     r = BitReader(unescape(nal))
-    r.bits(8)
-    profile = r.bits(8)
-    r.bits(16)
-    r.ue()
-    if profile in _HIGH_PROFILES:
-        chroma = r.ue()
-        if chroma == 3:
-            r.bit()
-        r.ue()
-        r.ue()
-        r.bit()
-        if r.bit():
-            for i in range(8 if chroma != 3 else 12):
-                if r.bit():
-                    last, nxt = 8, 8
-                    for _ in range(16 if i < 6 else 64):
-                        if nxt:
-                            nxt = (last + _se(r)) % 256
-                        last = nxt or last
-    r.ue()
-    poc_type = r.ue()
-    if poc_type == 0:
-        r.ue()
-    elif poc_type == 1:
-        r.bit()
-        _se(r)
-        _se(r)
-        for _ in range(r.ue()):
-            _se(r)
-    r.ue()  # max_num_ref_frames
+    r.bits(8)  # NAL unit header
+    _sps_head(r)
     return r.pos
 
 
@@ -481,6 +491,129 @@ def allow_frame_num_gaps(sps: bytes) -> bytes:
     pos = _sps_gaps_bit(sps)
     raw[pos >> 3] |= 0x80 >> (pos & 7)
     return escape(bytes(raw))
+
+
+# slice_type values modulo 5 (Table 7-6).
+SLICE_P, SLICE_B, SLICE_I, SLICE_SP, SLICE_SI = range(5)
+
+# Table 7-9, memory_management_control_operation: the syntax elements that follow each operation in
+# dec_ref_pic_marking() (7.3.3.3). An unknown operation is taken to have none.
+MMCO_ARGUMENTS: dict[int, tuple[str, ...]] = {
+    1: ("difference_of_pic_nums_minus1",),  # short-term picture -> unused for reference
+    2: ("long_term_pic_num",),  # long-term picture -> unused for reference
+    3: ("difference_of_pic_nums_minus1", "long_term_frame_idx"),  # short-term picture -> long-term
+    4: ("max_long_term_frame_idx_plus1",),  # long-term indices above it -> unused for reference
+    5: (),  # all pictures -> unused for reference
+    6: ("long_term_frame_idx",),  # current picture -> long-term
+}
+
+Mmco = tuple[int, list[int]]  # (memory_management_control_operation, its arguments in MMCO_ARGUMENTS order)
+
+
+@dataclass(frozen=True)
+class _SliceHeader:
+    first_mb: int
+    slice_type: int  # modulo 5
+    pps: PpsFull
+    sps: SpsInfo
+    frame_num: int  # renumbered
+
+
+def _copy_num_ref_idx_active(r: BitReader, w: BitWriter, slice_type: int, pps: PpsFull) -> list[int]:
+    """num_ref_idx_active_override_flag and what follows it (7.3.3): the active entries of each list."""
+    refs = [pps.refs_l0, pps.refs_l1]
+    w.bits(override := r.bit(), 1)
+    if override:
+        refs[0] = _copy_ue(r, w) + 1  # num_ref_idx_l0_active_minus1
+        if slice_type == SLICE_B:
+            refs[1] = _copy_ue(r, w) + 1  # num_ref_idx_l1_active_minus1
+    return refs[:1 if slice_type == SLICE_P else 2]
+
+
+def _copy_ref_pic_list_modification(r: BitReader, w: BitWriter, slice_type: int) -> None:
+    """ref_pic_list_modification() (7.3.3.1), copied as is: abs_diff_pic_num counts back from the current
+    picture, and renumbering frame_num moves every picture alike."""
+    for _ in range(1 if slice_type == SLICE_P else 2):
+        w.bits(flag := r.bit(), 1)  # ref_pic_list_modification_flag_l0 (l1)
+        while flag and _copy_ue(r, w) != 3:  # modification_of_pic_nums_idc; 3 ends the list
+            _copy_ue(r, w)  # abs_diff_pic_num_minus1 or long_term_pic_num
+
+
+def _has_pred_weight_table(pps: PpsFull, slice_type: int) -> bool:
+    return (pps.weighted_pred and slice_type == SLICE_P) or (pps.weighted_bipred == 1 and slice_type == SLICE_B)
+
+
+def _copy_pred_weight_table(r: BitReader, w: BitWriter, sps: SpsInfo, refs: list[int]) -> None:
+    """pred_weight_table() (7.3.3.2), copied; `refs` holds the active entries of each list."""
+    _copy_ue(r, w)  # luma_log2_weight_denom
+    if sps.chroma_format:  # ChromaArrayType != 0
+        _copy_ue(r, w)  # chroma_log2_weight_denom
+    for count in refs:
+        for _ in range(count):
+            w.bits(flag := r.bit(), 1)  # luma_weight_lX_flag
+            if flag:
+                _copy_se(r, w)  # luma_weight_lX
+                _copy_se(r, w)  # luma_offset_lX
+            if sps.chroma_format:
+                w.bits(flag := r.bit(), 1)  # chroma_weight_lX_flag
+                for _ in range(4 if flag else 0):  # chroma_weight_lX, chroma_offset_lX for Cb and Cr
+                    _copy_se(r, w)
+
+
+def _idr_dec_ref_pic_marking(r: BitReader, w: BitWriter, reference: bool) -> None:
+    """dec_ref_pic_marking() (7.3.3.3) of the converted picture: read in the non-IDR form, written in the IDR one."""
+    if reference and r.bit():  # adaptive_ref_pic_marking_mode_flag
+        raise H264Error("memory management operations on an I picture")
+    w.bits(0, 2 if reference else 0)  # no_output_of_prior_pics_flag, long_term_reference_flag
+
+
+def _read_mmcos(r: BitReader) -> list[Mmco]:
+    ops: list[Mmco] = []
+    while (op := r.ue()) != 0:
+        ops.append((op, [r.ue() for _ in MMCO_ARGUMENTS.get(op, ())]))
+    return ops
+
+
+def _write_mmcos(w: BitWriter, ops: list[Mmco]) -> None:
+    for op, args in ops:
+        w.ue(op)
+        for arg in args:
+            w.ue(arg)
+    w.ue(0)  # end of the operations
+
+
+def _copy_slice_header_end(r: BitReader, w: BitWriter, pps: PpsFull, slice_type: int) -> None:
+    """slice_header() (7.3.3) from cabac_init_idc to the end (SP/SI fields and slice groups are never present)."""
+    if pps.cabac and slice_type != SLICE_I:
+        _copy_ue(r, w)  # cabac_init_idc
+    _copy_se(r, w)  # slice_qp_delta
+    if pps.deblocking_control and _copy_ue(r, w) != 1:  # disable_deblocking_filter_idc
+        _copy_se(r, w)  # slice_alpha_c0_offset_div2
+        _copy_se(r, w)  # slice_beta_offset_div2
+
+
+def _cabac_slice_body(r: BitReader, w: BitWriter, rbsp: bytes) -> bytes:
+    """The new header and the slice data after it: CABAC data starts byte-aligned (7.3.4), so it is copied as bytes."""
+    while r.pos & 7:
+        r.bit()  # cabac_alignment_one_bit
+    while w.length & 7:
+        w.bits(1, 1)
+    return w.to_bytes() + rbsp[r.pos >> 3:]
+
+
+def _cavlc_slice_body(r: BitReader, w: BitWriter, rbsp: bytes) -> bytes:
+    """The new header and the slice data after it: CAVLC data starts at any bit, so it is shifted to follow the
+    header, and rbsp_slice_trailing_bits() (7.3.2.10) are written again after it."""
+    total = len(rbsp) * 8 - r.pos
+    rest = int.from_bytes(rbsp, "big") & ((1 << total) - 1)
+    if rest == 0:
+        raise H264Error("slice without rbsp stop bit")
+    trailing = (rest & -rest).bit_length()  # the stop bit and the alignment zeros after it
+    w.bits(rest >> trailing, total - trailing)
+    w.bits(1, 1)  # rbsp_stop_one_bit
+    while w.length & 7:
+        w.bits(0, 1)  # rbsp_alignment_zero_bit
+    return w.to_bytes()
 
 
 class SpliceRewriter:
@@ -500,7 +633,7 @@ class SpliceRewriter:
         self.prev_ref = 0
         self.refs_seen = 0
         self.max_refs = max((s.max_refs for s in self.sps.values()), default=1)
-        self._ops: list[tuple[int, list[int]]] | None = None
+        self._ops: list[Mmco] | None = None
 
     def supported(self) -> bool:
         return all(p.slice_groups == 1 and p.sps_id in self.sps for p in self.pps.values()) and all(
@@ -532,8 +665,7 @@ class SpliceRewriter:
         if len(self.refs) >= self.max_refs:
             self.refs.remove(min(self.refs, key=lambda f: self._wrap(f, current, max_frame_num)))
 
-    def _model(self, frame_num: int, reference: bool, ops: list[tuple[int, list[int]]] | None,
-               max_frame_num: int) -> list[tuple[int, list[int]]] | None:
+    def _model(self, frame_num: int, reference: bool, ops: list[Mmco] | None, max_frame_num: int) -> list[Mmco] | None:
         """Advance the buffer model by one picture; return its operations without the impossible ones."""
         gap = (self.prev_ref + 1) % max_frame_num
         while frame_num not in (self.prev_ref, gap):  # frame_num gap: 'non-existing' frames fill it
@@ -562,106 +694,73 @@ class SpliceRewriter:
         return kept
 
     def _rewrite(self, nal: bytes, *, idr: bool) -> bytes:
+        """The slice with its slice_header() (7.3.3) rewritten and its slice_data() copied."""
         rbsp = unescape(nal[1:])
-        r = BitReader(rbsp)
-        w = BitWriter()
+        r, w = BitReader(rbsp), BitWriter()
+        header = self._slice_header_start(r, w, idr=idr)
+        if header.slice_type in (SLICE_P, SLICE_B):
+            refs = _copy_num_ref_idx_active(r, w, header.slice_type, header.pps)
+            _copy_ref_pic_list_modification(r, w, header.slice_type)
+            if _has_pred_weight_table(header.pps, header.slice_type):
+                _copy_pred_weight_table(r, w, header.sps, refs)
+        reference = nal[0] >> 5 != 0  # nal_ref_idc
+        if idr:
+            _idr_dec_ref_pic_marking(r, w, reference)
+        else:
+            self._dec_ref_pic_marking(r, w, header, reference)
+        _copy_slice_header_end(r, w, header.pps, header.slice_type)
+        body = _cabac_slice_body(r, w, rbsp) if header.pps.cabac else _cavlc_slice_body(r, w, rbsp)
+        kind = NAL_IDR if idr else nal_type(nal)
+        return bytes([(nal[0] & 0xE0) | kind]) + escape(body)
+
+    def _slice_header_start(self, r: BitReader, w: BitWriter, *, idr: bool) -> _SliceHeader:
+        """slice_header() (7.3.3) from first_mb_in_slice to direct_spatial_mv_pred_flag, frame_num renumbered.
+
+        field_pic_flag is absent: `supported` accepts only frame_mbs_only streams.
+        """
         first_mb = _copy_ue(r, w)
         slice_type = _copy_ue(r, w) % 5
-        if slice_type in (3, 4) or (idr and slice_type != 2):
+        if slice_type in (SLICE_SP, SLICE_SI) or (idr and slice_type != SLICE_I):
             raise H264Error("unsupported slice type for a splice")
         pps = self.pps[_copy_ue(r, w)]
         sps = self.sps[pps.sps_id]
         if sps.separate_colour_plane:
-            w.bits(r.bits(2), 2)
+            w.bits(r.bits(2), 2)  # colour_plane_id
         n = sps.log2_max_frame_num
-        old = r.bits(n)
-        if idr:
-            self.base, self.active = old, True
-            self.refs, self.prev_ref, self.refs_seen = [], 0, 0
-        frame_num = (old - self.base) % (1 << n)
+        frame_num = self._renumbered(r.bits(n), n, idr=idr)
         w.bits(frame_num, n)
         if idr:
-            w.ue(0)  # idr_pic_id
+            w.ue(0)  # idr_pic_id: the source picture had none
         if sps.poc_type == 0:
-            w.bits(r.bits(sps.log2_max_poc_lsb), sps.log2_max_poc_lsb)
+            w.bits(r.bits(sps.log2_max_poc_lsb), sps.log2_max_poc_lsb)  # pic_order_cnt_lsb
             if pps.bottom_field_pic_order:
-                _copy_se(r, w)
+                _copy_se(r, w)  # delta_pic_order_cnt_bottom
         if pps.redundant_pic_cnt:
-            _copy_ue(r, w)
-        if slice_type == 1:
+            _copy_ue(r, w)  # redundant_pic_cnt
+        if slice_type == SLICE_B:
             w.bits(r.bit(), 1)  # direct_spatial_mv_pred_flag
-        refs = [pps.refs_l0, pps.refs_l1]
-        if slice_type in (0, 1):
-            w.bits(override := r.bit(), 1)
-            if override:
-                refs[0] = _copy_ue(r, w) + 1
-                if slice_type == 1:
-                    refs[1] = _copy_ue(r, w) + 1
-            for _ in range(1 if slice_type == 0 else 2):  # ref_pic_list_modification
-                w.bits(flag := r.bit(), 1)
-                while flag and _copy_ue(r, w) != 3:
-                    _copy_ue(r, w)
-            if (pps.weighted_pred and slice_type == 0) or (pps.weighted_bipred == 1 and slice_type == 1):
-                _copy_ue(r, w)
-                if sps.chroma_format:
-                    _copy_ue(r, w)
-                for count in refs[:1 if slice_type == 0 else 2]:
-                    for _ in range(count):
-                        w.bits(flag := r.bit(), 1)
-                        if flag:
-                            _copy_se(r, w)
-                            _copy_se(r, w)
-                        if sps.chroma_format:
-                            w.bits(flag := r.bit(), 1)
-                            for _ in range(4 if flag else 0):
-                                _copy_se(r, w)
-        reference = nal[0] >> 5 != 0
+        return _SliceHeader(first_mb, slice_type, pps, sps, frame_num)
+
+    def _renumbered(self, frame_num: int, bits: int, *, idr: bool) -> int:
+        """frame_num counted from the converted picture, which starts a new buffer model."""
         if idr:
-            if reference and r.bit():
-                raise H264Error("memory management operations on an I picture")
-            w.bits(0, 2 if reference else 0)  # no_output_of_prior_pics_flag, long_term_reference_flag
-        else:
-            ops: list[tuple[int, list[int]]] | None = None
-            if reference and r.bit():
-                ops = []
-                while (op := r.ue()) != 0:
-                    ops.append((op, [r.ue() for _ in range({1: 1, 2: 1, 3: 2, 4: 1, 5: 0, 6: 1}.get(op, 0))]))
-            if first_mb == 0:
-                self._ops = self._model(frame_num, reference, ops, 1 << n)
-            kept = self._ops if ops is not None else None
-            if reference:
-                w.bits(kept is not None, 1)
-                for op, args in kept or []:
-                    w.ue(op)
-                    for arg in args:
-                        w.ue(arg)
-                if kept is not None:
-                    w.ue(0)
-        if pps.cabac and slice_type != 2:
-            _copy_ue(r, w)  # cabac_init_idc
-        _copy_se(r, w)  # slice_qp_delta
-        if pps.deblocking_control and _copy_ue(r, w) != 1:
-            _copy_se(r, w)
-            _copy_se(r, w)
-        if pps.cabac:
-            while r.pos & 7:
-                r.bit()
-            while w.length & 7:
-                w.bits(1, 1)
-            body = w.to_bytes() + rbsp[r.pos >> 3:]
-        else:
-            total = len(rbsp) * 8 - r.pos
-            rest = int.from_bytes(rbsp, "big") & ((1 << total) - 1)
-            if rest == 0:
-                raise H264Error("slice without rbsp stop bit")
-            trailing = (rest & -rest).bit_length()  # the stop bit and the alignment zeros after it
-            w.bits(rest >> trailing, total - trailing)
-            w.bits(1, 1)
-            while w.length & 7:
-                w.bits(0, 1)
-            body = w.to_bytes()
-        kind = NAL_IDR if idr else nal_type(nal)
-        return bytes([(nal[0] & 0xE0) | kind]) + escape(body)
+            self.base, self.active = frame_num, True
+            self.refs, self.prev_ref, self.refs_seen = [], 0, 0
+        return (frame_num - self.base) % (1 << bits)
+
+    def _dec_ref_pic_marking(self, r: BitReader, w: BitWriter, header: _SliceHeader, reference: bool) -> None:
+        """dec_ref_pic_marking() (7.3.3.3) of a non-IDR slice, without the operations the buffer model rules out.
+
+        Every slice of a picture carries the same operations; the first slice's decide for the others.
+        """
+        ops = _read_mmcos(r) if reference and r.bit() else None  # adaptive_ref_pic_marking_mode_flag
+        if header.first_mb == 0:
+            self._ops = self._model(header.frame_num, reference, ops, 1 << header.sps.log2_max_frame_num)
+        kept = self._ops if ops is not None else None
+        if reference:
+            w.bits(kept is not None, 1)  # adaptive_ref_pic_marking_mode_flag
+            if kept is not None:
+                _write_mmcos(w, kept)
 
     def renumber(self, nal: bytes) -> bytes:
         """frame_num -= base (mod MaxFrameNum), patched in place: the field has a fixed width."""

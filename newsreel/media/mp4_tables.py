@@ -95,36 +95,49 @@ def _children(data: bytes, start: int, end: int, kind: bytes) -> list[tuple[int,
 
 
 def _track_tables(data: bytes, trak: tuple[int, int]) -> tuple[int, TrackTables] | None:
-    track_id: int | None = None
-    display = b""
-    language = 0x55C4  # "und"
-    ctts: tuple[int, int] | None = None
-    entry: bytes | None = None
-    samples: int | None = None
+    track = _TrackBoxes()
     stack = [trak]
     while stack:
         start, end = stack.pop()
         for kind, body, stop in boxes(data, start, end):
             if kind in _CONTAINERS:
                 stack.append((body, stop))
-            elif kind == b"tkhd" and stop - body >= 84:
-                long = data[body] == 1
-                track_id = struct.unpack_from(">I", data, body + (20 if long else 12))[0]
-                display = data[stop - 44:stop]
-            elif kind == b"mdhd" and stop - body >= 24:
-                language = struct.unpack_from(">H", data, body + (32 if data[body] == 1 else 20))[0]
-            elif kind == b"ctts":
-                ctts = (body, stop)
-            elif kind == b"stsd" and stop - body >= 8:
-                entries = boxes(data, body + 8, stop)
-                if struct.unpack_from(">I", data, body + 4)[0] == 1 and len(entries) == 1:
-                    entry = data[body + 8:entries[0][2]]
-            elif kind == b"stsz" and stop - body >= 12:
-                samples = struct.unpack_from(">I", data, body + 8)[0]
-    if track_id is None or samples is None or len(display) != 44:
+            else:
+                track.read(data, kind, body, stop)
+    if track.track_id is None or track.samples is None or len(track.display) != 44:
         return None
-    offsets = [0] * samples if ctts is None else _expand_ctts(data, *ctts, samples)
-    return None if offsets is None else (track_id, TrackTables(offsets, entry, display, language))
+    samples = track.samples
+    offsets = [0] * samples if track.ctts is None else _expand_ctts(data, *track.ctts, samples)
+    return None if offsets is None else (track.track_id, TrackTables(offsets, track.entry, track.display,
+                                                                     track.language))
+
+
+@dataclass
+class _TrackBoxes:
+    """What a trak's boxes (ISO/IEC 14496-12) say of its samples; a box too short to hold its fields is ignored."""
+
+    track_id: int | None = None
+    display: bytes = b""  # tkhd's matrix, width and height
+    language: int = 0x55C4  # "und"
+    ctts: tuple[int, int] | None = None  # (body, end) of the composition offsets
+    entry: bytes | None = None  # the sample entry, when stsd holds exactly one
+    samples: int | None = None
+
+    def read(self, data: bytes, kind: bytes, body: int, stop: int) -> None:
+        if kind == b"tkhd" and stop - body >= 84:
+            long = data[body] == 1
+            self.track_id = struct.unpack_from(">I", data, body + (20 if long else 12))[0]
+            self.display = data[stop - 44:stop]
+        elif kind == b"mdhd" and stop - body >= 24:
+            self.language = struct.unpack_from(">H", data, body + (32 if data[body] == 1 else 20))[0]
+        elif kind == b"ctts":
+            self.ctts = (body, stop)
+        elif kind == b"stsd" and stop - body >= 8:
+            entries = boxes(data, body + 8, stop)
+            if struct.unpack_from(">I", data, body + 4)[0] == 1 and len(entries) == 1:
+                self.entry = data[body + 8:entries[0][2]]
+        elif kind == b"stsz" and stop - body >= 12:
+            self.samples = struct.unpack_from(">I", data, body + 8)[0]
 
 
 def _expand_ctts(data: bytes, body: int, stop: int, samples: int) -> list[int] | None:

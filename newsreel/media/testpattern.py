@@ -112,26 +112,7 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
     background = _background(spec.width, spec.height, spec.title)
     with av.open(str(path), "w", options=spec.container_options or {}) as out:
         out.metadata.update(spec.metadata or {})
-        v = out.add_stream(spec.codec, rate=spec.rate)
-        assert isinstance(v, av.VideoStream)
-        v.width, v.height, v.pix_fmt = spec.width, spec.height, spec.pix_fmt
-        v.codec_context.gop_size = spec.gop
-        if spec.rotation:
-            v.set_display_rotation(spec.rotation)
-        options: dict[str, object] = {"preset": spec.preset, "bf": str(spec.bframes)}
-        if spec.codec == "libx264":
-            params = [f"keyint={spec.gop}", f"min-keyint={spec.gop}", "scenecut=0", f"bframes={spec.bframes}"]
-            if spec.open_gop:
-                params.append("open-gop=1")
-            options["x264-params"] = ":".join(params)
-        if spec.bitrate:
-            v.bit_rate = spec.bitrate
-            options["maxrate"] = str(spec.bitrate)
-            options["bufsize"] = str(spec.bitrate * 2)
-        elif spec.codec == "libx264":
-            options["crf"] = str(spec.crf)
-        options.update(dict(spec.codec_options or {}))
-        v.options = options
+        v = _video_stream(out, spec)
         tone = None
         if spec.audio:
             audio = out.add_stream(spec.audio_codec, rate=spec.audio_rate, layout="stereo")
@@ -151,6 +132,35 @@ def generate_video(path: Path, spec: PatternSpec | None = None) -> Path:
             tone.write_until(Fraction(n_frames) / spec.rate)
             tone.flush()
     return path
+
+
+def _video_stream(out: av.container.OutputContainer, spec: PatternSpec) -> av.VideoStream:
+    v = out.add_stream(spec.codec, rate=spec.rate)
+    assert isinstance(v, av.VideoStream)
+    v.width, v.height, v.pix_fmt = spec.width, spec.height, spec.pix_fmt
+    v.codec_context.gop_size = spec.gop
+    if spec.rotation:
+        v.set_display_rotation(spec.rotation)
+    if spec.bitrate:
+        v.bit_rate = spec.bitrate
+    v.options = _encoder_options(spec)
+    return v
+
+
+def _encoder_options(spec: PatternSpec) -> dict[str, object]:
+    options: dict[str, object] = {"preset": spec.preset, "bf": str(spec.bframes)}
+    if spec.codec == "libx264":
+        params = [f"keyint={spec.gop}", f"min-keyint={spec.gop}", "scenecut=0", f"bframes={spec.bframes}"]
+        if spec.open_gop:
+            params.append("open-gop=1")
+        options["x264-params"] = ":".join(params)
+    if spec.bitrate:
+        options["maxrate"] = str(spec.bitrate)
+        options["bufsize"] = str(spec.bitrate * 2)
+    elif spec.codec == "libx264":
+        options["crf"] = str(spec.crf)
+    options.update(dict(spec.codec_options or {}))
+    return options
 
 
 class _Tone:

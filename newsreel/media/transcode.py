@@ -270,15 +270,32 @@ def _run(
     span: ProgressSpan,
 ) -> None:
     assert info.video is not None and info.duration
-    duration = info.duration
     graph = _picture_graph(vstream, deinterlace=info.video.interlaced, rotation=info.video.rotation)
     streams: list[Any] = [vstream] + ([astream] if astream is not None and encoders else [])
-    t0: float | None = None
-    frames_out = 0
-    budget = DecodeBudget(duration, float(info.video.frame_rate))
+    budget = DecodeBudget(info.duration, float(info.video.frame_rate))
+    fanout = _Fanout(vstream, graph, encoders, taps, info.duration, span, budget)
+    try:
+        _pump(container, streams, vstream, fanout.video_frames, fanout.handle_video, fanout.handle_audio)
+    except _TapsDone:
+        return
+    if fanout.frames_out == 0:
+        raise DamagedMedia("the video holds no decodable picture; it may be truncated or damaged")
 
-    def video_frames(packet: av.Packet) -> list[av.VideoFrame]:
-        decoded = vstream.decode(packet)
+
+class _Fanout:
+    """Decoded pictures (through the picture graph) and sound, timed from the first picture, to every encoder
+    and tap."""
+
+    def __init__(self, vstream: av.VideoStream, graph: av.filter.Graph | None, encoders: list[_Encoder],
+                 taps: Sequence[FrameTap], duration: float, span: ProgressSpan, budget: DecodeBudget) -> None:
+        self.vstream, self.graph, self.encoders, self.taps = vstream, graph, encoders, taps
+        self.duration, self.span, self.budget = duration, span, budget
+        self.t0: float | None = None
+        self.frames_out = 0
+
+    def video_frames(self, packet: av.Packet) -> list[av.VideoFrame]:
+        decoded = self.vstream.decode(packet)
+        graph = self.graph
         if graph is None:
             return list(decoded)
         result = []
@@ -290,41 +307,33 @@ def _run(
             result.extend(_drain(graph))
         return result
 
-    def handle_video(frame: av.VideoFrame) -> None:
-        nonlocal t0, frames_out
+    def handle_video(self, frame: av.VideoFrame) -> None:
         if frame.time is None:
             return
-        if t0 is None:
-            t0 = frame.time
-        seconds = frame.time - t0
-        budget.picture(seconds)
-        for enc in encoders:
+        if self.t0 is None:
+            self.t0 = frame.time
+        seconds = frame.time - self.t0
+        self.budget.picture(seconds)
+        for enc in self.encoders:
             enc.encode_video(frame, seconds)
-        for tap in taps:
+        for tap in self.taps:
             tap(frame, seconds)
-        frames_out += 1
-        span(seconds / duration)
-        if not encoders and all(getattr(tap, "done", False) for tap in taps):
+        self.frames_out += 1
+        self.span(seconds / self.duration)
+        if not self.encoders and all(getattr(tap, "done", False) for tap in self.taps):
             raise _TapsDone
 
-    def handle_audio(frame: av.AudioFrame) -> None:
-        if t0 is None or frame.time is None:
+    def handle_audio(self, frame: av.AudioFrame) -> None:
+        if self.t0 is None or frame.time is None:
             return  # audio before the first picture would desynchronise the start
-        pts = round((frame.time - t0) * frame.sample_rate)
+        pts = round((frame.time - self.t0) * frame.sample_rate)
         if pts < 0:
             return
-        budget.sound(frame.time - t0)
+        self.budget.sound(frame.time - self.t0)
         frame.pts = pts
         frame.time_base = Fraction(1, frame.sample_rate)
-        for enc, own in zip(encoders, audio_copies(frame, len(encoders)), strict=True):
+        for enc, own in zip(self.encoders, audio_copies(frame, len(self.encoders)), strict=True):
             enc.encode_audio(own)
-
-    try:
-        _pump(container, streams, vstream, video_frames, handle_video, handle_audio)
-    except _TapsDone:
-        return
-    if frames_out == 0:
-        raise DamagedMedia("the video holds no decodable picture; it may be truncated or damaged")
 
 
 class _TapsDone(Exception):
