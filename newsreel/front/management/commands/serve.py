@@ -57,22 +57,27 @@ class Command(BaseCommand):
                 lower = (lambda: os.nice(nice)) if group.niced and nice else None
                 children.append(subprocess.Popen(worker, preexec_fn=lower))
         self.stdout.write(f"Newsreel is running on http://{options['host']}:{options['port']}/ (Ctrl-C to stop)")
+        run_until_one_stops(children)
 
-        def stop(*_: Any) -> None:
-            for child in children:
-                if child.poll() is None:
-                    child.terminate()
 
-        signal.signal(signal.SIGTERM, stop)
-        try:
-            while all(child.poll() is None for child in children):
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            stop()
-            for child in children:
-                try:
-                    child.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+def run_until_one_stops(children: list[subprocess.Popen[bytes]]) -> None:
+    """Wait while every child runs; on SIGTERM, Ctrl-C or a child's exit, stop them all (killed after 20 s)."""
+
+    def stop(*_: Any) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
