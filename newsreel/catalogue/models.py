@@ -11,36 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsreel.lib.changes import AtomicSave
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, parse_rate, timecode_to_frames
 from newsreel.publishing import Localized, Publishable, PublishableQuerySet, localized
 
 
-class _IndexedByItems(models.QuerySet[Any]):
-    """Events, tags and people are part of their items' (and articles') search rows: deleting them in bulk
-    (the admin's delete action) rewrites those rows in the same transaction, as deleting one does."""
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        return _deleting(self.model, self, super().delete)
-
-
-def _deleting(model: type[models.Model], objects: Any, delete: Any) -> tuple[int, dict[str, int]]:
-    """Run `delete()` and, in the same transaction, rewrite the search rows of the items (and articles) that
-    were linked to `objects` before it."""
-    from newsreel.news.models import Article
-    from newsreel.search.indexing import index_article_ids, index_item_ids
-
-    lookup = {Event: "event", Tag: "tags", Person: "people"}[model]
-    with transaction.atomic():
-        item_ids = list(Item.objects.filter(**{f"{lookup}__in": objects}).values_list("pk", flat=True))
-        article_ids = list(Article.objects.filter(event__in=objects).values_list("pk", flat=True)) \
-            if model is Event else []
-        result = delete()
-        index_item_ids(item_ids)
-        index_article_ids(article_ids)
-    return result
-
-
-class Event(models.Model):
+class Event(AtomicSave):
     """An event or collection grouping items and articles (a summit, a visit, a exercise)."""
 
     slug = models.SlugField(unique=True, max_length=120)
@@ -77,20 +53,9 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("catalogue:event", args=[self.slug])
 
-    objects = _IndexedByItems.as_manager()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from newsreel.search.indexing import index_event_content
-
-        with transaction.atomic():  # the event's title and place are in its items' and articles' search rows
-            super().save(*args, **kwargs)
-            index_event_content(self)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        return _delete_and_reindex(self, *args, **kwargs)
 
 
-class Tag(models.Model):
+class Tag(AtomicSave):
     slug = models.SlugField(unique=True, max_length=80)
     name_en = models.CharField(_("name (EN)"), max_length=80, blank=True)
     name_fr = models.CharField(_("name (FR)"), max_length=80, blank=True)
@@ -107,20 +72,8 @@ class Tag(models.Model):
     def name(self) -> Localized:
         return localized(self, "name")
 
-    objects = _IndexedByItems.as_manager()
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from newsreel.search.indexing import index_item_ids
-
-        with transaction.atomic():  # tag names are in their items' search rows
-            super().save(*args, **kwargs)
-            index_item_ids(self.items.values_list("pk", flat=True))
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        return _delete_and_reindex(self, *args, **kwargs)
-
-
-class Person(models.Model):
+class Person(AtomicSave):
     slug = models.SlugField(unique=True, max_length=120)
     name = models.CharField(_("name"), max_length=200)
     role_en = models.CharField(_("role (EN)"), max_length=200, blank=True)
@@ -137,22 +90,6 @@ class Person(models.Model):
     @property
     def role(self) -> Localized:
         return localized(self, "role")
-
-    objects = _IndexedByItems.as_manager()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from newsreel.search.indexing import index_item_ids
-
-        with transaction.atomic():  # names and roles are in their items' search rows
-            super().save(*args, **kwargs)
-            index_item_ids(self.items.values_list("pk", flat=True))
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        return _delete_and_reindex(self, *args, **kwargs)
-
-
-def _delete_and_reindex(obj: Event | Tag | Person, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-    return _deleting(type(obj), [obj.pk], lambda: models.Model.delete(obj, *args, **kwargs))
 
 
 class Kind(models.TextChoices):
@@ -173,16 +110,6 @@ class Access(models.TextChoices):
 class ItemQuerySet(PublishableQuerySet):
     def for_listing(self) -> ItemQuerySet:
         return self.select_related("event").order_by("-publish_at", "-id")
-
-    def update(self, **kwargs: Any) -> int:
-        """A bulk edit (an admin action, a script, bulk_update) rewrites the items' search rows with it."""
-        from newsreel.search.indexing import index_item_ids
-
-        with transaction.atomic():
-            ids = list(self.values_list("pk", flat=True))
-            count = super().update(**kwargs)
-            index_item_ids(ids)
-        return count
 
 
 class Item(Publishable):
@@ -238,11 +165,8 @@ class Item(Publishable):
                 raise ValidationError({"frame_rate": _("Not a frame rate.")}) from exc
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from newsreel.search.indexing import index_item
-
-        with transaction.atomic():  # the search index row commits with the item
+        with transaction.atomic():  # post_save receivers (the search index) commit with the row, as AtomicSave
             self._save_row(*args, **kwargs)
-            index_item(self)
 
     def _save_row(self, *args: Any, **kwargs: Any) -> None:
         if self.reference:
@@ -306,7 +230,7 @@ class Item(Publishable):
         return self.rendition(Role.THUMBNAIL) or self.rendition(Role.PHOTO_THUMB) or self.rendition(Role.POSTER)
 
 
-class ShotlistLine(models.Model):
+class ShotlistLine(AtomicSave):
     """One line of a video's shotlist: an in and an out timecode and what is seen."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="shots")
@@ -327,21 +251,6 @@ class ShotlistLine(models.Model):
     @property
     def description(self) -> Localized:
         return localized(self, "description")
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from newsreel.search.indexing import index_item
-
-        with transaction.atomic():  # shotlist text is part of the item's search row
-            super().save(*args, **kwargs)
-            index_item(self.item)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        from newsreel.search.indexing import index_item
-
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            index_item(self.item)
-        return result
 
     def frames(self) -> tuple[int, int] | None:
         rate = self.item.rate

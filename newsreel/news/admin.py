@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from newsreel.lib.admin import EngineSearchMixin, OneUnitChangeForm
 from newsreel.news.models import Article
-from newsreel.search.admin_search import EngineSearchMixin
 
 
 @admin.register(Article)
-class ArticleAdmin(EngineSearchMixin, admin.ModelAdmin[Article]):
+class ArticleAdmin(OneUnitChangeForm, EngineSearchMixin, admin.ModelAdmin[Article]):
     search_kind = "article"
     list_display = ["title_en", "title_fr", "type", "status", "publish_at", "reference"]
     list_filter = ["type", "status", ("publish_at", admin.DateFieldListFilter)]

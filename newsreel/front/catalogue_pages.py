@@ -9,8 +9,8 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_safe
 
 from newsreel.catalogue.models import DOWNLOAD_ROLES, Access, Event, Item, Kind, Rendition, Role
-from newsreel.downloads.http import serve_file
-from newsreel.front.paging import paginate
+from newsreel.lib.http import serve_file
+from newsreel.lib.paging import paginate
 from newsreel.news.models import Article
 from newsreel.search.views import list_page
 
