@@ -1,4 +1,9 @@
-"""The catalogue: media items (video, photo, audio), their files (renditions), events, tags, people, shotlists."""
+"""The catalogue: media items (video, photo, audio), their files (renditions), events, tags, people, shotlists.
+
+Nothing here knows about the search index: search follows these models through its own signal receivers
+(newsreel/search/signal_handlers.py), which is why saves run in a transaction (AtomicSave) and bulk updates
+announce their rows (lib.changes.SignalledUpdates, through PublishableQuerySet).
+"""
 
 from __future__ import annotations
 
@@ -52,7 +57,6 @@ class Event(AtomicSave):
 
     def get_absolute_url(self) -> str:
         return reverse("catalogue:event", args=[self.slug])
-
 
 
 class Tag(AtomicSave):
