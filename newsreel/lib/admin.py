@@ -49,6 +49,8 @@ class OneUnitChangeForm:
     model: Any
 
     def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST":
+            return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
         # The admin opens its own transaction inside this one; the unit's work runs before ours commits.
         with unit_of_work(using=router.db_for_write(self.model)):
             return super().changeform_view(request, *args, **kwargs)  # type: ignore[misc]
