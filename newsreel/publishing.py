@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from newsreel.lib.changes import SignalledUpdates
+
 LANGS = ("en", "fr")
 
 
@@ -54,7 +56,7 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class PublishableQuerySet(models.QuerySet[Any]):
+class PublishableQuerySet(SignalledUpdates):
     def visible(self, now: Any = None) -> Self:
         """Published, or scheduled with the embargo passed: what the public may see and list."""
         now = now or timezone.now()

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from newsreel.catalogue.views import rendition_preview
 from newsreel.front import views as front
+from newsreel.front.catalogue_pages import rendition_preview
 from newsreel.front.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -18,8 +18,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", front.home, name="home"),
-    path("", include("newsreel.catalogue.urls")),
-    path("", include("newsreel.news.urls")),
+    path("", include("newsreel.front.catalogue_urls")),
+    path("", include("newsreel.front.news_urls")),
     path("", include("newsreel.downloads.urls")),
     path("accounts/", include("newsreel.accounts.urls")),
     path("newsletter/", include("newsreel.newsletter.urls")),

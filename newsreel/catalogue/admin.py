@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from newsreel.catalogue.models import Event, Item, Person, Rendition, ShotlistLine, Tag
 from newsreel.formfields import BOUNDED_MANY_TO_MANY
-from newsreel.search.admin_search import EngineSearchMixin
-from newsreel.search.indexing import index_item
+from newsreel.lib.admin import EngineSearchMixin, OneUnitChangeForm
 
 
 class ShotlistInline(admin.TabularInline[ShotlistLine, Item]):
@@ -31,7 +28,7 @@ class RenditionInline(admin.TabularInline[Rendition, Item]):
 
 
 @admin.register(Item)
-class ItemAdmin(EngineSearchMixin, admin.ModelAdmin[Item]):
+class ItemAdmin(OneUnitChangeForm, EngineSearchMixin, admin.ModelAdmin[Item]):
     formfield_overrides = BOUNDED_MANY_TO_MANY
     list_display = ["reference", "title_en", "title_fr", "kind", "status", "publish_at", "event", "access"]
     list_filter = ["kind", "status", "access", "event", "tags", ("publish_at", admin.DateFieldListFilter)]
@@ -50,10 +47,6 @@ class ItemAdmin(EngineSearchMixin, admin.ModelAdmin[Item]):
         (_("Video"), {"fields": ["frame_rate", "start_timecode", "duration"]}),
         (_("History"), {"fields": ["created_at", "updated_at"]}),
     ]
-
-    def save_related(self, request: Any, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        index_item(form.instance)  # tags, people and shotlist are saved after the item itself
 
 
 @admin.register(Event)

@@ -1,4 +1,9 @@
-"""The catalogue: media items (video, photo, audio), their files (renditions), events, tags, people, shotlists."""
+"""The catalogue: media items (video, photo, audio), their files (renditions), events, tags, people, shotlists.
+
+Nothing here knows about the search index: search follows these models through its own signal receivers
+(newsreel/search/signal_handlers.py), which is why saves run in a transaction (AtomicSave) and bulk updates
+announce their rows (lib.changes.SignalledUpdates, through PublishableQuerySet).
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsreel.lib.changes import AtomicSave
 from newsreel.media.content import media_type
 from newsreel.media.probe import probe
 from newsreel.media.renditions import sha256_of
@@ -24,32 +30,7 @@ from newsreel.media.timecode import TimecodeError, frames_to_timecode, parse_rat
 from newsreel.publishing import Localized, Publishable, PublishableQuerySet, localized
 
 
-class _IndexedByItems(models.QuerySet[Any]):
-    """Events, tags and people are part of their items' (and articles') search rows: deleting them in bulk
-    (the admin's delete action) rewrites those rows in the same transaction, as deleting one does."""
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        return _deleting(self.model, self, super().delete)
-
-
-def _deleting(model: type[models.Model], objects: Any, delete: Any) -> tuple[int, dict[str, int]]:
-    """Run `delete()` and, in the same transaction, rewrite the search rows of the items (and articles) that
-    were linked to `objects` before it."""
-    from newsreel.news.models import Article
-    from newsreel.search.indexing import index_article_ids, index_item_ids
-
-    lookup = {Event: "event", Tag: "tags", Person: "people"}[model]
-    with transaction.atomic():
-        item_ids = list(Item.objects.filter(**{f"{lookup}__in": objects}).values_list("pk", flat=True))
-        article_ids = list(Article.objects.filter(event__in=objects).values_list("pk", flat=True)) \
-            if model is Event else []
-        result = delete()
-        index_item_ids(item_ids)
-        index_article_ids(article_ids)
-    return result
-
-
-class Event(models.Model):
+class Event(AtomicSave):
     """An event or collection grouping items and articles (a summit, a visit, a exercise)."""
 
     slug = models.SlugField(unique=True, max_length=120)
@@ -86,20 +67,8 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("catalogue:event", args=[self.slug])
 
-    objects = _IndexedByItems.as_manager()
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from newsreel.search.indexing import index_event_content
-
-        with transaction.atomic():  # the event's title and place are in its items' and articles' search rows
-            super().save(*args, **kwargs)
-            index_event_content(self)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        return _delete_and_reindex(self, *args, **kwargs)
-
-
-class Tag(models.Model):
+class Tag(AtomicSave):
     slug = models.SlugField(unique=True, max_length=80)
     name_en = models.CharField(_("name (EN)"), max_length=80, blank=True)
     name_fr = models.CharField(_("name (FR)"), max_length=80, blank=True)
@@ -116,20 +85,8 @@ class Tag(models.Model):
     def name(self) -> Localized:
         return localized(self, "name")
 
-    objects = _IndexedByItems.as_manager()
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from newsreel.search.indexing import index_item_ids
-
-        with transaction.atomic():  # tag names are in their items' search rows
-            super().save(*args, **kwargs)
-            index_item_ids(self.items.values_list("pk", flat=True))
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        return _delete_and_reindex(self, *args, **kwargs)
-
-
-class Person(models.Model):
+class Person(AtomicSave):
     slug = models.SlugField(unique=True, max_length=120)
     name = models.CharField(_("name"), max_length=200)
     role_en = models.CharField(_("role (EN)"), max_length=200, blank=True)
@@ -146,22 +103,6 @@ class Person(models.Model):
     @property
     def role(self) -> Localized:
         return localized(self, "role")
-
-    objects = _IndexedByItems.as_manager()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from newsreel.search.indexing import index_item_ids
-
-        with transaction.atomic():  # names and roles are in their items' search rows
-            super().save(*args, **kwargs)
-            index_item_ids(self.items.values_list("pk", flat=True))
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        return _delete_and_reindex(self, *args, **kwargs)
-
-
-def _delete_and_reindex(obj: Event | Tag | Person, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-    return _deleting(type(obj), [obj.pk], lambda: models.Model.delete(obj, *args, **kwargs))
 
 
 class Kind(models.TextChoices):
@@ -182,16 +123,6 @@ class Access(models.TextChoices):
 class ItemQuerySet(PublishableQuerySet):
     def for_listing(self) -> ItemQuerySet:
         return self.select_related("event").order_by("-publish_at", "-id")
-
-    def update(self, **kwargs: Any) -> int:
-        """A bulk edit (an admin action, a script, bulk_update) rewrites the items' search rows with it."""
-        from newsreel.search.indexing import index_item_ids
-
-        with transaction.atomic():
-            ids = list(self.values_list("pk", flat=True))
-            count = super().update(**kwargs)
-            index_item_ids(ids)
-        return count
 
 
 class Item(Publishable):
@@ -247,11 +178,8 @@ class Item(Publishable):
                 raise ValidationError({"frame_rate": _("Not a frame rate.")}) from exc
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from newsreel.search.indexing import index_item
-
-        with transaction.atomic():  # the search index row commits with the item
+        with transaction.atomic():  # post_save receivers (the search index) commit with the row, as AtomicSave
             self._save_row(*args, **kwargs)
-            index_item(self)
 
     def _save_row(self, *args: Any, **kwargs: Any) -> None:
         if self.reference:
@@ -315,7 +243,7 @@ class Item(Publishable):
         return self.rendition(Role.THUMBNAIL) or self.rendition(Role.PHOTO_THUMB) or self.rendition(Role.POSTER)
 
 
-class ShotlistLine(models.Model):
+class ShotlistLine(AtomicSave):
     """One line of a video's shotlist: an in and an out timecode and what is seen."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="shots")
@@ -336,21 +264,6 @@ class ShotlistLine(models.Model):
     @property
     def description(self) -> Localized:
         return localized(self, "description")
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from newsreel.search.indexing import index_item
-
-        with transaction.atomic():  # shotlist text is part of the item's search row
-            super().save(*args, **kwargs)
-            index_item(self.item)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        from newsreel.search.indexing import index_item
-
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            index_item(self.item)
-        return result
 
     def frames(self) -> tuple[int, int] | None:
         rate = self.item.rate

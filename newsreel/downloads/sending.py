@@ -10,8 +10,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
-from newsreel.downloads.http import accel_redirect, serve_file
 from newsreel.downloads.models import Download, DownloadKind
+from newsreel.lib.http import accel_redirect, serve_file
 from newsreel.media.numbers import NotANumber, whole_number
 
 Response = HttpResponse | StreamingHttpResponse

@@ -24,12 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from newsreel.catalogue.models import DOWNLOAD_ROLES, Event, Item, Kind, Rendition, Role
 from newsreel.downloads import clips
 from newsreel.downloads.access import Verdict, account_verdict, may_download
-from newsreel.downloads.http import content_disposition
 from newsreel.downloads.models import ClipRequest, ClipStatus, Download, DownloadKind
 from newsreel.downloads.sending import Response, metered_stream, send_logged, start_log
 from newsreel.downloads.sidecar import item_sidecar, photo_set_notes
 from newsreel.downloads.zipstream import Member, stream_zip
-from newsreel.front.paging import paginate
+from newsreel.lib.http import content_disposition
+from newsreel.lib.paging import paginate
 from newsreel.media.content import ATTACHMENT_TYPE, media_type_of
 from newsreel.media.numbers import NotANumber, whole_number
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from newsreel.catalogue.models import Event, Item, Kind, Person, ShotlistLine, Tag
 from newsreel.front.demo_terms import publish_demo_terms
+from newsreel.lib.units import unit_of_work
 from newsreel.media.testpattern import PatternSpec, generate_photo, generate_tone_wav, generate_video
 from newsreel.news.models import Article, ArticleType
 from newsreel.publishing import Status
@@ -191,16 +192,17 @@ def _demo_videos(now: dt.datetime, events: dict[str, Event], tags: dict[str, Tag
                  report: Reporter, video_scale: float, attach_media: bool) -> list[Item]:
     items: list[Item] = []
     for index, video in enumerate(VIDEOS):
-        item = _item(Kind.VIDEO, video.title_en, video.title_fr, video.summary_en, video.summary_fr,
-                     events[video.event], video.location, now - dt.timedelta(days=1 + index * 7))
-        item.tags.add(tags["summit"] if "summit" in video.event else tags["exercise"])
-        item.people.add(sg)
-        if not item.shots.exists():
-            for position, (tc_in, tc_out, en, fr) in enumerate(video.shots):
-                line = ShotlistLine(item=item, position=position, tc_in=tc_in, tc_out=tc_out,
-                                    description_en=en, description_fr=fr)
-                line.full_clean()
-                line.save()
+        with unit_of_work():  # the item, its links and its shotlist: indexed once, not once per line
+            item = _item(Kind.VIDEO, video.title_en, video.title_fr, video.summary_en, video.summary_fr,
+                         events[video.event], video.location, now - dt.timedelta(days=1 + index * 7))
+            item.tags.add(tags["summit"] if "summit" in video.event else tags["exercise"])
+            item.people.add(sg)
+            if not item.shots.exists():
+                for position, (tc_in, tc_out, en, fr) in enumerate(video.shots):
+                    line = ShotlistLine(item=item, position=position, tc_in=tc_in, tc_out=tc_out,
+                                        description_en=en, description_fr=fr)
+                    line.full_clean()
+                    line.save()
         if attach_media and not item.renditions.exists():
             from newsreel.front.tasks import generate_demo_video
 

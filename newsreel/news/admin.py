@@ -4,12 +4,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from newsreel.formfields import BOUNDED_MANY_TO_MANY
+from newsreel.lib.admin import EngineSearchMixin, OneUnitChangeForm
 from newsreel.news.models import Article
-from newsreel.search.admin_search import EngineSearchMixin
 
 
 @admin.register(Article)
-class ArticleAdmin(EngineSearchMixin, admin.ModelAdmin[Article]):
+class ArticleAdmin(OneUnitChangeForm, EngineSearchMixin, admin.ModelAdmin[Article]):
     formfield_overrides = BOUNDED_MANY_TO_MANY
     search_kind = "article"
     list_display = ["title_en", "title_fr", "type", "status", "publish_at", "reference"]

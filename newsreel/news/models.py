@@ -21,15 +21,7 @@ class ArticleType(models.TextChoices):
 
 
 class ArticleQuerySet(PublishableQuerySet):
-    def update(self, **kwargs: Any) -> int:
-        """A bulk edit (an admin action, a script, bulk_update) rewrites the articles' search rows with it."""
-        from newsreel.search.indexing import index_article_ids
-
-        with transaction.atomic():
-            ids = list(self.values_list("pk", flat=True))
-            count = super().update(**kwargs)
-            index_article_ids(ids)
-        return count
+    pass
 
 
 class Article(Publishable):
@@ -67,11 +59,8 @@ class Article(Publishable):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.body_en = clean_html(self.body_en)
         self.body_fr = clean_html(self.body_fr)
-        from newsreel.search.indexing import index_article
-
-        with transaction.atomic():  # the search index row commits with the article
+        with transaction.atomic():  # post_save receivers (the search index) commit with the row, as AtomicSave
             super().save(*args, **kwargs)
-            index_article(self)
 
     @property
     def body(self) -> Localized:

@@ -10,6 +10,9 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from newsreel.search import sync
+        from newsreel.lib.admin import use_matcher
+        from newsreel.search import signal_handlers
+        from newsreel.search.engine import matching_ids_sql
 
-        sync.connect()
+        signal_handlers.connect()
+        use_matcher(matching_ids_sql)

@@ -1,4 +1,4 @@
-"""Write the search index: explicit calls from model saves, admin save_related and service functions.
+"""Write the search index: called by search's own signal receivers (signal_handlers.py), `reindex` and loaders.
 
 Each call runs inside the caller's transaction (or its own), so content and index rows commit together.
 """

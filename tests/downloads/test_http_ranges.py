@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsreel.catalogue.models import Rendition, Role
-from newsreel.downloads.http import ByteRange, Unsatisfiable, content_disposition, parse_range
+from newsreel.lib.http import ByteRange, Unsatisfiable, content_disposition, parse_range
 
 pytestmark = pytest.mark.django_db
 

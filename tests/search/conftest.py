@@ -65,7 +65,7 @@ def corpus(db: Any) -> dict[str, Any]:
                                location_en="Brussels, Belgium"),
         "draft_article": make_article(title_en="Draft summit statement", status=Status.DRAFT, event=summit),
     }
-    for item in (hidden["draft"], hidden["embargoed"], hidden["withdrawn"]):  # links index the items (sync.py)
+    for item in (hidden["draft"], hidden["embargoed"], hidden["withdrawn"]):  # links index the items (signal handlers)
         item.tags.add(tag)
         item.people.add(sg)
     return {"v1": v1, "p1": p1, "a1": a1, "a2": a2, "a3": a3, "v2": v2, "summit": summit, "tag": tag, "sg": sg,

@@ -1,3 +1,5 @@
+"""The news pages: the list of articles and press releases, and an article with its related media."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsreel.news import views
+from newsreel.front import news_pages as views
 
 app_name = "news"
 urlpatterns = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsreel.catalogue import views
+from newsreel.front import catalogue_pages as views
 
 app_name = "catalogue"
 urlpatterns = [

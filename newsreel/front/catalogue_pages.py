@@ -1,3 +1,5 @@
+"""The catalogue's public pages: media lists, the item page (player, shotlist, clip tool), events, preview files."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +11,10 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_safe
 
 from newsreel.catalogue.models import DOWNLOAD_ROLES, Access, Event, Item, Kind, Rendition, Role
-from newsreel.downloads.http import serve_file
-from newsreel.front.paging import paginate
+from newsreel.downloads.access import Verdict, may_download
+from newsreel.downloads.clips import AUDIO_ROLES, player_range_messages
+from newsreel.lib.http import serve_file
+from newsreel.lib.paging import paginate
 from newsreel.media.content import ATTACHMENT_TYPE, INLINE_TYPES, media_type_of
 from newsreel.news.models import Article
 from newsreel.search.views import list_page
@@ -38,8 +42,6 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
                                   "download_roles": {str(role) for role in DOWNLOAD_ROLES}}
     if item.kind == Kind.VIDEO:
         context["storyboard"] = storyboard_for_player(item)
-        from newsreel.downloads.clips import AUDIO_ROLES, player_range_messages
-
         choices = clip_choices(request, item)
         context["clip_renditions"] = choices
         context["clip_audio"] = any(r.role in AUDIO_ROLES for r in choices)
@@ -58,8 +60,6 @@ CLIP_ROLES = [Role.BROADCAST, Role.PROXY, Role.MASTER, Role.AUDIO_WAV, Role.AUDI
 
 def clip_choices(request: HttpRequest, item: Item) -> list[Rendition]:
     """The versions this user may cut (the master only where they may download it)."""
-    from newsreel.downloads.access import Verdict, may_download
-
     renditions = {r.role: r for r in item.renditions.all() if r.role in CLIP_ROLES}
     return [renditions[role] for role in CLIP_ROLES if role in renditions
             and (role != Role.MASTER or may_download(request.user, renditions[role]) == Verdict.ALLOWED)]
