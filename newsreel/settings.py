@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsreel.front.media_origin.MediaOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "newsreel.inputs.CleanInputMiddleware",
+    "newsreel.lib.inputs.CleanInputMiddleware",
     "newsreel.front.pagecache.TextGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     # Before sessions and users: a cached page costs none of them (docs/performance.md).

@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "newsreel"
 
 # Lowest first. A part may import any part of a lower layer, none of its own layer or above.
 LAYERS: list[set[str]] = [
-    {"env", "queues", "media", "lib"},      # no app: settings helpers, queue names, the media engine, web helpers
+    {"env", "queues", "media"},             # no app: settings helpers, queue names, the media engine
+    {"lib"},                                 # web helpers shared by apps (HTTP files, paging, input bounds)
     {"publishing"},                          # what published things share (status, embargo, two languages)
     {"catalogue", "accounts"},               # content, and the people who use it
     {"news"},                                # articles point to events and items

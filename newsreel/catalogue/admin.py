@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from newsreel.catalogue.models import Event, Item, Person, Rendition, ShotlistLine, Tag
-from newsreel.formfields import BOUNDED_MANY_TO_MANY
 from newsreel.lib.admin import EngineSearchMixin, OneUnitChangeForm
+from newsreel.lib.formfields import BOUNDED_MANY_TO_MANY
 
 
 class ShotlistInline(admin.TabularInline[ShotlistLine, Item]):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from newsreel.downloads import stats
 from newsreel.downloads.models import ClipCache, Download
-from newsreel.formfields import BOUNDED_MANY_TO_MANY
+from newsreel.lib.formfields import BOUNDED_MANY_TO_MANY
 from newsreel.media.numbers import calendar_date
 
 

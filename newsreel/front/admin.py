@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group, User
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
-from newsreel.formfields import BOUNDED_MANY_TO_MANY
 from newsreel.front.models import FooterLink, SiteIdentity
+from newsreel.lib.formfields import BOUNDED_MANY_TO_MANY
 
 # Django's own user and group pages, with the posted ids of their many-to-many fields (groups, permissions)
 # bounded like those of the portal's pages: SQLite raises OverflowError on an id past 64 bits.

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from newsreel.formfields import BOUNDED_MANY_TO_MANY
 from newsreel.lib.admin import EngineSearchMixin, OneUnitChangeForm
+from newsreel.lib.formfields import BOUNDED_MANY_TO_MANY
 from newsreel.news.models import Article
 
 

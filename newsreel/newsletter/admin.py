@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsreel.formfields import BOUNDED_MANY_TO_MANY
+from newsreel.lib.formfields import BOUNDED_MANY_TO_MANY
 from newsreel.media.numbers import is_whole_number, whole_number
 from newsreel.newsletter.mail import render_issue
 from newsreel.newsletter.models import Delivery, DeliveryStatus, Issue, IssueStatus, SavedSearch, Subscriber, Topic

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from newsreel.formfields import BoundedModelMultipleChoiceField
+from newsreel.lib.formfields import BoundedModelMultipleChoiceField
 from newsreel.newsletter.models import LANGUAGE_CHOICES, SavedSearch, Topic
 from newsreel.newsletter.tokens import form_token, form_token_age, human_token_age
 from newsreel.search.params import SearchParams

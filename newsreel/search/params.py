@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
-from newsreel.inputs import clean_text
+from newsreel.lib.inputs import clean_text
 from newsreel.media.numbers import NotANumber, calendar_date, whole_number
 from newsreel.publishing import LANGS
 
@@ -40,7 +40,7 @@ class SearchParams:
     def from_query(cls, data: QueryDict | dict[str, Any]) -> SearchParams:
         """Never raises: values that do not parse are dropped, as a shared URL may be old or hand-edited."""
 
-        # The same cleaning as the request boundary (newsreel.inputs): a saved search's stored query string is
+        # The same cleaning as the request boundary (newsreel.lib.inputs): a saved search's stored query string is
         # parsed here again at every alert run, without passing through a request.
         def get(name: str) -> str:
             value = data.get(name, "")

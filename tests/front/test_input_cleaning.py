@@ -51,7 +51,7 @@ def test_a_control_character_in_the_path_is_not_found(client, corpus, path):  # 
 
 
 def test_every_form_and_query_value_reaches_the_view_clean():
-    from newsreel.inputs import CleanInputMiddleware
+    from newsreel.lib.inputs import CleanInputMiddleware
 
     seen = {}
 
