@@ -10,6 +10,7 @@ from newsreel.front.sitemaps import SITEMAPS
 urlpatterns = [
     path("robots.txt", front.robots_txt, name="robots"),
     path("identity.css", front.identity_css, name="identity_css"),
+    path("identity/logo/<str:name>", front.identity_logo, name="identity_logo"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("preview/<int:pk>/", rendition_preview, name="preview"),
     path("i18n/", include("django.conf.urls.i18n")),

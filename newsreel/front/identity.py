@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.templatetags.static import static
+from django.urls import reverse
 
 CACHE_KEY = "newsreel:identity:v1"
 DEFAULT_LOGO = "newsreel/logo.svg"
@@ -64,7 +66,8 @@ def _from_settings_and_row() -> Identity:
                         settings.NEWSREEL_BRAND_COLOUR, logo_url, width, height, links)
     row_links = tuple(Link(link.label_en, link.label_fr, link.url) for link in row.footer_links.all())
     if row.logo and row.logo_width and row.logo_height:
-        logo_url = row.logo.url
+        # Served by front.views.identity_logo: uploads under MEDIA_ROOT have no public URL of their own.
+        logo_url = reverse("identity_logo", args=[Path(str(row.logo.name)).name])
         width, height = max(1, round(LOGO_HEIGHT * row.logo_width / row.logo_height)), LOGO_HEIGHT
     name_en = row.name_en or settings.SITE_NAME
     return Identity(

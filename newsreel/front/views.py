@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from PIL import Image
 
 from newsreel.catalogue.models import Item, Kind
 from newsreel.front.identity import current_identity
+from newsreel.front.models import SiteIdentity
+from newsreel.lib.http import serve_file
 from newsreel.news.models import Article
 
 
@@ -47,6 +51,26 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# The logo validator accepts these formats only (front/models.py); the type is read from the file, not its name.
+LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+
+
+@require_GET
+def identity_logo(request: HttpRequest, name: str) -> HttpResponse | StreamingHttpResponse:
+    """The uploaded logo. Each upload gets a new file name, so a name is immutable and cached for a year."""
+    row = SiteIdentity.objects.filter(pk=1).first()
+    if row is None or not row.logo or Path(str(row.logo.name)).name != name:
+        raise Http404
+    path = Path(row.logo.path)
+    try:
+        with Image.open(path) as image:
+            content_type = LOGO_TYPES[image.format or ""]
+    except (OSError, KeyError) as exc:
+        raise Http404 from exc
+    return serve_file(request, path, content_type=content_type,
+                      cache_control="public, max-age=31536000, immutable")
 
 
 @require_GET

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
@@ -157,6 +158,14 @@ def test_png_logo_replaces_the_mark_with_its_proportions(admin_client, settings,
     html = admin_client.get("/en/").content.decode()
     img = re.search(r'<img class="brand-logo"[^>]*>', html).group()
     assert "identity/logo" in img and 'width="120" height="40"' in img and 'alt=""' in img
+    # The page's logo address answers with the image itself, to anyone, for good.
+    src = re.search(r'src="([^"]+)"', img).group(1)
+    client = Client()
+    logo = client.get(src)
+    assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
+    assert b"".join(logo.streaming_content if logo.streaming else [logo.content]) == _png()
+    assert "immutable" in logo["Cache-Control"] and logo["X-Content-Type-Options"] == "nosniff"
+    assert client.get(src.replace("logo", "other")).status_code == 404
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "//evil.example/", "ftp://example.org/"])
