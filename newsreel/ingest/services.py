@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from newsreel.catalogue.models import Item, Kind, Rendition, Role
 from newsreel.catalogue.services import rendition_dir
 from newsreel.ingest.models import IngestJob, JobStatus
-from newsreel.media.isolated import ChildFailed, JobStopped, TimeLimitExceeded, run_isolated
+from newsreel.media.isolated import ChildFailed, ChildReport, JobStopped, TimeLimitExceeded, run_isolated
 from newsreel.media.probe import MediaInfo, PhotoCredits, probe
 from newsreel.media.renditions import RenditionFile, sha256_of
 from newsreel.media.safeio import UnsupportedMedia
@@ -211,71 +211,97 @@ def run_job(*, job_id: int, progress_hook: Callable[[float], None] | None = None
     job = IngestJob.objects.select_related("item").get(pk=job_id)
     if not claimed:
         return job  # finished, or held by a live attempt
-    item = job.item
-    shown = job.source_name or _("the master file")
-    master = item.rendition(Role.MASTER)
+    master = job.item.rendition(Role.MASTER)
     if master is None or master.sha256 != job.master_sha256:
         attempt.finish(JobStatus.FAILED, _("A newer master replaced this one; see the latest job."))
         return _reloaded(job)
     _lower_priority()
-    out_dir = _media_root() / rendition_dir(item) / "derived"
-    staging = out_dir / f".attempt-{attempt.token}"
-    declared = [0.0]
-
-    def on_message(kind: str, value: object) -> None:
-        if kind == "declared":
-            declared[0] = float(value)  # type: ignore[arg-type]
-        elif kind == "progress":
-            attempt.progress(float(value))  # type: ignore[arg-type]
-            if progress_hook is not None:
-                progress_hook(float(value))  # type: ignore[arg-type]
-
-    def time_limit() -> float:
-        return float(settings.NEWSREEL_JOB_TIME_BASE + settings.NEWSREEL_JOB_TIME_PER_SECOND * declared[0])
-
-    credits = PhotoCredits(creator=None, credit_line=item.credit or None, copyright_notice=item.copyright or None)
-    try:
-        (info, files), report = run_isolated(
-            "newsreel.media.render:render_job",
-            {"master": master.file.path, "out_dir": str(staging), "credits": credits,
-             "threads": settings.NEWSREEL_TRANSCODE_THREADS},
-            time_limit=time_limit, on_message=on_message, keep_going=attempt.renew,
-            check_every=max(0.2, settings.NEWSREEL_JOB_LEASE / 4))
-        if KIND_OF[info.kind] != item.kind:
-            raise UnsupportedMedia(_("The master is %(found)s but the item is a %(kind)s.")
-                                   % {"found": info.kind, "kind": item.get_kind_display().lower()})
-    except TimeLimitExceeded as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        attempt.finish(JobStatus.FAILED, _(
-            "%(name)s: processing was stopped after %(seconds)d seconds, the time limit for this file. It may be "
-            "damaged or built to stall the processing; check it, or ask the administrator to raise the limit.")
-            % {"name": shown, "seconds": exc.seconds})
-        return _reloaded(job)
-    except JobStopped:
-        shutil.rmtree(staging, ignore_errors=True)
-        log.warning("ingest job %s: lease lost to another worker; this attempt's work is discarded", job_id)
-        return _reloaded(job)
-    except UnsupportedMedia as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        attempt.finish(JobStatus.FAILED, refusal(exc, shown=shown, read_as=master.file.path))
-        return _reloaded(job)
-    except ChildFailed as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        log.error("ingest job %s failed: %s\n%s", job_id, exc.error, exc.details)
-        attempt.finish(JobStatus.FAILED, _("Processing failed unexpectedly (%(error)s). Retry, or contact the "
-                                           "administrator if it fails again.") % {"error": exc.error})
-        raise
-    log.info("ingest job %s: done in %.1f s, peak memory %d MB", job_id, report.seconds, report.peak_rss >> 20)
-    with transaction.atomic():
-        if not attempt.holds():
-            recorded = False
-        else:
-            _record(item=item, master=master, info=info, files=files, out_dir=out_dir, staging=staging)
-            recorded = attempt.finish(JobStatus.DONE, "", peak_memory=report.peak_rss)
-    shutil.rmtree(staging, ignore_errors=True)
-    if not recorded:
-        log.warning("ingest job %s: lease lost before recording; this attempt's work is discarded", job_id)
+    render = _Render(attempt=attempt, job=job, master=master, progress_hook=progress_hook)
+    rendered = render.run()
+    if rendered is not None:
+        render.keep(*rendered)
     return _reloaded(job)
+
+
+class _Render:
+    """One attempt's render of a master in the child process, from its staging folder to the renditions
+    recorded, or to the job's failure."""
+
+    def __init__(self, *, attempt: _Attempt, job: IngestJob, master: Rendition,
+                 progress_hook: Callable[[float], None] | None) -> None:
+        self.attempt = attempt
+        self.job_id = job.pk
+        self.item = job.item
+        self.master = master
+        self.shown = job.source_name or _("the master file")
+        self.progress_hook = progress_hook
+        self.out_dir = _media_root() / rendition_dir(self.item) / "derived"
+        self.staging = self.out_dir / f".attempt-{attempt.token}"
+        self.declared = 0.0  # the master's duration as the child found it; the time limit grows with it
+
+    def on_message(self, kind: str, value: object) -> None:
+        if kind == "declared":
+            self.declared = float(value)  # type: ignore[arg-type]
+        elif kind == "progress":
+            self.attempt.progress(float(value))  # type: ignore[arg-type]
+            if self.progress_hook is not None:
+                self.progress_hook(float(value))  # type: ignore[arg-type]
+
+    def time_limit(self) -> float:
+        return float(settings.NEWSREEL_JOB_TIME_BASE + settings.NEWSREEL_JOB_TIME_PER_SECOND * self.declared)
+
+    def run(self) -> tuple[MediaInfo, list[RenditionFile], ChildReport] | None:
+        """The child's result, or None when the attempt ended without one (the job says why, if still ours)."""
+        item = self.item
+        credits = PhotoCredits(creator=None, credit_line=item.credit or None,
+                               copyright_notice=item.copyright or None)
+        try:
+            (info, files), report = run_isolated(
+                "newsreel.media.render:render_job",
+                {"master": self.master.file.path, "out_dir": str(self.staging), "credits": credits,
+                 "threads": settings.NEWSREEL_TRANSCODE_THREADS},
+                time_limit=self.time_limit, on_message=self.on_message, keep_going=self.attempt.renew,
+                check_every=max(0.2, settings.NEWSREEL_JOB_LEASE / 4))
+            if KIND_OF[info.kind] != item.kind:
+                raise UnsupportedMedia(_("The master is %(found)s but the item is a %(kind)s.")
+                                       % {"found": info.kind, "kind": item.get_kind_display().lower()})
+        except TimeLimitExceeded as exc:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.attempt.finish(JobStatus.FAILED, _(
+                "%(name)s: processing was stopped after %(seconds)d seconds, the time limit for this file. It may "
+                "be damaged or built to stall the processing; check it, or ask the administrator to raise the "
+                "limit.") % {"name": self.shown, "seconds": exc.seconds})
+            return None
+        except JobStopped:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            log.warning("ingest job %s: lease lost to another worker; this attempt's work is discarded", self.job_id)
+            return None
+        except UnsupportedMedia as exc:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.attempt.finish(JobStatus.FAILED, refusal(exc, shown=self.shown, read_as=self.master.file.path))
+            return None
+        except ChildFailed as exc:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            log.error("ingest job %s failed: %s\n%s", self.job_id, exc.error, exc.details)
+            self.attempt.finish(JobStatus.FAILED, _("Processing failed unexpectedly (%(error)s). Retry, or contact "
+                                                    "the administrator if it fails again.") % {"error": exc.error})
+            raise
+        return info, files, report
+
+    def keep(self, info: MediaInfo, files: list[RenditionFile], report: ChildReport) -> None:
+        """Record the renditions and finish the job, if this attempt still holds it; otherwise discard them."""
+        log.info("ingest job %s: done in %.1f s, peak memory %d MB", self.job_id, report.seconds,
+                 report.peak_rss >> 20)
+        with transaction.atomic():
+            if not self.attempt.holds():
+                recorded = False
+            else:
+                _record(item=self.item, master=self.master, info=info, files=files, out_dir=self.out_dir,
+                        staging=self.staging)
+                recorded = self.attempt.finish(JobStatus.DONE, "", peak_memory=report.peak_rss)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        if not recorded:
+            log.warning("ingest job %s: lease lost before recording; this attempt's work is discarded", self.job_id)
 
 
 def _reloaded(job: IngestJob) -> IngestJob:

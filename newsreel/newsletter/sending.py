@@ -273,64 +273,93 @@ def send_batch(*, issue_id: int) -> BatchResult:
 
 
 def _send_rows(issue: Issue, rows: list[Delivery], result: BatchResult) -> None:
-    rendered: dict[str, Rendered] = {}
-    connection = get_connection()
-    pacer = _Pacer(settings.NEWSLETTER_MAX_PER_SECOND)
-    try:
-        connection.open()
-        watch = _DataWatch(getattr(connection, "connection", None))  # None: not an SMTP backend
-        for index, delivery in enumerate(rows):
-            if index and index % LEASE_RENEWAL_EVERY == 0:
-                # A slow but live batch keeps its claim: the lease measures silence, not the batch's length.
-                Delivery.objects.filter(claim=delivery.claim, status=DeliveryStatus.CLAIMED).update(
-                    claimed_at=timezone.now())
-            subscriber = delivery.subscriber
-            # Re-read the status: an unsubscribe takes effect even in the middle of a batch.
-            status = Subscriber.objects.filter(pk=subscriber.pk).values_list("status", flat=True).first()
-            if status != SubscriberStatus.ACTIVE:
-                _record(delivery, DeliveryStatus.SKIPPED, error=str(status or ""))
-                result.skipped += 1
-                continue
-            lang = subscriber.language if subscriber.language in ("en", "fr") else "en"
-            if lang not in rendered:
-                rendered[lang] = render_issue(issue, lang)
-            message = issue_message(issue, rendered[lang], subscriber, connection=connection)
-            pacer.wait()
-            watch.started = False
-            try:
-                if connection.send_messages([message]) != 1:
-                    raise smtplib.SMTPException("the message was not sent")
-            except (smtplib.SMTPException, OSError) as exc:
-                code = _smtp_code(exc, subscriber.email)
-                if code is None and watch.started:
-                    # The connection broke after the message was handed over, before the server answered:
-                    # it may have been accepted. Not resent by itself (see the module docstring).
-                    _record(delivery, DeliveryStatus.UNCERTAIN, error=str(exc)[:300])
-                    _release(rows[index + 1:], exc)
-                    return
-                if code is not None and 500 <= code < 600:
-                    _permanent_failure(delivery, subscriber, code, exc)
-                    result.failed += 1
-                else:
-                    _temporary_failure(delivery, code, exc)
-                    result.deferred += 1
-                    if code is None:  # the connection itself failed: the rest of the batch waits too
-                        _release(rows[index + 1:], exc)
-                        result.deferred += len(rows) - index - 1
-                        return
-                continue
-            _record(delivery, DeliveryStatus.SENT, sent_at=timezone.now())
-            if subscriber.hard_bounces:
-                Subscriber.objects.filter(pk=subscriber.pk).update(hard_bounces=0)
-            result.sent += 1
-    except (smtplib.SMTPException, OSError) as exc:
-        # Could not even connect: nothing of this batch reached the server.
-        log.warning("newsletter: SMTP connection failed: %s", exc)
-        _release([r for r in rows if r.status == DeliveryStatus.CLAIMED], exc)
-        result.deferred += sum(1 for r in rows if r.status == DeliveryStatus.DEFERRED)
-    finally:
+    _BatchSender(issue, rows, result).send()
+
+
+class _BatchSender:
+    """One batch over one SMTP connection: the rows in id order, each outcome recorded as the server answers."""
+
+    def __init__(self, issue: Issue, rows: list[Delivery], result: BatchResult) -> None:
+        self.issue = issue
+        self.rows = rows
+        self.result = result
+        self.rendered: dict[str, Rendered] = {}
+        self.connection = get_connection()
+        self.pacer = _Pacer(settings.NEWSLETTER_MAX_PER_SECOND)
+
+    def send(self) -> None:
         try:
-            connection.close()
+            self.connection.open()
+            watch = _DataWatch(getattr(self.connection, "connection", None))  # None: not an SMTP backend
+            for index, delivery in enumerate(self.rows):
+                if not self._send_one(index, delivery, watch):
+                    return
+        except (smtplib.SMTPException, OSError) as exc:
+            # Could not even connect: nothing of this batch reached the server.
+            log.warning("newsletter: SMTP connection failed: %s", exc)
+            _release([r for r in self.rows if r.status == DeliveryStatus.CLAIMED], exc)
+            self.result.deferred += sum(1 for r in self.rows if r.status == DeliveryStatus.DEFERRED)
+        finally:
+            self._close()
+
+    def _send_one(self, index: int, delivery: Delivery, watch: _DataWatch) -> bool:
+        """Send one row; False when the rest of the batch cannot go over this connection."""
+        if index and index % LEASE_RENEWAL_EVERY == 0:
+            # A slow but live batch keeps its claim: the lease measures silence, not the batch's length.
+            Delivery.objects.filter(claim=delivery.claim, status=DeliveryStatus.CLAIMED).update(
+                claimed_at=timezone.now())
+        subscriber = delivery.subscriber
+        # Re-read the status: an unsubscribe takes effect even in the middle of a batch.
+        status = Subscriber.objects.filter(pk=subscriber.pk).values_list("status", flat=True).first()
+        if status != SubscriberStatus.ACTIVE:
+            _record(delivery, DeliveryStatus.SKIPPED, error=str(status or ""))
+            self.result.skipped += 1
+            return True
+        message = issue_message(self.issue, self._rendered(subscriber), subscriber, connection=self.connection)
+        self.pacer.wait()
+        watch.started = False
+        try:
+            if self.connection.send_messages([message]) != 1:
+                raise smtplib.SMTPException("the message was not sent")
+        except (smtplib.SMTPException, OSError) as exc:
+            return self._failed(index, delivery, exc, data_sent=watch.started)
+        _record(delivery, DeliveryStatus.SENT, sent_at=timezone.now())
+        if subscriber.hard_bounces:
+            Subscriber.objects.filter(pk=subscriber.pk).update(hard_bounces=0)
+        self.result.sent += 1
+        return True
+
+    def _rendered(self, subscriber: Subscriber) -> Rendered:
+        # Rendered once per language and batch, on first need.
+        lang = subscriber.language if subscriber.language in ("en", "fr") else "en"
+        if lang not in self.rendered:
+            self.rendered[lang] = render_issue(self.issue, lang)
+        return self.rendered[lang]
+
+    def _failed(self, index: int, delivery: Delivery, exc: BaseException, *, data_sent: bool) -> bool:
+        """Record a refused or lost message; False when the connection itself failed."""
+        code = _smtp_code(exc, delivery.subscriber.email)
+        if code is None and data_sent:
+            # The connection broke after the message was handed over, before the server answered:
+            # it may have been accepted. Not resent by itself (see the module docstring).
+            _record(delivery, DeliveryStatus.UNCERTAIN, error=str(exc)[:300])
+            _release(self.rows[index + 1:], exc)
+            return False
+        if code is not None and 500 <= code < 600:
+            _permanent_failure(delivery, delivery.subscriber, code, exc)
+            self.result.failed += 1
+            return True
+        _temporary_failure(delivery, code, exc)
+        self.result.deferred += 1
+        if code is None:  # the connection itself failed: the rest of the batch waits too
+            _release(self.rows[index + 1:], exc)
+            self.result.deferred += len(self.rows) - index - 1
+            return False
+        return True
+
+    def _close(self) -> None:
+        try:
+            self.connection.close()
         except Exception:  # closing a broken connection must not hide the real outcome
             log.debug("newsletter: closing the SMTP connection failed", exc_info=True)
 
