@@ -135,9 +135,16 @@ def test_retried_or_duplicated_jobs_leave_exactly_one_set(item_factory, small_vi
     with django_capture_on_commit_callbacks(execute=True):
         first = ingest_file(item=item, source=small_video)
     before = sorted(item.renditions.values_list("role", "file", "sha256"))
-    run_job(job_id=first.pk)  # a duplicate delivery of a finished job does nothing
+    rows = sorted(item.renditions.values_list("pk", flat=True))
+    duplicate = run_job(job_id=first.pk)  # a duplicate delivery of a finished job does nothing
+    assert (duplicate.status, duplicate.attempts) == (JobStatus.DONE, 1)
+    # A re-render would replace the rendition rows, even with the same files.
+    assert sorted(item.renditions.values_list("pk", flat=True)) == rows
     with django_capture_on_commit_callbacks(execute=True):
-        queue_job(item=item)  # an editor's retry re-renders
+        retry = queue_job(item=item)  # an editor's retry re-renders
+    retry.refresh_from_db()
+    assert retry.status == JobStatus.DONE, retry.message
+    assert sorted(item.renditions.values_list("pk", flat=True)) != rows
     after = sorted(item.renditions.values_list("role", "file", "sha256"))
     assert [(r, f) for r, f, _ in after] == [(r, f) for r, f, _ in before]
     assert Rendition.objects.filter(item=item, role=Role.WEB).count() == 1
