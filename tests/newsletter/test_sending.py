@@ -275,6 +275,31 @@ def test_a_connection_lost_before_the_message_is_retried(smtp, send, monkeypatch
     assert issue.deliveries.get().status == DeliveryStatus.SENT
 
 
+def test_an_unsubscribe_during_a_batch_stops_the_rest_of_it(smtp, send, monkeypatch):
+    import smtplib
+
+    from newsreel.newsletter.models import Subscriber
+
+    make_subscriber("a@example.org")
+    make_subscriber("b@example.org")
+    original = smtplib.SMTP.data
+    first = []
+
+    def data_and_unsubscribe_the_other(self, msg):
+        if not first:
+            first.append(next(a for a in ("a@example.org", "b@example.org") if a.encode() in msg))
+            # The batch is already claimed: only the re-read just before each message can see this.
+            Subscriber.objects.exclude(email=first[0]).update(status=SubscriberStatus.UNSUBSCRIBED)
+        return original(self, msg)
+
+    monkeypatch.setattr(smtplib.SMTP, "data", data_and_unsubscribe_the_other)
+    issue = send(make_issue())
+    [other] = {"a@example.org", "b@example.org"} - set(first)
+    assert len(smtp.to(first[0])) == 1 and smtp.to(other) == []
+    assert issue.deliveries.get(subscriber__email=other).status == DeliveryStatus.SKIPPED
+    assert issue.status == IssueStatus.SENT and issue.figures()["suspended"] == 1
+
+
 def test_issue_thumbnails_come_from_the_media_origin_when_one_is_set(smtp, send, settings):
     from newsreel.catalogue.models import Rendition, Role
 
