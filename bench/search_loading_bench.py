@@ -33,7 +33,7 @@ def main() -> None:
 
     def by_hand(page: list[int]) -> None:
         for hit in load_hits([("i", pk, 0) for pk in page]):
-            list(hit.obj.renditions.all()), list(hit.obj.shots.all()), hit.obj.event  # noqa: B018
+            list(hit.obj.renditions.all()), list(hit.obj.shots.all()), hit.obj.event
 
     def public(page: list[int]) -> None:
         found = Item.objects.select_related("event").prefetch_related(
@@ -41,7 +41,7 @@ def main() -> None:
             Prefetch("shots", ShotlistLine.objects.order_by("item_id", "position", "id"))).in_bulk(page)
         for pk in page:
             obj = found[pk]
-            list(obj.renditions.all()), list(obj.shots.all()), obj.event  # noqa: B018
+            list(obj.renditions.all()), list(obj.shots.all()), obj.event
 
     timings: dict[str, list[float]] = {"hand-made (search/loading.py)": [], "ORM select/prefetch_related": []}
     for _round in range(2):  # the first round warms the caches; the second is timed

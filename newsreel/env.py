@@ -113,7 +113,7 @@ def prepare_local_files(settings: Any) -> None:
         for name in (database["NAME"], database.get("TEST", {}).get("NAME")):
             if name and str(name) != ":memory:" and not str(name).startswith("file:"):
                 Path(name).parent.mkdir(parents=True, exist_ok=True)
-    if settings.NEWSREEL_SECRET_KEY_FILE is not None:
+    if getattr(settings, "NEWSREEL_SECRET_KEY_FILE", None) is not None:
         settings.SECRET_KEY = keep_secret_key(Path(settings.NEWSREEL_SECRET_KEY_FILE), settings.SECRET_KEY)
 
 
