@@ -124,6 +124,8 @@ def prepare(video_scale: float, fresh: bool) -> Path:
     """The demo, made once with this tree and its media processed to the end."""
     var = OUT / "prepared" / "var"
     if var.joinpath("ready").exists() and not fresh:
+        # A demo kept from an older tree lacks this tree's newer tables and columns.
+        Portal("prepare", ROOT, var, 0).manage("migrate", "--noinput")
         return var
     shutil.rmtree(var, ignore_errors=True)
     var.mkdir(parents=True)

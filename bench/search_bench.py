@@ -124,7 +124,8 @@ def _load(n_items: int, n_articles: int) -> dict[str, float]:
             objs.append(Item(
                 kind=spec.kind, reference=f"{spec.kind[0].upper()}-B-{counter:06d}", title_en=spec.title_en,
                 title_fr=spec.title_fr, summary_en=spec.summary_en, summary_fr=spec.summary_fr,
-                description_en=spec.description_en, description_fr=spec.description_fr, location=spec.location,
+                description_en=spec.description_en, description_fr=spec.description_fr,
+                location_en=spec.location, location_fr=spec.location,
                 event=events[spec.event] if spec.event >= 0 else None, status=spec.status, publish_at=published(spec),
                 shot_on=(base - dt.timedelta(days=spec.shot_days_ago)).date(), frame_rate="25"))
         with _timed_batch(timings) as mark:

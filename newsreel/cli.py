@@ -16,8 +16,12 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsreel.settings")
+    from django.conf import settings
     from django.core.management import execute_from_command_line
 
+    from newsreel.env import prepare_local_files
+
+    prepare_local_files(settings)
     execute_from_command_line(args)
     return 0
 

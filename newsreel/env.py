@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+import dj_email_url
 
 
 class ConfigError(RuntimeError):
@@ -74,17 +77,56 @@ def production_secret_key(name: str) -> str:
     return key
 
 
-def local_secret_key(var_dir: Path) -> str:
-    """A secret key kept in var/ so sessions survive restarts on a laptop; created on first use."""
-    path = var_dir / "secret_key"
-    if path.exists():
+def stored_secret_key(path: Path) -> str:
+    """The laptop's secret key kept in `path`, or a new one until `keep_secret_key` stores it at start-up:
+    reading the settings writes nothing."""
+    try:
         return path.read_text().strip()
-    var_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(50)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileNotFoundError:
+        return secrets.token_urlsafe(50)
+
+
+def keep_secret_key(path: Path, key: str) -> str:
+    """Store `key` in `path` (owner-only) unless a key is there already; the key kept, so sessions survive restarts.
+
+    A process that lost the race to another one's first start gets the other's key back, never a second file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
+
+
+def prepare_local_files(settings: Any) -> None:
+    """Make what the settings point at on this machine, at a process's start (the `newsreel` command, the WSGI
+    application, the tests), never when the settings are read: the SQLite databases' folders, the uploads' spool
+    (Django's checks refuse to start without it) and, on a laptop, the secret key file. Other folders are made by
+    the code that writes in them."""
+    if settings.FILE_UPLOAD_TEMP_DIR:
+        Path(settings.FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+    for database in settings.DATABASES.values():
+        if database["ENGINE"] != "django.db.backends.sqlite3":
+            continue
+        for name in (database["NAME"], database.get("TEST", {}).get("NAME")):
+            if name and str(name) != ":memory:" and not str(name).startswith("file:"):
+                Path(name).parent.mkdir(parents=True, exist_ok=True)
+    if getattr(settings, "NEWSREEL_SECRET_KEY_FILE", None) is not None:
+        settings.SECRET_KEY = keep_secret_key(Path(settings.NEWSREEL_SECRET_KEY_FILE), settings.SECRET_KEY)
+
+
+def email_from_url(url: str) -> dict[str, Any]:
+    """Django's e-mail settings from NEWSREEL_EMAIL_URL, or ConfigError naming the schemes understood."""
+    try:
+        parsed = dj_email_url.parse(url)
+    except KeyError:
+        parsed = {}
+    if "EMAIL_BACKEND" not in parsed:
+        raise ConfigError("NEWSREEL_EMAIL_URL: unknown scheme; use console://, file:////path, smtp://, "
+                          "submission:// or smtp://...:465?ssl=True")
+    return dict(parsed)
 
 
 def _luminance(hex_colour: str) -> float:

@@ -2,6 +2,8 @@
 
 Defaults suit a laptop: SQLite and media under var/, a generated secret key, e-mail to the console.
 `NEWSREEL_ENV=production` turns on the strict checks: an explicit secret key and allowed hosts are required.
+Read top to bottom, each name is set once, and reading the file writes nothing: the folders and the laptop's
+secret key are made at a process's start (newsreel.env.prepare_local_files) or by the code that writes there.
 """
 
 from __future__ import annotations
@@ -10,12 +12,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-import dj_email_url
 from django.utils.translation import gettext_lazy as _
 
 from newsreel.env import (
     ConfigError,
     cache_from_url,
+    email_from_url,
     env_bool,
     env_colour,
     env_footer_links,
@@ -24,8 +26,8 @@ from newsreel.env import (
     env_origin,
     env_path,
     env_str,
-    local_secret_key,
     production_secret_key,
+    stored_secret_key,
 )
 from newsreel.queues import QUEUES
 
@@ -36,16 +38,15 @@ VAR_DIR = env_path("NEWSREEL_VAR_DIR", PROJECT_DIR / "var")
 PRODUCTION = env_str("NEWSREEL_ENV", "development") == "production"
 DEBUG = env_bool("NEWSREEL_DEBUG", False)
 
-if PRODUCTION:
-    SECRET_KEY = production_secret_key("NEWSREEL_SECRET_KEY")
-    ALLOWED_HOSTS = env_list("NEWSREEL_ALLOWED_HOSTS")
-    if not ALLOWED_HOSTS:
-        raise ConfigError("NEWSREEL_ALLOWED_HOSTS must list the site's host names in production")
-    if DEBUG:
-        raise ConfigError("NEWSREEL_DEBUG must be off in production")
-else:
-    SECRET_KEY = env_str("NEWSREEL_SECRET_KEY") or local_secret_key(VAR_DIR)
-    ALLOWED_HOSTS = env_list("NEWSREEL_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+# On a laptop without NEWSREEL_SECRET_KEY, the key generated on the first start is kept in this file.
+NEWSREEL_SECRET_KEY_FILE = None if PRODUCTION or env_str("NEWSREEL_SECRET_KEY") else VAR_DIR / "secret_key"
+SECRET_KEY = (production_secret_key("NEWSREEL_SECRET_KEY") if PRODUCTION
+              else env_str("NEWSREEL_SECRET_KEY") or stored_secret_key(VAR_DIR / "secret_key"))
+_hosts = env_list("NEWSREEL_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"])
+if PRODUCTION and not _hosts:
+    raise ConfigError("NEWSREEL_ALLOWED_HOSTS must list the site's host names in production")
+if PRODUCTION and DEBUG:
+    raise ConfigError("NEWSREEL_DEBUG must be off in production")
 
 SITE_URL = env_str("NEWSREEL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Previews (video, audio, pictures) from a separate origin without the portal's cookies, e.g.
@@ -53,8 +54,8 @@ SITE_URL = env_str("NEWSREEL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Empty: previews come from the portal itself (still only with the fixed inline types). See deploy/README.md.
 NEWSREEL_MEDIA_ORIGIN = env_origin("NEWSREEL_MEDIA_ORIGIN")
 NEWSREEL_MEDIA_HOST = urlsplit(NEWSREEL_MEDIA_ORIGIN).hostname or ""
-if NEWSREEL_MEDIA_HOST and NEWSREEL_MEDIA_HOST not in ALLOWED_HOSTS:
-    ALLOWED_HOSTS.append(NEWSREEL_MEDIA_HOST)
+ALLOWED_HOSTS = [*_hosts, NEWSREEL_MEDIA_HOST] if NEWSREEL_MEDIA_HOST and NEWSREEL_MEDIA_HOST not in _hosts \
+    else _hosts
 SITE_NAME = env_str("NEWSREEL_SITE_NAME", "Newsreel")
 # The institution's identity; editors may override each part in the back office (Portal → Site identity).
 NEWSREEL_SITE_NAME_FR = env_str("NEWSREEL_SITE_NAME_FR", SITE_NAME)
@@ -82,6 +83,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "newsreel.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
+    # Only for its French (and other) catalogues of zxcvbn's messages; the portal's own catalogue, listed
+    # earlier, wins where it words a message differently.
+    "django_zxcvbn_password_validator",
+    "newsreel.downloads",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "newsreel.accounts.middleware.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "newsreel.urls"
@@ -108,7 +120,7 @@ WSGI_APPLICATION = "newsreel.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -125,12 +137,11 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'newsreel.sqlite3'}")
 _db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("NEWSREEL_DB_CONN_MAX_AGE", 60))
-if _db["ENGINE"] == "django.db.backends.sqlite3":
-    Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+_sqlite = {
     # Kept open per thread (docs/performance.md): opening one costs the PRAGMAs below and a cold page cache,
     # and under 32 clients the opens themselves queued on the database file's locks.
-    _db["CONN_HEALTH_CHECKS"] = True
-    _db["OPTIONS"] = {
+    "CONN_HEALTH_CHECKS": True,
+    "OPTIONS": {
         # WAL lets readers and the worker go on while one writer commits; FULL keeps commits durable;
         # IMMEDIATE takes the write lock at BEGIN so concurrent writers queue instead of failing mid-way.
         # A 64 MiB page cache, the file mapped (reads without a copy through the VFS) and temporary b-trees
@@ -139,9 +150,10 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
                         "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824; PRAGMA temp_store=MEMORY;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-    }
-    _db["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
-DATABASES = {"default": _db}
+    },
+    "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
+}
+DATABASES = {"default": {**_db, **_sqlite} if _db["ENGINE"] == "django.db.backends.sqlite3" else _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background tasks (Django Tasks API, stored in the database) -----------------------------------------
@@ -182,13 +194,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- E-mail ----------------------------------------------------------------------------------------------
-try:
-    _email = dj_email_url.parse(env_str("NEWSREEL_EMAIL_URL", "console://"))
-except KeyError:
-    _email = {}
-if "EMAIL_BACKEND" not in _email:
-    raise ConfigError("NEWSREEL_EMAIL_URL: unknown scheme; use console://, file:////path, smtp://, "
-                      "submission:// or smtp://...:465?ssl=True")
+_email = email_from_url(env_str("NEWSREEL_EMAIL_URL", "console://"))
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
 EMAIL_PORT = _email["EMAIL_PORT"] or 25
@@ -259,8 +265,7 @@ NEWSREEL_JOB_TIME_BASE = env_int("NEWSREEL_JOB_TIME_BASE", 600)
 NEWSREEL_JOB_TIME_PER_SECOND = env_int("NEWSREEL_JOB_TIME_PER_SECOND", 20)
 FILE_UPLOAD_HANDLERS = ["newsreel.ingest.uploads.LimitedTemporaryFileUploadHandler"]
 # Spool uploads beside the media so that storing a master is a rename, not a copy of several GB.
-FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "uploads")
-MEDIA_ROOT.joinpath("uploads").mkdir(parents=True, exist_ok=True)
+FILE_UPLOAD_TEMP_DIR = str(MEDIA_ROOT / "uploads")  # made at start-up (env.prepare_local_files)
 
 # --- Newsletter and alerts -------------------------------------------------------------------------------
 # Subscribe rate limits live in the default cache (CACHES, accounts block below), shared by all processes: files
@@ -277,8 +282,6 @@ NEWSLETTER_FORM_MIN_SECONDS = env_int("NEWSREEL_NEWSLETTER_FORM_MIN_SECONDS", 3)
 NEWSLETTER_RATE_PER_IP = env_int("NEWSREEL_NEWSLETTER_RATE_PER_IP", 10)  # subscribe requests per hour
 NEWSLETTER_RATE_PER_ADDRESS = env_int("NEWSREEL_NEWSLETTER_RATE_PER_ADDRESS", 3)  # confirmation mails per day
 
-AUTH_PASSWORD_VALIDATORS: list[dict[str, object]] = []
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -288,20 +291,6 @@ LOGGING = {
 }
 
 # --- Accounts (django-allauth; see docs/accounts.md) ------------------------------------------------------
-INSTALLED_APPS += [
-    "newsreel.accounts",
-    "allauth",
-    "allauth.account",
-    "allauth.mfa",
-    "allauth.usersessions",
-    # Only for its French (and other) catalogues of zxcvbn's messages; the portal's own catalogue, listed
-    # earlier, wins where it words a message differently.
-    "django_zxcvbn_password_validator",
-]
-MIDDLEWARE += [
-    "allauth.account.middleware.AccountMiddleware",
-    "newsreel.accounts.middleware.StaffTwoFactorMiddleware",
-]
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -359,7 +348,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("NEWSREEL_TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("NEWSREEL_TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
-AUTH_PASSWORD_VALIDATORS = [
+AUTH_PASSWORD_VALIDATORS: list[dict[str, object]] = [
     {"NAME": "newsreel.accounts.passwords.PortalPasswordPolicy"},
     {"NAME": "newsreel.accounts.passwords.PersonalDataSimilarityValidator"},
     # Both work offline: Django's 20,000 common passwords and zxcvbn's breached-password and word lists.
@@ -372,7 +361,6 @@ PASSWORD_MINIMAL_STRENGTH = env_int("NEWSREEL_PASSWORD_MIN_STRENGTH", 4)
 PASSWORD_EXTRA_DICTIONARY = sorted({SITE_NAME, NEWSREEL_SITE_NAME_FR, NEWSREEL_SHORT_NAME, "newsreel"})
 
 # --- Downloads (see docs/delivery.md) ----------------------------------------------------------------------
-INSTALLED_APPS += ["newsreel.downloads"]
 # Set to nginx's internal location (e.g. "/protected/") to let nginx send the bytes after Django's checks.
 NEWSREEL_ACCEL_REDIRECT_PREFIX = env_str("NEWSREEL_ACCEL_REDIRECT_PREFIX", "")
 NEWSREEL_CLIP_CACHE_BYTES = env_int("NEWSREEL_CLIP_CACHE_BYTES", 20 * 1024**3)

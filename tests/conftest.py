@@ -17,6 +17,15 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.Immed
                                "QUEUES": QUEUES}}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """A test run is a process's start like any other: the test databases' folder and the local secret key."""
+    from django.conf import settings
+
+    from newsreel.env import prepare_local_files
+
+    prepare_local_files(settings)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _cache_and_static_per_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Each xdist worker gets a cache directory of its own (shared by its threads and the servers it starts
