@@ -3,7 +3,7 @@
 A clip is identified by what it is cut from (the rendition's checksum), its frame range and mode, so the same
 request from anyone is rendered once. A video item's audio-only renditions (WAV, MP3) are cut too: the frames
 the user marks on the video player are turned into instants at the video's frame rate and cut to the sample
-(newsreel.media.audio_clip); audio has one mode only, sample-exact, so "fast" is taken as "accurate".
+(newsreel.media.audio.cut); audio has one mode only, sample-exact, so "fast" is taken as "accurate".
 
 Short clips render in the request when a render slot is free; longer ones, or any when the slots are busy, go to
 the "media" task queue and their requesters get an e-mail.
@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 
 from newsreel.catalogue.models import Item, Rendition, Role
 from newsreel.downloads.models import ClipCache, ClipRequest, ClipStatus, RenderSlot
-from newsreel.media.audio_clip import audio_info, cut_audio
-from newsreel.media.clip import ClipError, cut, source_info
+from newsreel.media.audio.cut import audio_info, cut_audio
+from newsreel.media.clip.video import ClipError, cut, source_info
 from newsreel.media.renditions import sha256_of
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
 

@@ -13,8 +13,8 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
-from newsreel.media.audio_clip import OUTPUT_FORMATS, cut_audio
-from newsreel.media.clip import ClipError, cut, parse_point, parse_range
+from newsreel.media.audio.cut import OUTPUT_FORMATS, cut_audio
+from newsreel.media.clip.video import ClipError, cut, parse_point, parse_range
 from newsreel.media.timecode import frames_to_seconds, parse_rate
 
 _SECONDS = re.compile(r"^\d+(\.\d+)?$")

@@ -23,10 +23,11 @@ from typing import Literal
 
 import av
 
-from newsreel.media import clip_mp4, h264
-from newsreel.media.clip_audio import AudioPlan, audio_packets
-from newsreel.media.clip_encode import EdgeEncoder, EncodedPacket, encode_edges
-from newsreel.media.clip_index import ClipError, Gop, SourceIndex, build_index, read_only
+from newsreel.media.clip import h264
+from newsreel.media.clip import mp4 as clip_mp4
+from newsreel.media.clip.encode import EdgeEncoder, EncodedPacket, encode_edges
+from newsreel.media.clip.index import ClipError, Gop, SourceIndex, build_index, read_only
+from newsreel.media.clip.video_audio import AudioPlan, audio_packets
 from newsreel.media.memory import return_large_buffers
 from newsreel.media.safeio import UnsupportedMedia, open_input
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
