@@ -208,7 +208,7 @@ def profile(src: Path) -> None:
     import cProfile
     import pstats
 
-    from newsreel.media.clip import cut
+    from newsreel.media.clip.video import cut
 
     profiler = cProfile.Profile()
     profiler.enable()

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsreel.media.render import render_video
 from newsreel.media.testpattern import PatternSpec, generate_video
-from newsreel.media.transcode import BROADCAST, SCALER, WEB_PREVIEW, VideoProfile, transcode_video
+from newsreel.media.video.transcode import BROADCAST, SCALER, WEB_PREVIEW, VideoProfile, transcode_video
 
 OUT = Path(__file__).resolve().parent / "out"
 

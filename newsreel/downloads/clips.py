@@ -3,21 +3,25 @@
 A clip is identified by what it is cut from (the rendition's checksum), its frame range and mode, so the same
 request from anyone is rendered once. A video item's audio-only renditions (WAV, MP3) are cut too: the frames
 the user marks on the video player are turned into instants at the video's frame rate and cut to the sample
-(newsreel.media.audio_clip); audio has one mode only, sample-exact, so "fast" is taken as "accurate".
+(newsreel.media.audio.cut); audio has one mode only, sample-exact, so "fast" is taken as "accurate".
 
-Short clips render in the request when a render slot is free; longer ones, or any when the slots are busy, go to
-the "media" task queue and their requesters get an e-mail.
+Short clips are cut while the request waits when a render slot is free; longer ones, or any when the slots are
+busy, go to the "clips" task queue and their requesters get an e-mail. Either way the cut runs in a child process
+(media.clip.job through media.isolated), never in the web server's or the worker's own process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -31,8 +35,10 @@ from django.utils.translation import gettext as _
 
 from newsreel.catalogue.models import Item, Rendition, Role
 from newsreel.downloads.models import ClipCache, ClipRequest, ClipStatus, RenderSlot
-from newsreel.media.audio_clip import audio_info, cut_audio
-from newsreel.media.clip import ClipError, cut, source_info
+from newsreel.media.audio.cut import audio_info
+from newsreel.media.clip.job import ClipJobResult
+from newsreel.media.clip.video import ClipError, source_info
+from newsreel.media.isolated import run_isolated
 from newsreel.media.renditions import sha256_of
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
 
@@ -118,26 +124,43 @@ def frame_range(rendition: Rendition, tc_in: str, tc_out: str) -> FrameRange:
 
     For an audio rendition, frames of the item's video from the audio's first sample."""
     audio = rendition.role in AUDIO_ROLES
+    rate, total = _length(rendition, audio)
+    origin = _origin(rendition.item, rate)
+    start = _frame_of(tc_in, rate) - origin
+    end = _frame_of(tc_out, rate) - origin
+    _check_within(audio, start, end, total, origin, rate, tc_in, tc_out)
+    if end <= start:
+        raise ClipRefused(_("The out point must come after the in point."))
+    if (end - start) / rate > settings.NEWSREEL_CLIP_MAX_SECONDS:
+        raise ClipRefused(_("A clip can be at most %(n)d minutes long; download the whole file instead.")
+                          % {"n": settings.NEWSREEL_CLIP_MAX_SECONDS // 60})
+    return FrameRange(start, end, rate)
+
+
+def _length(rendition: Rendition, audio: bool) -> tuple[Fraction, int]:
+    """The frame rate the rendition is counted in, and its length in those frames."""
     try:
         if audio:
-            rate, total = _audio_frames(rendition)
-        else:
-            info = source_info(Path(rendition.file.path))
-            rate, total = info.rate, info.frames
+            return _audio_frames(rendition)
+        info = source_info(Path(rendition.file.path))
+        return info.rate, info.frames
     except ClipError as exc:
         log.warning("cannot index %s: %s", rendition, exc)
         raise ClipRefused(_("This version cannot be cut.")) from exc
-    origin = _origin(rendition.item, rate)
-    points = []
-    for text in (tc_in, tc_out):
-        try:
-            points.append(timecode_to_frames(text.strip(), rate) - origin)
-        except TimecodeError as exc:
-            raise ClipRefused(_("“%(tc)s” is not a timecode: type HH:MM:SS:FF.") % {"tc": text[:20]}) from exc
-    start, end = points
+
+
+def _frame_of(text: str, rate: Fraction) -> int:
+    try:
+        return timecode_to_frames(text.strip(), rate)
+    except TimecodeError as exc:
+        raise ClipRefused(_("“%(tc)s” is not a timecode: type HH:MM:SS:FF.") % {"tc": text[:20]}) from exc
+
+
+def _check_within(audio: bool, start: int, end: int, total: int, origin: int, rate: Fraction, tc_in: str,
+                  tc_out: str) -> None:
+    """Refuse a point outside the file, named as such before the order of the points is judged."""
     first_tc = frames_to_timecode(origin, rate)
     end_tc = frames_to_timecode(origin + total, rate)
-    # A point outside the file is named as such before the order of the points is judged.
     tcs = {"tc_in": frames_to_timecode(origin + start, rate) if origin + start >= 0 else tc_in.strip(),
            "tc_out": frames_to_timecode(origin + end, rate) if origin + end >= 0 else tc_out.strip()}
     if start < 0:
@@ -158,12 +181,6 @@ def frame_range(rendition: Rendition, tc_in: str, tc_out: str) -> FrameRange:
                               % {"tc": tcs["tc_out"], "end": end_tc})
         raise ClipRefused(_("The out point %(tc)s is past the end of the video (%(end)s).")
                           % {"tc": tcs["tc_out"], "end": end_tc})
-    if end <= start:
-        raise ClipRefused(_("The out point must come after the in point."))
-    if (end - start) / rate > settings.NEWSREEL_CLIP_MAX_SECONDS:
-        raise ClipRefused(_("A clip can be at most %(n)d minutes long; download the whole file instead.")
-                          % {"n": settings.NEWSREEL_CLIP_MAX_SECONDS // 60})
-    return FrameRange(start, end, rate)
 
 
 def clip_request(*, user: User, rendition: Rendition, start: int, end: int, mode: str,
@@ -265,23 +282,17 @@ def render_clip(*, clip_id: int) -> ClipCache:
             ClipCache.objects.filter(pk=clip_id).update(progress=min(1.0, fraction))
 
     try:
-        if audio:
-            rate = _audio_rate(rendition)
-            cut_audio(source, tmp, start=clip.start / rate, end=clip.end / rate, progress=progress)
-            first_frame, stop_frame = clip.start, clip.end
-        else:
-            report = cut(source, tmp, start=clip.start, end=clip.end, mode=clip.mode,  # type: ignore[arg-type]
-                         progress=progress)
-            first_frame, stop_frame = report.first_frame, report.last_frame + 1
-    except ClipError as exc:
-        tmp.unlink(missing_ok=True)
-        ClipCache.objects.filter(pk=clip_id).update(status=ClipStatus.FAILED, message=str(exc))
-        clip.refresh_from_db()
-        return clip
+        result = _cut_in_child(clip, source, tmp, audio=audio, progress=progress)
     except BaseException:
         tmp.unlink(missing_ok=True)
         ClipCache.objects.filter(pk=clip_id).update(status=ClipStatus.QUEUED, message="")
         raise
+    if result.error:
+        tmp.unlink(missing_ok=True)
+        ClipCache.objects.filter(pk=clip_id).update(status=ClipStatus.FAILED, message=result.error)
+        clip.refresh_from_db()
+        return clip
+    first_frame, stop_frame = result.first_frame, result.stop_frame
     os.replace(tmp, target)
     size = target.stat().st_size
     ClipCache.objects.filter(pk=clip_id).update(
@@ -291,6 +302,30 @@ def render_clip(*, clip_id: int) -> ClipCache:
     clip.refresh_from_db()
     _notify(clip)
     return clip
+
+
+def _cut_in_child(clip: ClipCache, source: Path, tmp: Path, *, audio: bool,
+                  progress: Callable[[float], None]) -> ClipJobResult:
+    """Cut in a child process (media.clip.job): under gunicorn this runs in a web worker's request thread,
+    where PyAV's decoders, encoders and their memory must not stay for the life of the process."""
+    try:
+        audio_rate = _audio_rate(clip.rendition) if audio else None
+    except ClipError as exc:
+        return ClipJobResult(error=str(exc))
+
+    def on_message(kind: str, value: Any) -> None:
+        if kind == "progress":
+            progress(value)
+
+    result, _child = run_isolated(
+        "newsreel.media.clip.job:clip_job",
+        {"source": str(source), "target": str(tmp), "start": clip.start, "end": clip.end, "mode": clip.mode,
+         "audio_rate": audio_rate},
+        # As when it ran in this process: no time limit of its own (a render slot's lease bounds how long
+        # a request's render keeps others waiting, not the render).
+        time_limit=lambda: math.inf, on_message=on_message)
+    assert isinstance(result, ClipJobResult)
+    return result
 
 
 def evict(*, keep: int | None = None) -> list[int]:

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from newsreel.catalogue.models import DOWNLOAD_ROLES, Event, Item, Kind, Rendition, Role
 from newsreel.downloads import clips
 from newsreel.downloads.access import Verdict, account_verdict, may_download
+from newsreel.downloads.delivery import Response, metered_stream, send_logged, start_log
 from newsreel.downloads.models import ClipRequest, ClipStatus, Download, DownloadKind
-from newsreel.downloads.sending import Response, metered_stream, send_logged, start_log
 from newsreel.downloads.sidecar import item_sidecar, photo_set_notes
 from newsreel.downloads.zipstream import Member, stream_zip
 from newsreel.lib.http import content_disposition
@@ -96,9 +96,9 @@ def item_sidecar_view(request: HttpRequest, reference: str) -> HttpResponse:
     return response
 
 
-def _photo_zip(request: HttpRequest, items: list[Item], name: str, size: str) -> Response:
-    if size not in PHOTO_SIZES:
-        size = Role.PHOTO_LARGE
+def _photo_members(request: HttpRequest, items: list[Item],
+                   size: str) -> tuple[list[Member], dict[int, list[str]], Verdict | None]:
+    """The ZIP's files of one size the user may download, their names per item, and the first refusal met."""
     members: list[Member] = []
     files: dict[int, list[str]] = {}
     first_refusal: Verdict | None = None
@@ -120,6 +120,13 @@ def _photo_zip(request: HttpRequest, items: list[Item], name: str, size: str) ->
             used.add(filename)
             members.append(Member(filename, path=path))
             files.setdefault(item.pk, []).append(filename)
+    return members, files, first_refusal
+
+
+def _photo_zip(request: HttpRequest, items: list[Item], name: str, size: str) -> Response:
+    if size not in PHOTO_SIZES:
+        size = Role.PHOTO_LARGE
+    members, files, first_refusal = _photo_members(request, items, size)
     if not members:
         if first_refusal is not None:
             return refusal(request, first_refusal)

@@ -13,8 +13,9 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
-from newsreel.media.audio_clip import OUTPUT_FORMATS, cut_audio
-from newsreel.media.clip import ClipError, cut, parse_point, parse_range
+from newsreel.media.audio.cut import OUTPUT_FORMATS, cut_audio
+from newsreel.media.clip.video import ClipError, cut, parse_point, parse_range
+from newsreel.media.memory import return_large_buffers
 from newsreel.media.timecode import frames_to_seconds, parse_rate
 
 _SECONDS = re.compile(r"^\d+(\.\d+)?$")
@@ -81,6 +82,7 @@ def main(argv: list[str]) -> int:
 
 def run(argv: list[str]) -> int:
     """`main` as the whole of the process's work."""
+    return_large_buffers()  # the process is ours: before the first picture is decoded (see memory)
     code = main(argv)
     # Python's last collection at exit would walk every object left (a long video's index, PyAV's types):
     # ~18 ms of a command that takes well under a second. Nothing left needs collecting.

@@ -85,39 +85,48 @@ def run_isolated(
         close_fds=True,
     )
     assert child.stdin is not None and child.stdout is not None
-    outcome: tuple[str, Any] | None = None
     try:
         child.stdin.write(pickle.dumps((target, kwargs)))
         child.stdin.close()
-        reader = _Reader(child.stdout)
-        last_check = started
-        while outcome is None:
-            limit = time_limit()
-            now = time.monotonic()
-            if now - started > limit:
-                raise TimeLimitExceeded(limit)
-            if now - last_check >= check_every:
-                last_check = now
-                if keep_going is not None and not keep_going():
-                    raise JobStopped("the job was taken over by another worker")
-            wait = max(0.0, min(last_check + check_every - now, started + limit - now))
-            message = reader.next(timeout=wait)
-            if message is _EOF:
-                break
-            if message is None:
-                continue
-            kind, value = message
-            if kind in ("result", "refused", "failed"):
-                outcome = (kind, value)
-            elif on_message is not None:
-                on_message(kind, value)
+        outcome = _follow(_Reader(child.stdout), started, time_limit=time_limit, on_message=on_message,
+                          keep_going=keep_going, check_every=check_every)
     except BaseException:
         child.kill()
         raise
     finally:
         report = _reap(child, started)
+    return _answer(outcome, child.returncode), report
+
+
+def _follow(reader: _Reader, started: float, *, time_limit: Callable[[], float], on_message: Report | None,
+            keep_going: Callable[[], bool] | None, check_every: float) -> tuple[str, Any] | None:
+    """Pass on the child's reports until its answer, (kind, value); None if it ended without one."""
+    last_check = started
+    while True:
+        limit = time_limit()
+        now = time.monotonic()
+        if now - started > limit:
+            raise TimeLimitExceeded(limit)
+        if now - last_check >= check_every:
+            last_check = now
+            if keep_going is not None and not keep_going():
+                raise JobStopped("the job was taken over by another worker")
+        wait = max(0.0, min(last_check + check_every - now, started + limit - now))
+        message = reader.next(timeout=wait)
+        if message is _EOF:
+            return None
+        if message is None:
+            continue
+        kind, value = message
+        if kind in ("result", "refused", "failed"):
+            return kind, value
+        if on_message is not None:
+            on_message(kind, value)
+
+
+def _answer(outcome: tuple[str, Any] | None, code: Any) -> Any:
+    """The job's result, or its refusal or failure raised here."""
     if outcome is None:
-        code = child.returncode
         how = f"signal {-code}" if code < 0 else f"exit status {code}"
         raise ChildFailed("ChildDied", f"the media process ended without an answer ({how})")
     kind, value = outcome
@@ -129,7 +138,7 @@ def run_isolated(
         raise cls(text)
     if kind == "failed":
         raise ChildFailed(*value)
-    return value, report
+    return value
 
 
 _EOF = object()

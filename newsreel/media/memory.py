@@ -5,6 +5,10 @@ first such free it raises its threshold to that size, and later pictures come fr
 their freed space. A clip decodes its two edges in threads of their own, so the space one thread freed was
 still counted while another allocated: peak RSS of the benchmark clip 133-147 MB, 126-128 MB with a fixed
 threshold (measured; no change in speed). Elsewhere than glibc this does nothing.
+
+It changes the allocator of the whole process, so only entry points call it, in processes that are theirs:
+the `newsreel clip` command (cli.run) and the child process that cuts a clip for the portal (clip.job); never
+the library, which may be running in a web server's worker.
 """
 
 from __future__ import annotations

@@ -174,7 +174,7 @@ def probe(path: str | os.PathLike[str], *, limits: MediaLimits = DEFAULT_LIMITS)
     if family is None:
         raise_refusal(p)
     if family in IMAGE_FAMILIES:
-        from newsreel.media.images import probe_photo  # images imports probe's dataclasses
+        from newsreel.media.photo.images import probe_photo  # images imports probe's dataclasses
 
         return MediaInfo(
             kind="photo", container=family, size_bytes=p.stat().st_size, photo=probe_photo(p, limits=limits)

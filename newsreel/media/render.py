@@ -19,15 +19,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from newsreel.media.audio import audio_renditions
-from newsreel.media.images import render_photo
+from newsreel.media.audio.renditions import audio_renditions
 from newsreel.media.isolated import Report
 from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits
+from newsreel.media.photo.images import render_photo
 from newsreel.media.probe import MediaInfo, PhotoCredits, probe
 from newsreel.media.renditions import Progress, ProgressSpan, RenditionFile, describe
 from newsreel.media.safeio import UnsupportedMedia
-from newsreel.media.storyboard import DEFAULT_INTERVAL, poster_tap, storyboard_tap
-from newsreel.media.transcode import BROADCAST, DEFAULT_THREADS, WEB_PREVIEW, transcode_video
+from newsreel.media.video.storyboard import DEFAULT_INTERVAL, poster_tap, storyboard_tap
+from newsreel.media.video.transcode import BROADCAST, DEFAULT_THREADS, WEB_PREVIEW, transcode_video
 
 __all__ = ["probe", "render_audio", "render_job", "render_master", "render_photo", "render_video"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def test_the_same_clip_is_served_from_the_cache_with_a_stable_etag(client, membe
     client.force_login(member)
     first = client.get(ask(client, video)["Location"])
     body(first)
-    monkeypatch.setattr(clips, "cut", lambda *a, **k: pytest.fail("rendered twice"))
+    monkeypatch.setattr(clips, "run_isolated", lambda *a, **k: pytest.fail("rendered twice"))
     client.force_login(make_licensee())
     again = client.get(ask(client, video)["Location"])
     assert again["ETag"] == first["ETag"] and body(again)
@@ -191,3 +192,31 @@ def test_someone_elses_clip_is_not_found(client, member, video):
     client.force_login(make_licensee())
     assert client.get(location).status_code == 404
     assert client.get(location.replace("/file", "/status.json")).status_code == 404
+
+
+def test_a_clip_cut_while_the_user_waits_is_cut_in_a_child_process(client, member, video, monkeypatch, tmp_path):
+    # Under gunicorn the request runs in a web worker; PyAV must not decode or encode there. The engine's
+    # entry points are booby-trapped in this process, so only a child can have cut the clip.
+    from newsreel.media.clip import job
+
+    def not_here(*args, **kwargs):
+        pytest.fail("the clip was cut in the web process")
+
+    monkeypatch.setattr(job, "cut", not_here)
+    monkeypatch.setattr(job, "cut_audio", not_here)
+    children: list[int] = []
+    run_isolated = clips.run_isolated
+
+    def spy(*args, **kwargs):
+        result, child = run_isolated(*args, **kwargs)
+        children.append(child.pid)
+        return result, child
+
+    monkeypatch.setattr(clips, "run_isolated", spy)
+    client.force_login(member)
+    response = ask(client, video)
+    assert response["Location"].endswith("/file")  # ready when the request answered: cut while it waited
+    assert len(children) == 1 and children[0] != os.getpid()
+    out = tmp_path / "clip.mp4"
+    out.write_bytes(body(client.get(response["Location"])))
+    assert frames_in(out) == 20

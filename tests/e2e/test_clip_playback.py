@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreel.media.clip import cut
+from newsreel.media.clip.video import cut
 from newsreel.media.testpattern import PatternSpec, generate_video
 
 PLAY_TO_THE_END = """() => new Promise(resolve => {

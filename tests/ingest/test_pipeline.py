@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from newsreel.catalogue.models import Item, Kind, Rendition, Role
 from newsreel.ingest.models import IngestJob, JobStatus
 from newsreel.ingest.services import ingest_file, queue_job, run_job
-from newsreel.media.images import read_photo_credits
+from newsreel.media.photo.images import read_photo_credits
 from tests.factories import sign_in_staff
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from pathlib import Path
 import av
 import pytest
 
-from newsreel.media.audio import MP3, transcode_audio
+from newsreel.media.audio.renditions import MP3, transcode_audio
 from tests.media.audio_checks import TAGS, write_noise_wav
 
 

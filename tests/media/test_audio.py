@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from newsreel.media.audio import PEAK_BUCKETS, WAVEFORM_SIZE
+from newsreel.media.audio.renditions import PEAK_BUCKETS, WAVEFORM_SIZE
 from newsreel.media.render import render_audio
 from newsreel.media.renditions import RenditionFile
 from tests.media.media_checks import decode_pcm, needs_ffmpeg, stream_of

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsreel.media.audio_clip import ClipError, audio_info, cut_audio, sample_range
+from newsreel.media.audio.cut import ClipError, audio_info, cut_audio, sample_range
 from tests.media.audio_checks import TAGS, best_lag, decoded_samples, raw_pcm, write_noise_wav
 from tests.media.media_checks import ffprobe, needs_ffmpeg, stream_of
 

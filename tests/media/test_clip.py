@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsreel.media.clip import ClipError, ClipReport, cut
+from newsreel.media.clip.video import ClipError, ClipReport, cut
 from newsreel.media.testpattern import PatternSpec, generate_video
 from tests.media.conftest import SOURCES, Source, decode_errors, decode_yuv, ffprobe, psnr
 from tests.media.media_checks import edit_lists, hides_nothing

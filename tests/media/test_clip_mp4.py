@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from newsreel.media import clip, clip_mp4, mp4_writer
-from newsreel.media.clip import ClipError, cut
-from newsreel.media.clip_index import build_index
+from newsreel.media.clip import mp4 as clip_mp4
+from newsreel.media.clip import mp4_writer
+from newsreel.media.clip import video as clip
+from newsreel.media.clip.index import build_index
+from newsreel.media.clip.video import ClipError, cut
 from newsreel.media.testpattern import PatternSpec, generate_video
 from tests.media.conftest import Source, ffprobe
 from tests.media.media_checks import top_level_atoms

@@ -16,9 +16,9 @@ import pytest
 from PIL import Image
 
 from newsreel.media import limits as limits_module
-from newsreel.media.audio import audio_renditions
-from newsreel.media.images import open_image, read_photo_credits, render_photo
+from newsreel.media.audio.renditions import audio_renditions
 from newsreel.media.limits import MediaLimits
+from newsreel.media.photo.images import open_image, read_photo_credits, render_photo
 from newsreel.media.probe import probe
 from newsreel.media.render import render_master, render_video
 from newsreel.media.safeio import DamagedMedia, HostileMedia, MediaTooLarge, UnsupportedMedia, open_input

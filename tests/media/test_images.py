@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
-from newsreel.media.credits import build_app13
-from newsreel.media.images import read_photo_credits, render_photo
+from newsreel.media.photo.credits import build_app13
+from newsreel.media.photo.images import read_photo_credits, render_photo
 from newsreel.media.probe import PhotoCredits, probe
 from newsreel.media.testpattern import generate_photo
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from newsreel.media import clip_index
-from newsreel.media.clip_index import build_index
-from newsreel.media.mp4_tables import TrackTables, read_tracks
+from newsreel.media.clip import index as clip_index
+from newsreel.media.clip.index import build_index
+from newsreel.media.clip.mp4_tables import TrackTables, read_tracks
 from newsreel.media.safeio import open_input
 from newsreel.media.testpattern import PatternSpec, generate_video
 from tests.media.conftest import Source

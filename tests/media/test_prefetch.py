@@ -8,7 +8,7 @@ from collections.abc import Generator
 
 import pytest
 
-from newsreel.media.prefetch import Prefetched
+from newsreel.media.clip.prefetch import Prefetched
 
 
 def test_items_arrive_in_order_and_all_of_them() -> None:

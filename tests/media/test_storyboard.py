@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from newsreel.media.storyboard import COLUMNS, make_poster, make_storyboard
+from newsreel.media.video.storyboard import COLUMNS, make_poster, make_storyboard
 from tests.media.media_checks import Master, decode_gray_frames, needs_ffmpeg
 
 pytest_plugins = ["tests.media.media_fixtures"]

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsreel.media.geometry import output_size
 from newsreel.media.probe import probe
 from newsreel.media.render import render_video
 from newsreel.media.renditions import RenditionFile, sha256_of
 from newsreel.media.testpattern import PatternSpec, generate_video
-from newsreel.media.transcode import BROADCAST, WEB_PREVIEW, transcode_video
+from newsreel.media.video.geometry import output_size
+from newsreel.media.video.transcode import BROADCAST, WEB_PREVIEW, transcode_video
 from tests.media.media_checks import (
     Master,
     decode_gray_frames,

@@ -21,11 +21,11 @@ from av.video.reformatter import Colorspace, VideoReformatter
 
 from newsreel.media.budget import DecodeBudget
 from newsreel.media.frames import audio_copies
-from newsreel.media.geometry import output_size
 from newsreel.media.limits import DEFAULT_LIMITS, MediaLimits
 from newsreel.media.probe import MediaInfo, probe
 from newsreel.media.renditions import Progress, ProgressSpan, RenditionFile, atomic_path, describe
 from newsreel.media.safeio import DamagedMedia, UnsupportedMedia, open_input
+from newsreel.media.video.geometry import output_size
 
 # swscale's bilinear widens its kernel when shrinking, so at 1.5:1 it is as clean as bicubic and ~20 %
 # cheaper: it is a per-frame cost on the Python thread, which the encoder threads cannot hide.

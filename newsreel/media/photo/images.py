@@ -14,7 +14,8 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
-from newsreel.media.credits import (
+from newsreel.media.limits import DEFAULT_LIMITS, MAX_IMAGE_PIXELS, MediaLimits
+from newsreel.media.photo.credits import (
     build_app13,
     build_xmp,
     combine,
@@ -22,7 +23,6 @@ from newsreel.media.credits import (
     parse_iim,
     parse_xmp,
 )
-from newsreel.media.limits import DEFAULT_LIMITS, MAX_IMAGE_PIXELS, MediaLimits
 from newsreel.media.probe import PhotoCredits, PhotoInfo
 from newsreel.media.renditions import RenditionFile, describe, write_atomic
 from newsreel.media.safeio import (

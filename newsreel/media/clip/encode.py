@@ -17,9 +17,9 @@ from typing import Literal
 import av
 from av.codec.context import Flags
 
-from newsreel.media import h264
-from newsreel.media.clip_index import ClipError, Gop, SourceIndex, read_only
-from newsreel.media.prefetch import Prefetched
+from newsreel.media.clip import h264
+from newsreel.media.clip.index import ClipError, Gop, SourceIndex, read_only
+from newsreel.media.clip.prefetch import Prefetched
 from newsreel.media.safeio import open_input
 
 # Quality for re-encoded edges: they sit next to untouched source frames, so they must not look softer.

@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import av
 
-from newsreel.media.clip_index import SourceIndex, read_only
+from newsreel.media.clip.index import SourceIndex, read_only
 from newsreel.media.safeio import open_input
 
 _MP4_COPYABLE = {"aac", "mp3", "ac3", "eac3", "opus", "alac", "flac"}

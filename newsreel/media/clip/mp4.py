@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterable
 from itertools import pairwise
 from pathlib import Path
 
-from newsreel.media import h264
-from newsreel.media.clip_encode import EncodedPacket
-from newsreel.media.clip_index import AudioSamples, ClipError, SourceIndex
-from newsreel.media.mp4_tables import boxes
-from newsreel.media.mp4_writer import Mp4Writer, SourceEnded, Track, box, full_box
+from newsreel.media.clip import h264
+from newsreel.media.clip.encode import EncodedPacket
+from newsreel.media.clip.index import AudioSamples, ClipError, SourceIndex
+from newsreel.media.clip.mp4_tables import boxes
+from newsreel.media.clip.mp4_writer import Mp4Writer, SourceEnded, Track, box, full_box
 
 _VISUAL_FIELDS = 78  # bytes of a VisualSampleEntry before its child boxes
 

@@ -15,19 +15,20 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
 import av
 
-from newsreel.media import clip_mp4, h264
-from newsreel.media.clip_audio import AudioPlan, audio_packets
-from newsreel.media.clip_encode import EdgeEncoder, EncodedPacket, encode_edges
-from newsreel.media.clip_index import ClipError, Gop, SourceIndex, build_index, read_only
-from newsreel.media.memory import return_large_buffers
+from newsreel.media.clip import h264
+from newsreel.media.clip import mp4 as clip_mp4
+from newsreel.media.clip.encode import EdgeEncoder, EncodedPacket, encode_edges
+from newsreel.media.clip.index import ClipError, Gop, SourceIndex, build_index, read_only
+from newsreel.media.clip.video_audio import AudioPlan, audio_packets
 from newsreel.media.safeio import UnsupportedMedia, open_input
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
 
@@ -100,23 +101,35 @@ class _Plan:
 
 
 def _index(source: Path) -> SourceIndex:
-    return_large_buffers()  # before the first picture is decoded (see memory)
-    # parse_range() then cut() on the same file (the CLI, the portal) should read the file's index once.
+    """The source's index, read once for calls in a row on the same file (parse_range() then cut(), by the CLI
+    or the portal); each call gets its own list of warnings, so threads cutting the same file share nothing
+    that changes."""
     try:
         stat = source.stat()
     except OSError as exc:
         raise ClipError(f"{source.name}: cannot read the file ({exc.strerror})") from exc
     key = (str(source.resolve()), stat.st_size, stat.st_mtime_ns)
-    cached = _INDEX_CACHE.get(key)
+    with _INDEXES_LOCK:
+        cached = _INDEXES.get(key)
+        if cached is not None:
+            _INDEXES.move_to_end(key)
     if cached is None:
+        # Read outside the lock: a slow file must not hold up clips of other files. Two threads that miss
+        # together both read it, and the second stores the same index again.
         cached = _build(source)
-        _INDEX_CACHE.clear()  # one entry: an index is small, but a worker may see thousands of files
-        _INDEX_CACHE[key] = cached
-    cached.warnings.clear()
-    return cached
+        with _INDEXES_LOCK:
+            _INDEXES[key] = cached
+            _INDEXES.move_to_end(key)
+            while len(_INDEXES) > INDEX_CACHE_SIZE:
+                _INDEXES.popitem(last=False)
+    return replace(cached, warnings=[])
 
 
-_INDEX_CACHE: dict[tuple[str, int, int], SourceIndex] = {}
+# A few entries, not one: threads cutting different files would evict each other's at every call; not more,
+# as a worker may see thousands of files over its life.
+INDEX_CACHE_SIZE = 4
+_INDEXES: OrderedDict[tuple[str, int, int], SourceIndex] = OrderedDict()
+_INDEXES_LOCK = threading.Lock()
 
 
 def _build(source: Path) -> SourceIndex:

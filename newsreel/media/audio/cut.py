@@ -27,8 +27,8 @@ from typing import Literal
 import av
 import av.container
 
-from newsreel.media.clip_audio import slice_samples
-from newsreel.media.clip_index import ClipError
+from newsreel.media.clip.index import ClipError
+from newsreel.media.clip.video_audio import slice_samples
 from newsreel.media.safeio import UnsupportedMedia, open_input
 
 __all__ = ["OUTPUT_FORMATS", "AudioClipReport", "AudioInfo", "ClipError", "audio_info", "cut_audio",

@@ -19,9 +19,9 @@ import av
 from av.video.reformatter import VideoReformatter
 from PIL import Image
 
-from newsreel.media.geometry import output_size
 from newsreel.media.probe import MediaInfo
 from newsreel.media.renditions import Progress, RenditionFile, describe, write_atomic
+from newsreel.media.video.geometry import output_size
 
 TILE_WIDTH = 160
 COLUMNS = 10
@@ -270,7 +270,7 @@ def make_storyboard(
     threads: int = 2,
 ) -> list[RenditionFile]:
     """Sprite sheets `storyboard_NNN.jpg`, `storyboard.json` and `storyboard.vtt` for a video master."""
-    from newsreel.media.transcode import decode_with_taps
+    from newsreel.media.video.transcode import decode_with_taps
 
     def build(info: MediaInfo) -> StoryboardTap:
         return storyboard_tap(info, Path(out_dir), interval=interval, columns=columns, rows=rows)
@@ -287,7 +287,7 @@ def make_poster(
     threads: int = 2,
 ) -> list[RenditionFile]:
     """`poster.jpg` and `thumbnail_<width>.jpg` from the frame at `at` s (None: default_poster_time)."""
-    from newsreel.media.transcode import decode_with_taps
+    from newsreel.media.video.transcode import decode_with_taps
 
     def build(info: MediaInfo) -> PosterTap:
         return poster_tap(info, Path(out_dir), at=at)

@@ -16,9 +16,9 @@ from pathlib import Path
 import av
 from av.stream import Discard
 
-from newsreel.media import h264
+from newsreel.media.clip import h264
+from newsreel.media.clip.mp4_tables import TrackTables, read_tracks
 from newsreel.media.fields import field_order_name
-from newsreel.media.mp4_tables import TrackTables, read_tracks
 from newsreel.media.safeio import open_input
 from newsreel.media.timecode import parse_rate
 

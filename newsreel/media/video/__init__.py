@@ -1,0 +1,1 @@
+"""Video renditions: transcodes (`transcode`), poster and storyboard (`storyboard`), and their helpers."""
