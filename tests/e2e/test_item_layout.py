@@ -33,6 +33,9 @@ def test_video_page_fits_a_phone_with_download_links_on_screen(site, page, small
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     header = page.locator("header.site-header").bounding_box()
     assert header and header["height"] <= 200  # compact on phones
+    # A card lists what its file has: the audio files of a video show no "Resolution: —" rows.
+    assert page.locator("table.renditions td:visible", has_text="—").count() == 0
+    assert page.locator("table.renditions td.na").count() > 0  # the WAV and MP3 have no resolution
 
 
 def test_photo_preview_keeps_its_aspect_ratio(site, page, small_photo):
