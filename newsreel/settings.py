@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     # earlier, wins where it words a message differently.
     "django_zxcvbn_password_validator",
     "newsreel.downloads",
+    "newsreel.webhooks",
+    "newsreel.api",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("preview/<int:pk>/", rendition_preview, name="preview"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("newsreel.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(

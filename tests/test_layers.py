@@ -25,7 +25,8 @@ LAYERS: list[set[str]] = [
     {"news"},                                # articles point to events and items
     {"search", "downloads", "ingest"},       # services that read or write content
     {"newsletter"},                          # issues and alerts read search
-    {"front"},                               # the pages
+    {"webhooks"},                            # pushes to partner systems (all new items, saved searches)
+    {"front", "api"},                        # the faces: pages for people, interfaces for machines
     {"urls", "settings", "cli", "wsgi", "__init__"},  # the project's wiring
 ]
 

@@ -1,0 +1,9 @@
+"""The machine face: REST API, feeds, NewsML-G2 and oEmbed, mounted under /api/ by newsreel/urls.py."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "api"
+
+urlpatterns: list[URLPattern | URLResolver] = []
