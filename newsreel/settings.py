@@ -211,6 +211,9 @@ DEFAULT_FROM_EMAIL = env_str("NEWSREEL_FROM_EMAIL", f"{SITE_NAME} <noreply@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security --------------------------------------------------------------------------------------------
+# Read from the shared cache on each signed-in request; written through to the database, which stays the record
+# (allauth's list of a user's sessions, signing out everywhere).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -300,9 +303,16 @@ AUTHENTICATION_BACKENDS = [
 # Rate limits (allauth, newsletter, clips), the identity and cached pages live in the default cache: it must be
 # shared by every process, or each gunicorn worker would count its own limits (docs/performance.md).
 # NEWSREEL_CACHE_DIR, the older setting, still names the file cache's directory.
-CACHES = {"default": cache_from_url(
-    env_str("NEWSREEL_CACHE_URL") or (f"file://{env_path('NEWSREEL_CACHE_DIR', VAR_DIR)}" if
-                                      env_str("NEWSREEL_CACHE_DIR") else ""), VAR_DIR)}
+# Template fragments ({% cache %}) and the objects of item pages are kept per process, in memory: their keys
+# carry the pages' version (front/pagecache.py), so a copy in each process is never stale, and reading one costs
+# no file or network round trip on every signed-in page.
+CACHES = {
+    "default": cache_from_url(
+        env_str("NEWSREEL_CACHE_URL") or (f"file://{env_path('NEWSREEL_CACHE_DIR', VAR_DIR)}" if
+                                          env_str("NEWSREEL_CACHE_DIR") else ""), VAR_DIR),
+    "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                           "LOCATION": "newsreel-versioned", "OPTIONS": {"MAX_ENTRIES": 5000}},
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "newsreel.accounts.adapter.AccountAdapter"
