@@ -47,7 +47,7 @@ class FeedSource:
         if self.event is not None:
             return str(localized(self.event, "title", lang))
         if self.url_name == "search":
-            return _("Search: %(q)s") % {"q": self.params.q} if self.params.q else _("Search")
+            return _("Search: %(q)s") % {"q": self.params.q} if self.params.q else _("Search results")
         if self.url_name == "news":
             return _("News")
         kinds = {"video": _("Videos"), "photo": _("Photos"), "audio": _("Audio")}

@@ -110,7 +110,7 @@ def item_meta(parent: etree._Element, obj: Any, *, item_class: str, page_name: s
     for lang in LANGS:
         with translation.override(lang):
             href = settings.SITE_URL + reverse(page_name, args=list(page_args))
-        sub(meta, "link", rel="irel:seeAlso", href=href, contenttype="text/html", hreflang=lang)
+        sub(meta, "link", rel="irel:seeAlso", href=href, contenttype="text/html", lang=lang)
     for href, content_type in related:
         sub(meta, "link", rel="irel:associatedWith", href=href, contenttype=content_type)
 
