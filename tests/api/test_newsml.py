@@ -228,7 +228,7 @@ def test_the_structure_check_refuses_what_the_model_does_not_allow(video):
     root.find("n:contentSet/n:remoteContent", NS).set("width", "wide")
     del root.attrib["guid"]
     problems = "\n".join(check_news_item(etree.tostring(root)))
-    assert "itemMeta comes after contentMeta" in problems
+    assert "itemMeta comes after contentmeta" in problems
     assert "attribute fps is not declared" in problems
     assert "'wide' is not a xs:nonNegativeInteger" in problems
     assert "required attribute guid is missing" in problems
