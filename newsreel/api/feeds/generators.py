@@ -9,6 +9,7 @@ concatenation of markup.
 from __future__ import annotations
 
 from typing import Any
+from xml.sax.xmlreader import AttributesImpl
 
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.xmlutils import SimplerXMLGenerator
@@ -22,7 +23,7 @@ def _write_media(handler: SimplerXMLGenerator, media: MediaEntry | None) -> None
     if media is None:
         return
     if media.contents:
-        handler.startElement("media:group", {})
+        handler.startElement("media:group", AttributesImpl({}))
         for element in media.contents:
             _write(handler, element)
         handler.endElement("media:group")

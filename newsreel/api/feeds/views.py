@@ -40,7 +40,7 @@ MAX_QUERY_STRING = 2000
 FORMATS = {"rss": (MediaRssFeed, "application/rss+xml"), "atom": (MediaAtomFeed, "application/atom+xml")}
 
 
-class PortalFeed(Feed):  # type: ignore[type-arg]
+class PortalFeed(Feed):
     """One feed in one language and format; built per request from its FeedSource."""
 
     def __init__(self, source: FeedSource, fmt: str, lang: str) -> None:

@@ -3,12 +3,11 @@ links to its related media's own newsItems."""
 
 from __future__ import annotations
 
-from lxml import etree
-
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import strip_tags
+from lxml import etree
 
 from newsreel.api.newsml.document import (
     event_subject,

@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
-from lxml import etree
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from lxml import etree
 
 from newsreel.publishing import LANGS, Status, localized
 

@@ -4,9 +4,9 @@ remoteContent per file with its technical characteristics."""
 from __future__ import annotations
 
 from pathlib import Path
-from lxml import etree
 
 from django.http import HttpRequest
+from lxml import etree
 
 from newsreel.api.announce import content_renditions, decimal_rate, file_url, still_renditions, timed_shots
 from newsreel.api.newsml.document import (
