@@ -247,3 +247,19 @@ def test_feed_page_lists_the_feeds_in_french(client):
 
 def test_feeds_are_only_read(client):
     assert client.post("/en/feeds/news.rss").status_code == 405
+
+
+def test_a_compressed_feeds_weak_etag_still_gets_a_304(client, video):
+    first = client.get("/en/feeds/media.rss", HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip"
+    assert first["ETag"].startswith('W/"')
+    for _attempt in range(2):  # rendered, then from the page cache
+        again = client.get("/en/feeds/media.rss", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert again.status_code == 304
+
+
+def test_an_item_without_a_summary_is_described_by_its_description(client):
+    make_item(title_en="No summary", description_en="Tanks <on> parade & more")
+    entry = _feed(client, "/en/feeds/media.rss").entries[0]
+    # HTML that shows the text as typed: an editor's "<" is never markup in a reader.
+    assert entry.summary == "Tanks &lt;on&gt; parade &amp; more"

@@ -40,8 +40,11 @@ class FeedSource:
 
     def title(self, lang: str) -> str:
         site = settings.NEWSREEL_SITE_NAME_FR if lang == "fr" else settings.SITE_NAME
+        return f"{site} · {self.subject(lang)}"
+
+    def subject(self, lang: str) -> str:
         with translation.override(lang):
-            return f"{site} · {self._subject(lang)}"
+            return self._subject(lang)
 
     def _subject(self, lang: str) -> str:
         if self.event is not None:

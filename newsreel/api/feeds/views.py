@@ -75,7 +75,11 @@ class PortalFeed(Feed):
         return str(localized(obj, "title", self.lang))
 
     def item_description(self, obj: Item | Article) -> str:
-        return escape(str(localized(obj, "summary", self.lang)))
+        # Plain text made safe as HTML: RSS descriptions and Atom summaries (type="html") are read as HTML.
+        text = localized(obj, "summary", self.lang)
+        if not text and isinstance(obj, Item):
+            text = localized(obj, "description", self.lang)
+        return escape(str(text))
 
     def item_link(self, obj: Item | Article) -> str:
         return _page(obj, self.lang)
@@ -150,6 +154,6 @@ def feed_index(request: HttpRequest) -> HttpResponse:
     """The feeds a journalist can subscribe to, in this language, with how to make one of any search."""
     lang = current_lang()
     listed = [sources.news(), sources.media(), *(sources.media(kind) for kind in sources.MEDIA_KINDS)]
-    feeds = [{"title": source.title(lang), "rss": source.feed_url(lang, "rss"),
+    feeds = [{"title": source.subject(lang), "rss": source.feed_url(lang, "rss"),
               "atom": source.feed_url(lang, "atom")} for source in listed]
     return render(request, "api/feeds.html", {"feeds": feeds})
