@@ -9,6 +9,7 @@ from typing import Any
 import feedparser
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from lxml import etree
 
 from newsreel.api.feeds.views import FEED_ENTRIES, MAX_QUERY_STRING
@@ -151,6 +152,10 @@ def test_anonymous_feeds_are_public_and_kept_by_the_page_cache(client, video):
     not_modified = client.get("/en/feeds/news.rss", HTTP_IF_NONE_MATCH=first["ETag"])
     assert not_modified.status_code == 304
     assert "public" in not_modified["Cache-Control"]
+    cache.clear()  # not stored: the view itself answers the conditional request, as publicly
+    rendered = client.get("/en/feeds/news.rss", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert rendered.status_code == 304
+    assert "public" in rendered["Cache-Control"] and "Cookie" in rendered["Vary"]
 
 
 def test_a_signed_in_readers_feed_is_private(client, video):
