@@ -268,3 +268,15 @@ def test_an_item_without_a_summary_is_described_by_its_description(client):
     entry = _feed(client, "/en/feeds/media.rss").entries[0]
     # HTML that shows the text as typed: an editor's "<" is never markup in a reader.
     assert entry.summary == "Tanks &lt;on&gt; parade &amp; more"
+
+
+def test_a_feed_reader_gets_an_item_as_soon_as_it_is_published(client, video):
+    draft = make_item(title_en="Breaking footage", status=Status.DRAFT)
+    before = client.get("/en/feeds/media.rss")
+    assert b"Breaking footage" not in before.content
+    assert client.get("/en/feeds/media.rss")["X-Newsreel-Cache"] == "hit"
+    draft.status = Status.PUBLISHED
+    draft.save()
+    after = client.get("/en/feeds/media.rss", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert [e.title for e in feedparser.parse(after.content).entries][0] == "Breaking footage"
