@@ -279,4 +279,4 @@ def test_a_feed_reader_gets_an_item_as_soon_as_it_is_published(client, video):
     draft.save()
     after = client.get("/en/feeds/media.rss", HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200
-    assert [e.title for e in feedparser.parse(after.content).entries][0] == "Breaking footage"
+    assert feedparser.parse(after.content).entries[0].title == "Breaking footage"
