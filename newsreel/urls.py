@@ -26,5 +26,6 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("newsreel.accounts.urls")),
     path("newsletter/", include("newsreel.newsletter.urls")),
     path("", include("newsreel.search.urls")),
+    path("feeds/", include("newsreel.api.feeds.urls")),
     prefix_default_language=True,
 )
