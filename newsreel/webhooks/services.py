@@ -1,0 +1,89 @@
+"""Writing endpoints: keyword-only, typed, one place for the rules (the pages, the admin and later the API)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from newsreel.newsletter.models import SavedSearch
+from newsreel.webhooks.addresses import UnsafeURL, check_url
+from newsreel.webhooks.models import Delivery, DeliveryStatus, Endpoint, new_secret
+
+ROTATION_GRACE = timedelta(hours=24)
+
+
+def check_endpoint_url(url: str) -> str:
+    """The URL, stripped, or ValidationError saying why it may not receive webhooks."""
+    try:
+        check_url(url, allow_private=settings.NEWSREEL_WEBHOOKS_ALLOW_PRIVATE)
+    except UnsafeURL as exc:
+        raise ValidationError(str(exc), code="unsafe_url") from exc
+    return url.strip()
+
+
+def _check_saved_search(owner: AbstractBaseUser, saved_search: SavedSearch | None) -> None:
+    if saved_search is not None and saved_search.user_id != owner.pk:
+        raise ValidationError("The saved search belongs to someone else.", code="not_owner")
+
+
+def endpoint_create(*, owner: AbstractBaseUser, url: str, saved_search: SavedSearch | None = None,
+                    description: str = "") -> Endpoint:
+    """A new active endpoint. It receives what becomes public from now on, not what was public before."""
+    _check_saved_search(owner, saved_search)
+    return Endpoint.objects.create(owner=owner, url=check_endpoint_url(url), saved_search=saved_search,
+                                   description=description[:200], checked_until=timezone.now())
+
+
+def endpoint_update(*, endpoint: Endpoint, url: str, saved_search: SavedSearch | None,
+                    description: str = "") -> Endpoint:
+    _check_saved_search(endpoint.owner, saved_search)
+    endpoint.url = check_endpoint_url(url)
+    endpoint.saved_search = saved_search
+    endpoint.description = description[:200]
+    endpoint.save(update_fields=["url", "saved_search", "description"])
+    return endpoint
+
+
+def endpoint_rotate_secret(*, endpoint: Endpoint) -> Endpoint:
+    """A new secret; the old one still signs for ROTATION_GRACE, beside the new one, so receivers can switch."""
+    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_until = timezone.now() + ROTATION_GRACE
+    endpoint.secret = new_secret()
+    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+    return endpoint
+
+
+def endpoint_disable(*, endpoint: Endpoint, reason: str) -> bool:
+    """Stop deliveries. Returns False if it was already disabled (only one notice is mailed)."""
+    changed = Endpoint.objects.filter(pk=endpoint.pk, active=True).update(
+        active=False, disabled_at=timezone.now(), disabled_reason=reason[:300])
+    endpoint.refresh_from_db()
+    return bool(changed)
+
+
+def endpoint_enable(*, endpoint: Endpoint) -> Endpoint:
+    """Deliveries start again: those still waiting are sent now; what was published while the endpoint was
+    disabled is not sent (the window starts now), so a long outage does not end in a flood."""
+    now = timezone.now()
+    with transaction.atomic():
+        endpoint.active = True
+        endpoint.disabled_at = None
+        endpoint.disabled_reason = ""
+        endpoint.consecutive_failures = 0
+        endpoint.checked_until = now
+        endpoint.save(update_fields=["active", "disabled_at", "disabled_reason", "consecutive_failures",
+                                     "checked_until"])
+        Delivery.objects.filter(endpoint=endpoint, status=DeliveryStatus.PENDING).update(next_attempt_at=now)
+    from newsreel.webhooks.sending import queue_due
+
+    transaction.on_commit(lambda: queue_due(endpoint_id=endpoint.pk))
+    return endpoint
+
+
+def endpoint_delete(*, endpoint: Endpoint) -> None:
+    endpoint.delete()

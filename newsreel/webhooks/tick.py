@@ -1,0 +1,18 @@
+"""The periodic check (`newsreel webhooks_tick`, every minute from a systemd timer or `--loop 60`): what became
+visible (embargoes that passed included) gets its deliveries, retries that are due are queued (with a
+backend that cannot run tasks later, the tick is what retries), claims of dead workers are handed back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsreel.webhooks.scanning import scan_all
+from newsreel.webhooks.sending import queue, queue_due, recover_stale_claims
+
+
+def webhooks_tick() -> dict[str, Any]:
+    recovered = recover_stale_claims()
+    made = scan_all()
+    queue(made)
+    retried = queue_due()
+    return {"recovered": recovered, "made": len(made), "queued_again": retried}
