@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from newsreel.webhooks.addresses import MAX_URL_LENGTH
 from newsreel.webhooks.models import Attempt, Delivery, Endpoint
 from newsreel.webhooks.services import (
     check_endpoint_url,
@@ -22,6 +23,8 @@ from newsreel.webhooks.services import (
 
 
 class EndpointAdminForm(forms.ModelForm[Endpoint]):
+    url = forms.CharField(label=_("URL"), max_length=MAX_URL_LENGTH, widget=forms.URLInput)
+
     class Meta:
         model = Endpoint
         fields = ["owner", "url", "description", "saved_search"]
