@@ -23,7 +23,8 @@ def disabled_notice(*, endpoint: Endpoint) -> EmailMultiAlternatives:
         context = {"endpoint": endpoint, "SITE_NAME": settings.SITE_NAME,
                    "manage_url": absolute(reverse("webhooks:endpoint", args=[endpoint.pk])),
                    "limit": settings.NEWSREEL_WEBHOOKS_DISABLE_AFTER}
+        subject = _("Webhook disabled after repeated failures")
         return EmailMultiAlternatives(
-            subject=f"{_('Webhook disabled after repeated failures')} · {settings.SITE_NAME}",
+            subject=f"{subject} · {settings.SITE_NAME}",
             body=render_to_string("webhooks/email/disabled.txt", context), to=[endpoint.owner.email],
             from_email=settings.DEFAULT_FROM_EMAIL, headers={"Auto-Submitted": "auto-generated"})
