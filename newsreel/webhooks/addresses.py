@@ -21,7 +21,7 @@ MAX_URL_LENGTH = 500
 SCHEMES = {"http": 80, "https": 443}
 
 
-class UnsafeURL(ValueError):  # noqa: N818 - reads as the reason: "raise UnsafeURL(...)"
+class UnsafeURL(ValueError):
     """The URL may not receive webhooks; the message says why, for the owner."""
 
 

@@ -81,7 +81,8 @@ class AttemptInline(admin.TabularInline[Attempt, Delivery]):
     model = Attempt
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["started_at", "status_code", "duration_ms", "error", "response_excerpt", "succeeded"]
+    fields = ("started_at", "status_code", "duration_ms", "error", "response_excerpt", "succeeded")
+    readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -93,9 +94,9 @@ class DeliveryAdmin(admin.ModelAdmin[Delivery]):
     list_filter = ["status", "event"]
     search_fields = ["uid", "key", "endpoint__url"]
     list_select_related = ["endpoint"]
-    readonly_fields = ["endpoint", "uid", "key", "event", "body", "status", "attempts", "next_attempt_at",
-                       "created_at", "delivered_at"]
-    fields = readonly_fields
+    fields = ("endpoint", "uid", "key", "event", "body", "status", "attempts", "next_attempt_at", "created_at",
+              "delivered_at")
+    readonly_fields = fields
     inlines = [AttemptInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from newsreel.newsletter.models import SavedSearch
@@ -22,7 +22,7 @@ class EndpointForm(forms.Form):
         help_text=_("Or only what matches one of your saved searches."))
     description = forms.CharField(label=_("Note (for you)"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, owner: AbstractBaseUser, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, owner: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["saved_search"]
         assert isinstance(field, forms.ModelChoiceField)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsreel.newsletter.models import SavedSearch
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - a label that says what the value is, not a secret
 
 
 def new_secret() -> str:
@@ -52,9 +53,9 @@ class Endpoint(models.Model):
     def __str__(self) -> str:
         return self.url
 
-    def signing_secrets(self, now: object = None) -> list[str]:
+    def signing_secrets(self, now: datetime | None = None) -> list[str]:
         now = now or timezone.now()
-        if self.previous_secret and self.previous_secret_until and self.previous_secret_until > now:  # type: ignore[operator]
+        if self.previous_secret and self.previous_secret_until and self.previous_secret_until > now:
             return [self.secret, self.previous_secret]
         return [self.secret]
 

@@ -10,7 +10,6 @@ import json
 from datetime import datetime
 from typing import Any
 
-from django.urls import reverse
 from django.utils import translation
 
 from newsreel.catalogue.models import Item

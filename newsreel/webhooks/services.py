@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,12 +26,12 @@ def check_endpoint_url(url: str) -> str:
     return url.strip()
 
 
-def _check_saved_search(owner: AbstractBaseUser, saved_search: SavedSearch | None) -> None:
+def _check_saved_search(owner: User, saved_search: SavedSearch | None) -> None:
     if saved_search is not None and saved_search.user_id != owner.pk:
         raise ValidationError("The saved search belongs to someone else.", code="not_owner")
 
 
-def endpoint_create(*, owner: AbstractBaseUser, url: str, saved_search: SavedSearch | None = None,
+def endpoint_create(*, owner: User, url: str, saved_search: SavedSearch | None = None,
                     description: str = "") -> Endpoint:
     """A new active endpoint. It receives what becomes public from now on, not what was public before."""
     _check_saved_search(owner, saved_search)

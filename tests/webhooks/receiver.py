@@ -76,7 +76,7 @@ class Receiver:
 
 def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             if receiver.delay:
                 time.sleep(receiver.delay)
@@ -91,7 +91,7 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             except OSError:
                 pass  # the sender gave up (its time limit)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the standard library's name
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     return Handler
