@@ -225,3 +225,16 @@ def test_after_rotation_both_secrets_sign_for_a_while(hook, receiver, clock):
     webhooks_tick()
     assert receiver.received[-1].verified
     assert receiver.received[-1].headers["Newsreel-Signature"].count("v1=") == 1
+
+
+def test_the_disabled_notice_is_in_the_owners_language(hook, receiver, clock, settings, smtp):
+    settings.NEWSREEL_WEBHOOKS_DISABLE_AFTER = 1
+    hook.owner.profile.language = "fr"
+    hook.owner.profile.save()
+    receiver.answers = [500]
+    clock.advance(minutes=1)
+    make_item(publish_at=clock.now)
+    webhooks_tick()
+    [mail] = smtp.wait_for("desk@example.org")
+    assert "désactivé" in mail.subject and "/fr/accounts/webhooks/" in mail.text()
+    assert "Dernière erreur\u00a0:" in mail.text()
