@@ -41,7 +41,7 @@ def scan_all(now: datetime | None = None) -> list[int]:
 
 def scan_endpoint(*, endpoint: Endpoint, now: datetime) -> list[int]:
     with transaction.atomic():
-        locked = (Endpoint.objects.select_for_update().select_related("saved_search")
+        locked = (Endpoint.objects.select_for_update(of=("self",)).select_related("saved_search")
                   .filter(pk=endpoint.pk, active=True).first())
         if locked is None:
             return []
