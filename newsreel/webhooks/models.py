@@ -112,3 +112,20 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} {self.started_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+
+
+class Appearance(models.Model):
+    """A save that made something public: created published, or its status changed to published or scheduled.
+
+    The scan's window finds what became visible by its publish-at time passing; this is the other way in (a
+    draft, dated when it was written, published today; withdrawn content published again). It is what tells
+    such a publication from an edit of something long public, which must not be announced as new."""
+
+    key = models.CharField(max_length=40)  # "item:12", "article:7"
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} at {self.at:%Y-%m-%d %H:%M:%S}"

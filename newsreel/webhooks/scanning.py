@@ -4,6 +4,11 @@ Each endpoint keeps a window (`checked_until`) as a saved search does; what beca
 its embargo passed) and matches the endpoint's saved search, as the search page would match it
 (`newsletter.matching.new_matching_ids`), gets one delivery per endpoint. The (endpoint, key) pair is unique,
 so the overlapping windows, a scan after each publication and the periodic tick never make a second one.
+
+One refinement over alerts: the window's rule also lets in anything *edited* in it, since the save that
+publishes a draft is told apart from any other save only by the time it happened. Webhooks say "published",
+so a match counts only if its publish-at time is in the window or an `Appearance` (a save that made it public,
+recorded by signal_handlers.py) is.
 """
 
 from __future__ import annotations
@@ -19,12 +24,13 @@ from newsreel.catalogue.models import Item
 from newsreel.news.models import Article
 from newsreel.newsletter.matching import new_matching_ids
 from newsreel.webhooks import payload
-from newsreel.webhooks.models import Delivery, Endpoint
+from newsreel.webhooks.models import Appearance, Delivery, Endpoint
 
 log = logging.getLogger(__name__)
 
 # Content saved a little before a scan may commit a little after it; unique deliveries make the overlap harmless.
 OVERLAP = timedelta(minutes=30)
+APPEARANCE_KEPT = timedelta(days=7)
 
 
 def scan_all(now: datetime | None = None) -> list[int]:
@@ -47,7 +53,7 @@ def scan_endpoint(*, endpoint: Endpoint, now: datetime) -> list[int]:
             return []
         since = max(locked.checked_until - OVERLAP, locked.created_at)
         query = locked.saved_search.query if locked.saved_search else ""
-        item_ids, article_ids = new_matching_ids(query, since=since, until=now)
+        item_ids, article_ids = _appeared(*new_matching_ids(query, since=since, until=now), since=since)
         keys = [f"item:{pk}" for pk in item_ids] + [f"article:{pk}" for pk in article_ids]
         seen = set(Delivery.objects.filter(endpoint=locked, key__in=keys).values_list("key", flat=True))
         made = _make(locked, now, items=[pk for pk in item_ids if f"item:{pk}" not in seen],
@@ -55,6 +61,25 @@ def scan_endpoint(*, endpoint: Endpoint, now: datetime) -> list[int]:
         locked.checked_until = now
         locked.save(update_fields=["checked_until"])
     return made
+
+
+def _appeared(item_ids: set[int], article_ids: set[int], *, since: datetime) -> tuple[list[int], list[int]]:
+    """Of the window's matches, those that became public in it: their publish-at time is in it (published
+    now, or an embargo that passed), or a save in it made them public (a draft dated earlier, published now).
+    Matches that are in the window only because an edit touched them (they were public before) are dropped: an
+    old item corrected today is not news."""
+    keys = [f"item:{pk}" for pk in item_ids] + [f"article:{pk}" for pk in article_ids]
+    recent = set(Appearance.objects.filter(at__gt=since, key__in=keys).values_list("key", flat=True))
+    items = [pk for pk, at in Item.objects.filter(pk__in=item_ids).values_list("pk", "publish_at")
+             if at > since or f"item:{pk}" in recent]
+    articles = [pk for pk, at in Article.objects.filter(pk__in=article_ids).values_list("pk", "publish_at")
+                if at > since or f"article:{pk}" in recent]
+    return items, articles
+
+
+def prune_appearances(now: datetime) -> int:
+    """Appearances older than any window a scan still looks at (a disabled endpoint starts afresh)."""
+    return Appearance.objects.filter(at__lt=now - APPEARANCE_KEPT).delete()[0]
 
 
 def _make(endpoint: Endpoint, now: datetime, *, items: list[int], articles: list[int]) -> list[int]:

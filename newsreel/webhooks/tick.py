@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsreel.webhooks.scanning import scan_all
+from django.utils import timezone
+
+from newsreel.webhooks.scanning import prune_appearances, scan_all
 from newsreel.webhooks.sending import queue, queue_due, recover_stale_claims
 
 
@@ -15,4 +17,5 @@ def webhooks_tick() -> dict[str, Any]:
     made = scan_all()
     queue(made)
     retried = queue_due()
-    return {"recovered": recovered, "made": len(made), "queued_again": retried}
+    pruned = prune_appearances(timezone.now())
+    return {"recovered": recovered, "made": len(made), "queued_again": retried, "pruned": pruned}

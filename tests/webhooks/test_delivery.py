@@ -238,3 +238,27 @@ def test_the_disabled_notice_is_in_the_owners_language(hook, receiver, clock, se
     [mail] = smtp.wait_for("desk@example.org")
     assert "désactivé" in mail.subject and "/fr/accounts/webhooks/" in mail.text()
     assert "Dernière erreur\u00a0:" in mail.text()
+
+
+def test_an_edit_of_something_long_public_is_not_announced(member, receiver, clock):
+    old = make_item(title_en="Archive", publish_at=clock.now - dt.timedelta(days=300))
+    clock.advance(minutes=1)
+    receiver.secret = endpoint_for(member, receiver.url).secret
+    clock.advance(minutes=1)
+    old.title_en = "Archive (caption corrected)"
+    old.save()
+    webhooks_tick()
+    assert receiver.received == []
+
+
+def test_a_draft_written_earlier_is_delivered_when_it_is_published(hook, receiver, clock):
+    draft = make_item(title_en="Written last week", status=Status.DRAFT,
+                      publish_at=clock.now - dt.timedelta(days=7))
+    clock.advance(minutes=5)
+    webhooks_tick()
+    assert receiver.received == []
+    draft.status = Status.PUBLISHED
+    draft.save()
+    webhooks_tick()
+    [request] = receiver.received
+    assert request.json()["data"]["code"] == draft.reference
