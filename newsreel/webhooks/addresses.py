@@ -12,13 +12,14 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.utils.translation import gettext as _
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_URL_LENGTH = 500
 SCHEMES = {"http": 80, "https": 443}
+PATH_SAFE = "/?&=%:@!$'()*+,;~-._"
 
 
 class UnsafeURL(ValueError):
@@ -42,8 +43,11 @@ def parse_target(url: str) -> Target:
     """The parts of a webhook URL, or UnsafeURL when it is not an http(s) URL with a host."""
     if len(url) > MAX_URL_LENGTH:
         raise UnsafeURL(_("The address is too long (at most %(max)d characters).") % {"max": MAX_URL_LENGTH})
+    url = url.strip()
+    if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):  # no spaces or line breaks into the request line
+        raise UnsafeURL(_("This is not a valid web address."))
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
         raise UnsafeURL(_("This is not a valid web address.")) from exc
@@ -58,7 +62,8 @@ def parse_target(url: str) -> Target:
         host = host.encode("idna").decode("ascii") if not _literal(host) else host
     except UnicodeError as exc:
         raise UnsafeURL(_("The address has no valid host name.")) from exc
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # The request line is ASCII: other characters are sent percent-encoded, as a browser would.
+    path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=PATH_SAFE)
     return Target(parts.scheme, host, port or SCHEMES[parts.scheme], path)
 
 

@@ -92,3 +92,22 @@ def test_delivery_to_a_private_address_is_refused_in_production(host, member, re
     clock.advance(hours=2)
     webhooks_tick()
     assert len(receiver.received) == 1 and receiver.received[0].verified
+
+
+def test_request_line_cannot_be_broken_and_other_characters_are_encoded():
+    with pytest.raises(UnsafeURL, match="not a valid web address"):
+        parse_target("https://example.org/a\r\nX-Injected: 1")
+    assert parse_target("https://example.org/réception?q=été").path == "/r%C3%A9ception?q=%C3%A9t%C3%A9"
+
+
+def test_production_refuses_to_allow_private_receivers():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSREEL_")}
+    env.update({"NEWSREEL_ENV": "production", "NEWSREEL_ALLOWED_HOSTS": "media.example.org",
+                "NEWSREEL_SECRET_KEY": "0123456789abcdef" * 3 + "Zz", "NEWSREEL_WEBHOOKS_ALLOW_PRIVATE": "1"})
+    result = subprocess.run([sys.executable, "-c", "import newsreel.settings"], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode != 0 and "NEWSREEL_WEBHOOKS_ALLOW_PRIVATE" in result.stderr
