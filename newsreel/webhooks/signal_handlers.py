@@ -33,8 +33,9 @@ def key_of(instance: Item | Article) -> str:
     return f"{'item' if isinstance(instance, Item) else 'article'}:{instance.pk}"
 
 
-def _before_save(sender: Any, instance: Item | Article, raw: bool = False, **kwargs: Any) -> None:
-    if raw or instance.status not in PUBLIC:
+def _before_save(sender: Any, instance: Item | Article, raw: bool = False,
+                 update_fields: frozenset[str] | None = None, **kwargs: Any) -> None:
+    if raw or instance.status not in PUBLIC or (update_fields is not None and "status" not in update_fields):
         return
     before = sender.objects.filter(pk=instance.pk).values_list("status", flat=True).first() if instance.pk else None
     setattr(instance, APPEARS, before not in PUBLIC)
