@@ -18,6 +18,7 @@ from newsreel.newsletter.mail import absolute
 
 ITEM_PUBLISHED = "item.published"
 ARTICLE_PUBLISHED = "article.published"
+PING = "ping"  # sent on the owner's request, to test a receiver
 API_ROOT = "/api/v1"
 
 

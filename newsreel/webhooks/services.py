@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -87,3 +88,19 @@ def endpoint_enable(*, endpoint: Endpoint) -> Endpoint:
 
 def endpoint_delete(*, endpoint: Endpoint) -> None:
     endpoint.delete()
+
+
+def endpoint_ping(*, endpoint: Endpoint) -> Delivery:
+    """A `ping` delivery, sent now through the same path as the others (signature, log, retries), so an owner
+    can check their receiver without waiting for a publication."""
+    from newsreel.webhooks import payload
+    from newsreel.webhooks.sending import queue
+
+    now = timezone.now()
+    uid = uuid.uuid4()
+    body = payload.body(delivery_id=str(uid), event=payload.PING, created=now,
+                        data={"type": "ping", "endpoint": endpoint.url})
+    delivery = Delivery.objects.create(endpoint=endpoint, uid=uid, key=f"ping:{uid.hex[:16]}", event=payload.PING,
+                                       body=body, created_at=now, next_attempt_at=now)
+    transaction.on_commit(lambda: queue([delivery.pk]))
+    return delivery

@@ -21,6 +21,7 @@ from newsreel.webhooks.services import (
     endpoint_delete,
     endpoint_disable,
     endpoint_enable,
+    endpoint_ping,
     endpoint_rotate_secret,
 )
 
@@ -84,6 +85,12 @@ def endpoint_action(request: HttpRequest, pk: int) -> HttpResponse:
     elif action == "enable":
         endpoint_enable(endpoint=ep)
         messages.success(request, _("Endpoint enabled."))
+    elif action == "ping":
+        if not ep.active:
+            messages.error(request, _("Enable the endpoint first."))
+        else:
+            endpoint_ping(endpoint=ep)
+            messages.success(request, _("Test request sent. Its result is in the log below."))
     elif action == "delete":
         endpoint_delete(endpoint=ep)
         messages.success(request, _("Endpoint deleted."))

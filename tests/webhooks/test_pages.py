@@ -103,3 +103,15 @@ def test_staff_manage_every_endpoint_in_the_back_office(client, member, receiver
     added = client.post(reverse("admin:webhooks_endpoint_add"),
                         {"owner": member.pk, "url": "http://127.0.0.1:1/x", "description": "Partner"})
     assert added.status_code == 302 and Endpoint.objects.count() == 2
+
+
+def test_owner_sends_a_test_request(client, member, receiver, django_capture_on_commit_callbacks):
+    endpoint = endpoint_for(member, receiver.url)
+    receiver.secret = endpoint.secret
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("webhooks:action", args=[endpoint.pk]), {"action": "ping"})
+    [request] = receiver.received
+    assert request.verified and request.json()["event"] == "ping" and request.headers["Newsreel-Event"] == "ping"
+    page = client.get(reverse("webhooks:endpoint", args=[endpoint.pk])).content.decode()
+    assert "HTTP 200" in page and "ping" in page
