@@ -295,6 +295,7 @@ NEWSREEL_WEBHOOKS_MAX_ATTEMPTS = env_int("NEWSREEL_WEBHOOKS_MAX_ATTEMPTS", 10)  
 NEWSREEL_WEBHOOKS_RETRY_BASE = env_int("NEWSREEL_WEBHOOKS_RETRY_BASE", 60)  # seconds, doubled each retry, jittered
 NEWSREEL_WEBHOOKS_RETRY_MAX = env_int("NEWSREEL_WEBHOOKS_RETRY_MAX", 3600)  # longest wait, Retry-After included
 NEWSREEL_WEBHOOKS_DISABLE_AFTER = env_int("NEWSREEL_WEBHOOKS_DISABLE_AFTER", 20)  # failed attempts in a row
+NEWSREEL_WEBHOOKS_LOG_DAYS = env_int("NEWSREEL_WEBHOOKS_LOG_DAYS", 90)  # finished deliveries kept in the log
 
 LOGGING = {
     "version": 1,

@@ -198,3 +198,12 @@ def recover_stale_claims(now: datetime | None = None) -> int:
     now = now or timezone.now()
     return (Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - claim_lease())
             .update(status=DeliveryStatus.PENDING, claimed_at=None, next_attempt_at=now))
+
+
+def prune_log(now: datetime | None = None) -> int:
+    """Finished deliveries (and their attempts) older than NEWSREEL_WEBHOOKS_LOG_DAYS leave the log. They are
+    not needed against duplicates: the scan's window never reaches that far back."""
+    now = now or timezone.now()
+    old = Delivery.objects.filter(status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED],
+                                  created_at__lt=now - timedelta(days=settings.NEWSREEL_WEBHOOKS_LOG_DAYS))
+    return old.delete()[1].get(Delivery._meta.label, 0)

@@ -262,3 +262,19 @@ def test_a_draft_written_earlier_is_delivered_when_it_is_published(hook, receive
     webhooks_tick()
     [request] = receiver.received
     assert request.json()["data"]["code"] == draft.reference
+
+
+def test_the_log_keeps_finished_deliveries_for_the_configured_days(hook, receiver, clock, settings):
+    settings.NEWSREEL_WEBHOOKS_LOG_DAYS = 30
+    clock.advance(minutes=1)
+    item = make_item(publish_at=clock.now)
+    webhooks_tick()
+    clock.advance(days=29)
+    webhooks_tick()
+    assert Delivery.objects.count() == 1 and Attempt.objects.count() == 1
+    clock.advance(days=2)
+    item.title_en = "Edited long after"
+    item.save()
+    webhooks_tick()
+    assert not Delivery.objects.exists() and not Attempt.objects.exists()
+    assert len(receiver.received) == 1  # and the edit did not bring it back
