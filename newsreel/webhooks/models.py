@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from datetime import datetime
@@ -92,6 +93,16 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} {self.key} → {self.endpoint_id}"
+
+    def title(self, lang: str) -> str:
+        """The title of what the delivery announces, for the log (from the body that was sent)."""
+        try:
+            titles = json.loads(self.body).get("data", {}).get("title") or {}
+        except (ValueError, AttributeError):
+            return ""
+        if not isinstance(titles, dict):
+            return ""
+        return str(titles.get(lang) or next((t for t in titles.values() if t), ""))
 
 
 class Attempt(models.Model):

@@ -37,7 +37,9 @@ def scan_all(now: datetime | None = None) -> list[int]:
     """Make the deliveries of every active endpoint; returns the new deliveries' ids."""
     now = now or timezone.now()
     made: list[int] = []
-    for endpoint in Endpoint.objects.filter(active=True).select_related("saved_search").order_by("pk"):
+    # A deactivated account's endpoints wait (nothing is made for them) until the account is active again.
+    endpoints = Endpoint.objects.filter(active=True, owner__is_active=True).select_related("saved_search")
+    for endpoint in endpoints.order_by("pk"):
         try:
             made += scan_endpoint(endpoint=endpoint, now=now)
         except Exception:

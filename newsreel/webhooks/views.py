@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from newsreel.downloads.access import Verdict, account_verdict
 from newsreel.downloads.views import refusal
 from newsreel.lib.paging import paginate
+from newsreel.publishing import current_lang
 from newsreel.webhooks.forms import EndpointForm
 from newsreel.webhooks.models import Endpoint
 from newsreel.webhooks.services import (
@@ -64,8 +65,10 @@ def endpoint(request: HttpRequest, pk: int) -> HttpResponse:
     if verdict != Verdict.ALLOWED:
         return refusal(request, verdict)
     ep = _own(request, pk)
-    deliveries = ep.deliveries.prefetch_related("attempt_log")
-    return render(request, "webhooks/endpoint.html", {"endpoint": ep, "page": paginate(request, deliveries)})
+    page = paginate(request, ep.deliveries.prefetch_related("attempt_log"))
+    lang = current_lang()
+    rows = [(d, d.title(lang)) for d in page.object_list]
+    return render(request, "webhooks/endpoint.html", {"endpoint": ep, "page": page, "rows": rows})
 
 
 @login_required

@@ -115,3 +115,30 @@ def test_owner_sends_a_test_request(client, member, receiver, django_capture_on_
     assert request.verified and request.json()["event"] == "ping" and request.headers["Newsreel-Event"] == "ping"
     page = client.get(reverse("webhooks:endpoint", args=[endpoint.pk])).content.decode()
     assert "HTTP 200" in page and "ping" in page
+
+
+def test_the_log_names_what_was_sent_in_the_readers_language(client, member, receiver, clock):
+    from newsreel.webhooks.tick import webhooks_tick
+    from tests.factories import make_item
+
+    endpoint = endpoint_for(member, receiver.url)
+    receiver.secret = endpoint.secret
+    clock.advance(minutes=1)
+    make_item(title_en="Summit arrivals", title_fr="Arrivées au sommet", publish_at=clock.now)
+    webhooks_tick()
+    client.force_login(member)
+    assert "Arrivées au sommet" in client.get(f"/fr/accounts/webhooks/{endpoint.pk}/").content.decode()
+    assert "Summit arrivals" in client.get(f"/en/accounts/webhooks/{endpoint.pk}/").content.decode()
+
+
+def test_a_deactivated_accounts_endpoints_get_nothing(member, receiver, clock):
+    from newsreel.webhooks.tick import webhooks_tick
+    from tests.factories import make_item
+
+    endpoint_for(member, receiver.url)
+    member.is_active = False
+    member.save()
+    clock.advance(minutes=1)
+    make_item(publish_at=clock.now)
+    webhooks_tick()
+    assert receiver.received == []
