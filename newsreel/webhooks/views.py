@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from newsreel.downloads.access import Verdict, account_verdict
 from newsreel.downloads.views import refusal
 from newsreel.lib.paging import paginate
+from newsreel.newsletter.subscriptions import allow
 from newsreel.publishing import current_lang
 from newsreel.webhooks.forms import EndpointForm
 from newsreel.webhooks.models import Endpoint
@@ -27,6 +28,7 @@ from newsreel.webhooks.services import (
 )
 
 MAX_ENDPOINTS = 20  # per user: each one costs a scan a minute
+PINGS_PER_HOUR = 10
 
 
 @login_required
@@ -71,6 +73,17 @@ def endpoint(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "webhooks/endpoint.html", {"endpoint": ep, "page": page, "rows": rows})
 
 
+def _ping(request: HttpRequest, ep: Endpoint) -> None:
+    if not ep.active:
+        messages.error(request, _("Enable the endpoint first."))
+    elif not allow(f"webhook-ping:{ep.pk}", limit=PINGS_PER_HOUR, window=3600):
+        # Each test makes the portal send a request: not a way to aim it at someone else's server.
+        messages.error(request, _("Too many test requests for this endpoint; try again in an hour."))
+    else:
+        endpoint_ping(endpoint=ep)
+        messages.success(request, _("Test request sent. Its result is in the log below."))
+
+
 @login_required
 @require_POST
 def endpoint_action(request: HttpRequest, pk: int) -> HttpResponse:
@@ -89,11 +102,7 @@ def endpoint_action(request: HttpRequest, pk: int) -> HttpResponse:
         endpoint_enable(endpoint=ep)
         messages.success(request, _("Endpoint enabled."))
     elif action == "ping":
-        if not ep.active:
-            messages.error(request, _("Enable the endpoint first."))
-        else:
-            endpoint_ping(endpoint=ep)
-            messages.success(request, _("Test request sent. Its result is in the log below."))
+        _ping(request, ep)
     elif action == "delete":
         endpoint_delete(endpoint=ep)
         messages.success(request, _("Endpoint deleted."))

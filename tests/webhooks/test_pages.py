@@ -142,3 +142,17 @@ def test_a_deactivated_accounts_endpoints_get_nothing(member, receiver, clock):
     make_item(publish_at=clock.now)
     webhooks_tick()
     assert receiver.received == []
+
+
+def test_test_requests_are_limited(client, member, receiver, django_capture_on_commit_callbacks):
+    from newsreel.webhooks.views import PINGS_PER_HOUR
+
+    endpoint = endpoint_for(member, receiver.url)
+    receiver.secret = endpoint.secret
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _n in range(PINGS_PER_HOUR + 2):
+            client.post(reverse("webhooks:action", args=[endpoint.pk]), {"action": "ping"})
+    assert len(receiver.received) == PINGS_PER_HOUR
+    page = client.get(reverse("webhooks:endpoint", args=[endpoint.pk])).content.decode()
+    assert "Too many test requests" in page
