@@ -10,11 +10,14 @@ is refused at the moment it matters.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 from django.utils.translation import gettext as _
+
+log = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_URL_LENGTH = 500
@@ -99,9 +102,16 @@ def resolve(target: Target, *, allow_private: bool) -> list[IPAddress]:
         addresses = list(dict.fromkeys(ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos))
     if not allow_private:
         for address in addresses:
-            if not is_public(address):
+            if is_public(address):
+                continue
+            if literal is not None:
                 raise UnsafeURL(_("Webhooks cannot be sent to %(address)s: it is not a public internet "
                                   "address.") % {"address": address})
+            # The owner is not told which address the name has: that would let anyone read the portal's
+            # internal DNS through this form. Operators find it in the log.
+            log.warning("webhook URL refused: %s resolves to %s", target.host, address)
+            raise UnsafeURL(_("Webhooks cannot be sent to %(host)s: it is not a public internet address.")
+                            % {"host": target.host})
     if not addresses:
         raise UnsafeURL(_("The host name %(host)s cannot be found.") % {"host": target.host})
     return addresses

@@ -85,7 +85,7 @@ def test_delivery_to_a_private_address_is_refused_in_production(host, member, re
     assert receiver.received == []
     attempt = Attempt.objects.get()
     assert attempt.status_code is None and attempt.error.startswith("refused:")
-    assert "127.0.0.1" in attempt.error or "::1" in attempt.error
+    assert f"sent to {host}:" in attempt.error  # the name as written; its address is not told to the owner
     assert Delivery.objects.get().status == DeliveryStatus.PENDING  # counted as a failure, retried later
 
     settings.NEWSREEL_WEBHOOKS_ALLOW_PRIVATE = True  # the test's control: the same delivery does arrive
