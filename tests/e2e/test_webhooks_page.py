@@ -51,6 +51,7 @@ def test_member_adds_a_webhook_reads_its_secret_and_its_log(site, page, receiver
     problems: list[str] = []
 
     page.goto(f"{site.url}/{lang}/accounts/profile/")
+    problems += [f"account page (with its new link): {p}" for p in _problems(page, lang)]
     page.locator(f"a[href='/{lang}/accounts/webhooks/']").click()
     problems += [f"list: {p}" for p in _problems(page, lang)]
 
