@@ -287,6 +287,19 @@ NEWSLETTER_FORM_MIN_SECONDS = env_int("NEWSREEL_NEWSLETTER_FORM_MIN_SECONDS", 3)
 NEWSLETTER_RATE_PER_IP = env_int("NEWSREEL_NEWSLETTER_RATE_PER_IP", 10)  # subscribe requests per hour
 NEWSLETTER_RATE_PER_ADDRESS = env_int("NEWSREEL_NEWSLETTER_RATE_PER_ADDRESS", 3)  # confirmation mails per day
 
+# --- Webhooks (docs/webhooks.md) ---------------------------------------------------------------------------
+# Private, loopback and link-local receivers are refused (SSRF); only tests and a laptop may allow them.
+NEWSREEL_WEBHOOKS_ALLOW_PRIVATE = env_bool("NEWSREEL_WEBHOOKS_ALLOW_PRIVATE", False)
+if PRODUCTION and NEWSREEL_WEBHOOKS_ALLOW_PRIVATE:
+    raise ConfigError("NEWSREEL_WEBHOOKS_ALLOW_PRIVATE must be off in production")
+NEWSREEL_WEBHOOKS_CONNECT_TIMEOUT = env_int("NEWSREEL_WEBHOOKS_CONNECT_TIMEOUT", 5)  # seconds
+NEWSREEL_WEBHOOKS_TIMEOUT = env_int("NEWSREEL_WEBHOOKS_TIMEOUT", 15)  # seconds for the whole request
+NEWSREEL_WEBHOOKS_MAX_ATTEMPTS = env_int("NEWSREEL_WEBHOOKS_MAX_ATTEMPTS", 10)  # per delivery, then failed
+NEWSREEL_WEBHOOKS_RETRY_BASE = env_int("NEWSREEL_WEBHOOKS_RETRY_BASE", 60)  # seconds, doubled each retry, jittered
+NEWSREEL_WEBHOOKS_RETRY_MAX = env_int("NEWSREEL_WEBHOOKS_RETRY_MAX", 3600)  # longest wait, Retry-After included
+NEWSREEL_WEBHOOKS_DISABLE_AFTER = env_int("NEWSREEL_WEBHOOKS_DISABLE_AFTER", 20)  # failed attempts in a row
+NEWSREEL_WEBHOOKS_LOG_DAYS = env_int("NEWSREEL_WEBHOOKS_LOG_DAYS", 90)  # finished deliveries kept in the log
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
