@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from newsreel.api.oembed import oembed
 
 app_name = "api"
 
 urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += [path("oembed", oembed, name="oembed")]

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_safe
 
+from newsreel.catalogue.embeds import EMBED_KINDS, frame_size, iframe_html, player_rendition
 from newsreel.catalogue.models import DOWNLOAD_ROLES, Access, Event, Item, Kind, Rendition, Role
-from newsreel.downloads.access import Verdict, may_download
+from newsreel.downloads.access import Verdict, may_download, may_preview
 from newsreel.downloads.clips import AUDIO_ROLES, player_range_messages
 from newsreel.lib.http import serve_file
 from newsreel.lib.paging import paginate
 from newsreel.media.content import ATTACHMENT_TYPE, INLINE_TYPES, media_type_of
 from newsreel.news.models import Article
+from newsreel.publishing import current_lang
 from newsreel.search.views import list_page
 
 
@@ -40,6 +45,7 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
     articles = item.articles.visible().order_by("-publish_at")[:5]
     context: dict[str, object] = {"item": item, "articles": articles, "web": item.rendition(Role.WEB),
                                   "download_roles": {str(role) for role in DOWNLOAD_ROLES}}
+    context.update(embed_context(item))
     if item.kind == Kind.VIDEO:
         context["storyboard"] = storyboard_for_player(item)
         choices = clip_choices(request, item)
@@ -51,6 +57,22 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
         except NoReverseMatch:
             context["clip_url"] = None
     return render(request, "catalogue/item_detail.html", context)
+
+
+def embed_context(item: Item) -> dict[str, object]:
+    """The Embed control and the oEmbed discovery link, for items whose player anyone may see (an embed is
+    framed on other sites, where the portal's session does not follow)."""
+    preview = player_rendition(item) if item.kind in EMBED_KINDS else None
+    if preview is None or not may_preview(AnonymousUser(), preview):
+        return {}
+    lang = current_lang()
+    width, height = frame_size(item.kind, (preview.width or 0, preview.height or 0))
+    page_url = settings.SITE_URL + item.get_absolute_url()
+    return {
+        "embed_code": iframe_html(item, lang=lang, width=width, height=height),
+        "oembed_url": settings.SITE_URL + reverse("api:oembed") + "?" + urlencode({"url": page_url, "format": "json"}),
+        "embed_anywhere": settings.NEWSREEL_EMBED_ORIGINS == ["*"],
+    }
 
 
 # What a user may cut a clip from, best first: video versions, then the audio-only ones (cut to the sample at the
@@ -98,8 +120,6 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def rendition_preview(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """A preview file (downloads/access.py: who may), sent inline only as one of a fixed set of media types read
     from the file's content; anything else is an attachment. The stored type is never trusted."""
-    from newsreel.downloads.access import may_preview
-
     rendition = get_object_or_404(Rendition.objects.select_related("item"), pk=pk)
     if not may_preview(request.user, rendition):
         raise Http404
