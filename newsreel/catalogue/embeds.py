@@ -23,7 +23,7 @@ DEFAULT_WIDTH = 640
 # The embed page's lines around the picture (title above; timecode, buttons and links below), in CSS pixels:
 # a frame this much taller than the video's own shape shows the video whole, with no letterbox.
 CHROME_HEIGHT = 96
-AUDIO_HEIGHT = 168
+AUDIO_HEIGHT = 200  # room for the link field the copy button shows
 DEFAULT_SHAPE = (16, 9)
 
 
