@@ -109,7 +109,6 @@ def test_the_player_plays_in_a_frame_on_an_allowed_site_and_is_refused_on_anothe
     embed = f"{site.url}/en/media/{video.reference}/embed/"
     refusals: list[str] = []
     page.on("console", lambda msg: refusals.append(msg.text) if "frame-ancestors" in msg.text else None)
-
     page.goto(allowed.page("partner.html", embed))
     frame = child(page)
     assert frame.url == embed
@@ -119,19 +118,20 @@ def test_the_player_plays_in_a_frame_on_an_allowed_site_and_is_refused_on_anothe
     assert refusals == []
     page.screenshot(path=str(tmp_path / "framed.png"))
 
-    page.goto(other.page("elsewhere.html", embed))
-    frame = child(page)
-    # Chromium replaces a refused frame by its error page, and says why in the console.
-    assert frame.url.startswith("chrome-error://"), frame.url
-    assert frame.locator("#player").count() == 0
-    until(page, "true")  # let the console message arrive with the event loop's next turn
-    assert any(f"frame-ancestors 'self' {allowed.origin}" in text for text in refusals), refusals
-
+    refused(page, other.page("elsewhere.html", embed), f"frame-ancestors 'self' {allowed.origin}")
     # The item page itself refuses every frame, even on the allowed site.
-    refusals.clear()
-    page.goto(allowed.page("item.html", f"{site.url}/en/media/{video.reference}/"))
-    assert child(page).url.startswith("chrome-error://")
-    assert any("frame-ancestors 'none'" in text for text in refusals), refusals
+    refused(page, allowed.page("item.html", f"{site.url}/en/media/{video.reference}/"), "frame-ancestors 'none'")
+
+
+def refused(page: Any, url: str, directive: str) -> None:
+    """The page at `url` frames a portal page, and Chromium refuses it: it reports the directive in the console
+    and puts its error page in the frame's place (no portal document in it)."""
+    with page.expect_console_message(lambda msg: directive in msg.text):
+        page.goto(url)
+    frame = child(page)
+    frame.wait_for_url(lambda address: address.startswith("chrome-error://"))
+    assert frame.locator("#player").count() == 0
+    assert frame.locator(".embed-main, .site-header").count() == 0
 
 
 def test_an_audio_embed_loads_in_a_frame_on_an_allowed_site(site, page, audio, hosts, settings, tmp_path):
@@ -196,6 +196,13 @@ def test_copy_link_copies_the_frame_on_screen_and_says_so(site, browser, video):
 
     page.goto(link)
     assert_at_frame(shown_frame(page, "10:00:00:17"), 17)
+
+    page.get_by_text("Embed", exact=True).click()
+    page.get_by_role("button", name="Copy code").click()
+    page.get_by_role("status").filter(has_text="Code copied").wait_for()
+    code = page.evaluate("navigator.clipboard.readText()")
+    assert code == page.input_value("#embed-code")
+    assert code.startswith('<iframe src="') and f"/en/media/{video.reference}/embed/" in code
     context.close()
 
 
@@ -210,6 +217,13 @@ def test_when_the_clipboard_is_refused_the_link_is_shown_to_copy(site, page, aud
     assert field.is_visible()
     assert field.input_value() == f"{site.url}/en/media/{audio.reference}/?t=00:00:01.250"
     assert page.evaluate("document.activeElement.id") == "timelink-url"
+
+    page.get_by_text("Embed", exact=True).click()
+    page.get_by_role("button", name="Copy code").click()
+    page.get_by_role("status").filter(has_text="Copy the code from the field.").wait_for()
+    assert page.evaluate("document.activeElement.id") == "embed-code"
+    assert page.evaluate("(() => { const t = document.getElementById('embed-code'); "
+                         "return t.selectionEnd - t.selectionStart === t.value.length; })()")
     assert not page.errors
 
 
@@ -232,7 +246,8 @@ def test_embed_and_item_pages_pass_the_sweep(site, browser, video, audio, lang, 
                     page.locator("details.embed-code summary").click()  # the Embed control, opened
                 page.locator("[data-action=copy-link]").wait_for()  # shown once its script runs
                 where = f"{name} {kind} {lang} {width_name}"
-                found = check.overflow(page) + check.media(page) + check.axe(page) + check.lang(page, lang)
+                found = (check.overflow(page) + check.images(page) + check.media(page) + check.axe(page)
+                         + check.lang(page, lang))
                 problems += [f"{where}: {p}" for p in found + errors]
                 errors.clear()
                 page.screenshot(path=str(tmp_path / f"{name}-{kind}-{lang}-{width_name}.png"),

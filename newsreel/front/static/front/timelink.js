@@ -1,8 +1,32 @@
-// "Copy link at this timecode" (docs/embeds.md), on the item page and in the embed; and, for audio, opening a
-// link at its moment (the video player, catalogue/player.js, opens its own). The link is the item page's address
+// "Copy link at this timecode" (docs/embeds.md), on the item page and in the embed; the Embed control's "Copy
+// code"; and, for audio, opening a link at its moment (the video player, catalogue/player.js, opens its own). The link is the item page's address
 // with ?t=: the video's source timecode of the frame on screen, or the audio's time as HH:MM:SS.mmm.
 (function () {
   "use strict";
+
+  // Writes text to the clipboard; where the browser refuses (no API, an insecure context, a frame without the
+  // clipboard-write permission), the field holding the text is focused and selected for the reader to copy.
+  function copy(text, field, status, messages) {
+    const say = (words) => {
+      // Emptied first, so the same words said twice are announced twice.
+      status.textContent = "";
+      window.setTimeout(() => { status.textContent = words; }, 50);
+    };
+    const manual = () => { field.hidden = false; field.focus(); field.select(); say(messages.manual); };
+    const clipboard = navigator.clipboard && window.isSecureContext ? navigator.clipboard : null;
+    if (!clipboard) { manual(); return; }
+    clipboard.writeText(text).then(() => say(messages.copied), manual);
+  }
+
+  // The item page's Embed control: the iframe code is in a read-only field; the button copies it.
+  const embedBox = document.querySelector("[data-copy-code]");
+  if (embedBox) {
+    const codeButton = embedBox.querySelector("[data-action=copy-code]");
+    const code = embedBox.querySelector("textarea");
+    codeButton.hidden = false;
+    codeButton.addEventListener("click", () => copy(code.value, code, embedBox.querySelector("[data-role=copy-status]"),
+      { copied: embedBox.dataset.msgCopied, manual: embedBox.dataset.msgManual }));
+  }
 
   const box = document.querySelector("[data-timelink]");
   if (!box) return;
@@ -43,29 +67,12 @@
     return url.href.replace(/%3A/gi, ":").replace(/%3B/gi, ";");
   }
 
-  function say(text) {
-    // Emptied first, so the same words said twice are announced twice.
-    status.textContent = "";
-    window.setTimeout(() => { status.textContent = text; }, 50);
-  }
-
-  function showField(url) {
-    input.value = url;
-    field.hidden = false;
-    input.focus();
-    input.select();
-  }
-
   button.hidden = false;
   button.addEventListener("click", () => {
     const url = link();
     input.value = url;
-    const clipboard = navigator.clipboard && window.isSecureContext ? navigator.clipboard : null;
-    if (!clipboard) { showField(url); say(box.dataset.msgManual); return; }
-    clipboard.writeText(url).then(() => {
-      field.hidden = false;  // also shown, so the reader sees what was copied
-      say(box.dataset.msgCopied);
-    }, () => { showField(url); say(box.dataset.msgManual); });
+    field.hidden = false;  // shown whether copied or not: the reader sees the link
+    copy(url, input, status, { copied: box.dataset.msgCopied, manual: box.dataset.msgManual });
   });
 
   if (audio) {
