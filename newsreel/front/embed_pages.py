@@ -8,8 +8,8 @@ from typing import Any
 
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
@@ -43,9 +43,12 @@ def embeddable(view: View) -> View:
 def item_embed(request: HttpRequest, reference: str) -> HttpResponse:
     """The player with a title, credit and links. Drafts and embargoed items do not exist here (404); a withdrawn
     one says so; a restricted one asks to sign in on the portal, as its preview is for staff only."""
-    item = get_object_or_404(Item.objects.reachable().prefetch_related("renditions"), reference=reference)
-    if item.kind not in EMBED_KINDS:
-        raise Http404
+    item = (Item.objects.reachable().filter(reference=reference, kind__in=EMBED_KINDS)
+            .prefetch_related("renditions").first())
+    if item is None:
+        # Said inside the frame (a page the embedding site may show), not as the browser's refusal of the
+        # portal's own 404 page: an embed outlives an item that is taken back to draft or deleted.
+        return render(request, "catalogue/embed_missing.html", status=404)
     if item.is_withdrawn:
         return render(request, "catalogue/item_embed.html", {"item": item, "withdrawn": True}, status=410)
     preview = player_rendition(item)

@@ -252,5 +252,10 @@ def test_embed_and_item_pages_pass_the_sweep(site, browser, video, audio, lang, 
                 errors.clear()
                 page.screenshot(path=str(tmp_path / f"{name}-{kind}-{lang}-{width_name}.png"),
                                 full_page=True)
+        page.goto(f"{site.url}/{lang}/media/V-1999-0001/embed/")  # no such item: said inside the frame
+        found = check.overflow(page) + check.axe(page) + check.lang(page, lang)
+        problems += [f"missing embed {lang} {width_name}: {p}" for p in found]
+        problems += [f"missing embed: {e}" for e in errors if not e.startswith("Failed to load resource")]
+        errors.clear()
         context.close()
     assert problems == []

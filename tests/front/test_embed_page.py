@@ -91,13 +91,23 @@ def test_a_cached_embed_keeps_its_frame_policy(client, video, settings):
     assert page["X-Newsreel-Cache"] == "hit" and directives(page)["frame-ancestors"] == "'none'"
 
 
-def test_drafts_embargoed_items_photos_and_unknown_references_are_not_found(client, settings):
+def test_drafts_embargoed_items_photos_and_unknown_references_are_not_found_inside_the_frame(client, settings):
+    settings.NEWSREEL_EMBED_ORIGINS = [PARTNER]
     later = timezone.now() + dt.timedelta(days=1)
-    for item in (make_item(status=Status.DRAFT), make_item(status=Status.SCHEDULED, publish_at=later),
-                 make_item(kind=Kind.PHOTO)):
-        add_file(item, Role.WEB, media_root=settings.MEDIA_ROOT)
-        assert client.get(embed(item)).status_code == 404
+    items = [make_item(status=Status.DRAFT, title_en="Secret draft"),
+             make_item(status=Status.SCHEDULED, publish_at=later, title_en="Secret draft"),
+             make_item(kind=Kind.PHOTO, title_en="Secret draft")]
+    for item in items:
+        web = add_file(item, Role.WEB, media_root=settings.MEDIA_ROOT)
+        response = client.get(embed(item))
+        assert response.status_code == 404
+        page = response.content.decode()
+        assert "This media is not available." in page
+        assert "Secret draft" not in page and f"/preview/{web.pk}/" not in page
+        # Shown in the partner's frame, not refused: the page says why the player is gone.
+        assert directives(response)["frame-ancestors"] == f"'self' {PARTNER}"
     assert client.get("/en/media/V-1999-0001/embed/").status_code == 404
+    assert "Ce média n’est pas disponible." in client.get("/fr/media/V-1999-0001/embed/").content.decode()
 
 
 def test_a_withdrawn_item_says_so_in_the_frame(client, settings):
