@@ -43,7 +43,12 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
     if item.is_withdrawn:
         return render(request, "catalogue/withdrawn.html", {"item": item}, status=410)
     articles = item.articles.visible().order_by("-publish_at")[:5]
-    context: dict[str, object] = {"item": item, "articles": articles, "web": item.rendition(Role.WEB),
+    # The page shows the player (or picture) only to those the access rules give its preview; to others, a note
+    # rather than a player whose file would not load.
+    shown = player_rendition(item) if item.kind in EMBED_KINDS else item.poster
+    refused = shown is not None and not may_preview(request.user, shown)
+    context: dict[str, object] = {"item": item, "articles": articles, "preview_refused": refused,
+                                  "web": None if refused else item.rendition(Role.WEB),
                                   "download_roles": {str(role) for role in DOWNLOAD_ROLES}}
     context.update(embed_context(item))
     if item.kind == Kind.VIDEO:

@@ -175,3 +175,20 @@ def test_embed_origins_setting_reads_origins_or_a_star(monkeypatch):
         monkeypatch.setenv("NEWSREEL_EMBED_ORIGINS", wrong)
         with pytest.raises(ConfigError):
             env_origins("NEWSREEL_EMBED_ORIGINS")
+
+
+def test_the_item_page_of_a_restricted_item_says_so_instead_of_a_player_that_would_not_load(client, settings,
+                                                                                            django_user_model):
+    video = make_item(access=Access.RESTRICTED)
+    web = add_file(video, Role.WEB, media_root=settings.MEDIA_ROOT)
+    photo = make_item(kind=Kind.PHOTO, frame_rate="", access=Access.RESTRICTED)
+    medium = add_file(photo, Role.PHOTO_MEDIUM, media_root=settings.MEDIA_ROOT, suffix=".jpg")
+    for item, preview in ((video, web), (photo, medium)):
+        page = client.get(f"/en/media/{item.reference}/").content.decode()
+        assert f"/preview/{preview.pk}/" not in page and 'id="player"' not in page
+        assert "This item is not public" in page
+        assert f'href="/en/accounts/login/?next=/en/media/{item.reference}/">Sign in</a>' in page
+    staff = django_user_model.objects.create_user("staff", "s@example.org", "x", is_staff=True)
+    client.force_login(staff)
+    page = client.get(f"/en/media/{video.reference}/").content.decode()
+    assert f'src="/preview/{web.pk}/"' in page and "This item is not public" not in page
