@@ -21,7 +21,8 @@ View = Callable[..., HttpResponseBase]
 
 
 def frame_ancestors() -> list[str]:
-    """Who may frame an embed: the portal itself (its own Embed preview) and the sites in the setting."""
+    """Who may frame an embed: the sites in the setting, and the portal itself (a page of its own origin cannot
+    clickjack it), or any site for `*`."""
     origins = settings.NEWSREEL_EMBED_ORIGINS
     return ["*"] if origins == ["*"] else ["'self'", *origins]
 
