@@ -213,10 +213,20 @@ def cache_from_url(url: str, var_dir: Path) -> dict[str, object]:
 def env_origin(name: str) -> str:
     """An origin (`https://host[:port]`, nothing after it) from the environment, or "" when unset."""
     raw = os.environ.get(name, "").strip().rstrip("/")
-    if not raw:
-        return ""
+    return _origin(name, raw) if raw else ""
+
+
+def _origin(name: str, raw: str) -> str:
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment \
             or parts.username or parts.password:
         raise ConfigError(f"{name} must be an origin such as https://media.example.org, not {raw!r}")
     return raw
+
+
+def env_origins(name: str) -> list[str]:
+    """Comma-separated origins (each as env_origin), or the single value `*` for any web site."""
+    raw = [part.rstrip("/") for part in env_list(name)]
+    if raw == ["*"]:
+        return raw
+    return [_origin(name, part) for part in raw]

@@ -24,6 +24,7 @@ from newsreel.env import (
     env_int,
     env_list,
     env_origin,
+    env_origins,
     env_path,
     env_str,
     production_secret_key,
@@ -244,6 +245,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# Sites that may show the embeddable player (/<lang>/media/<reference>/embed/) in a frame, e.g.
+# "https://www.example.org,https://news.example.com", or "*" for any site. The portal itself always may; every
+# other page refuses to be framed. See docs/embeds.md.
+NEWSREEL_EMBED_ORIGINS = env_origins("NEWSREEL_EMBED_ORIGINS")
 
 # Anonymous public pages: kept this long at most in the portal's cache (a publish clears them at once), and
 # this long in a CDN or nginx in front (docs/performance.md). 0 turns the portal's page cache off.

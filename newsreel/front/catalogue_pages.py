@@ -6,22 +6,26 @@ import functools
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_safe
 
+from newsreel.catalogue.embeds import EMBED_KINDS, frame_size, iframe_html, player_rendition
 from newsreel.catalogue.models import DOWNLOAD_ROLES, Access, Event, Item, Kind, Rendition, Role
-from newsreel.downloads.access import Verdict, may_download
+from newsreel.downloads.access import Verdict, may_download, may_preview
 from newsreel.downloads.clips import AUDIO_ROLES, player_range_messages
 from newsreel.front.pagecache import pages_version
 from newsreel.lib.http import serve_file
 from newsreel.lib.paging import paginate
 from newsreel.media.content import ATTACHMENT_TYPE, INLINE_TYPES, media_type_of
 from newsreel.news.models import Article
+from newsreel.publishing import current_lang
 from newsreel.search.views import list_page
 
 
@@ -44,9 +48,15 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
         # Called by the template inside the cached part only: building the query costs as much as running it.
         return list(item.articles.visible().order_by("-publish_at")[:5])
 
-    context: dict[str, object] = {"item": item, "articles": articles, "web": item.rendition(Role.WEB),
+    # The page shows the player (or picture) only to those the access rules give its preview; to others, a note
+    # rather than a player whose file would not load.
+    shown = player_rendition(item) if item.kind in EMBED_KINDS else item.poster
+    refused = shown is not None and not may_preview(request.user, shown)
+    context: dict[str, object] = {"item": item, "articles": articles, "preview_refused": refused,
+                                  "web": None if refused else item.rendition(Role.WEB),
                                   "download_roles": {str(role) for role in DOWNLOAD_ROLES},
                                   "PAGES_VERSION": version}
+    context.update(embed_context(item))
     if item.kind == Kind.VIDEO:
         context["storyboard"] = storyboard_for_player(item)
         choices = clip_choices(request, item)
@@ -74,6 +84,22 @@ def item_for_page(reference: str, version: str) -> Item:
         )
         versioned.set(key, item, settings.NEWSREEL_PAGE_CACHE_SECONDS)
     return item
+
+
+def embed_context(item: Item) -> dict[str, object]:
+    """The Embed control and the oEmbed discovery link, for items whose player anyone may see (an embed is
+    framed on other sites, where the portal's session does not follow)."""
+    preview = player_rendition(item) if item.kind in EMBED_KINDS else None
+    if preview is None or not may_preview(AnonymousUser(), preview):
+        return {}
+    lang = current_lang()
+    width, height = frame_size(item.kind, (preview.width or 0, preview.height or 0))
+    page_url = settings.SITE_URL + item.get_absolute_url()
+    return {
+        "embed_code": iframe_html(item, lang=lang, width=width, height=height),
+        "oembed_url": settings.SITE_URL + reverse("api:oembed") + "?" + urlencode({"url": page_url, "format": "json"}),
+        "embed_anywhere": settings.NEWSREEL_EMBED_ORIGINS == ["*"],
+    }
 
 
 # What a user may cut a clip from, best first: video versions, then the audio-only ones (cut to the sample at the
@@ -136,8 +162,6 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def rendition_preview(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """A preview file (downloads/access.py: who may), sent inline only as one of a fixed set of media types read
     from the file's content; anything else is an attachment. The stored type is never trusted."""
-    from newsreel.downloads.access import may_preview
-
     rendition = get_object_or_404(Rendition.objects.select_related("item"), pk=pk)
     if not may_preview(request.user, rendition):
         raise Http404

@@ -28,8 +28,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import parse_http_date_safe
 
 CACHED_VIEWS = frozenset({
-    "home", "catalogue:list", "catalogue:item", "catalogue:events", "catalogue:event", "news:list", "news:article",
-    "search:search",
+    "home", "catalogue:list", "catalogue:item", "catalogue:embed", "catalogue:events", "catalogue:event",
+    "news:list", "news:article", "search:search",
     # Feeds and NewsML-G2 documents (newsreel/api): the same for every reader, polled by machines.
     "feeds:index", "feeds:news", "feeds:media", "feeds:media_kind", "feeds:event", "feeds:search",
     "api:newsml_item", "api:newsml_article",
@@ -146,11 +146,13 @@ class PageCacheMiddleware:
         key = _key(request, gen)
         now = timezone.now()
         entry = cache.get(key)
-        if entry is not None and entry[0] > now:
-            _until, status, headers, content = entry
+        if entry is not None and len(entry) == 5 and entry[0] > now:
+            _until, status, headers, content, policy = entry
             hit = HttpResponse(content, status=status)
             for name, value in headers:
                 hit[name] = value
+            for name, value in policy.items():
+                setattr(hit, name, value)
             self._public(hit, now, _until)
             hit[STATUS_HEADER] = "hit"
             return _conditional(request, hit)
@@ -169,7 +171,7 @@ class PageCacheMiddleware:
         patch_vary_headers(response, ("Cookie",))
         headers = [(name, value) for name, value in response.items() if name.lower() != "cache-control"]
         if until > now:
-            cache.set(key, (until, response.status_code, headers, response.content),
+            cache.set(key, (until, response.status_code, headers, response.content, _view_policy(response)),
                       int((until - now).total_seconds()) + 1)
         self._public(response, now, until)
         response[STATUS_HEADER] = "miss"
@@ -198,6 +200,15 @@ class PageCacheMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_cache=True)
         return response
+
+
+# What a view's django-csp decorators leave on its response for the CSP middleware, which runs after this one:
+# a page from the cache must get the same policy (the embed page's frame-ancestors) as the page it was.
+CSP_ATTRIBUTES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+
+
+def _view_policy(response: HttpResponse) -> dict[str, Any]:
+    return {name: getattr(response, name) for name in CSP_ATTRIBUTES if hasattr(response, name)}
 
 
 COMPRESSED_TYPES = ("text/", "application/json", "application/xml", "application/rss+xml", "application/atom+xml",

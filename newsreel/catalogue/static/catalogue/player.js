@@ -4,7 +4,8 @@
   "use strict";
 
   const video = document.getElementById("player");
-  const root = document.getElementById("clip-tool");
+  // The item page's clip tool, or the embed's transport (timecode and frame steps, no clip fields).
+  const root = document.getElementById("clip-tool") || document.getElementById("player-controls");
   if (!video || !root) return;
 
   // --- Timecode arithmetic (SMPTE, drop-frame for 29.97 and 59.94) ---------------------------------------
@@ -83,6 +84,7 @@
 
   function render() {
     tcDisplay.textContent = sourceTc(current);
+    if (!inField) return;  // no clip tool (the embed)
     if (document.activeElement !== inField) inField.value = mark.in === null ? "" : sourceTc(mark.in);
     if (document.activeElement !== outField) outField.value = mark.out === null ? "" : sourceTc(mark.out);
     let problem = rangeProblem();
@@ -164,8 +166,7 @@
       seekFrame(which === "out" ? mark.out - 1 : mark.in);
     });
   }
-  typed(inField, "in");
-  typed(outField, "out");
+  if (inField) { typed(inField, "in"); typed(outField, "out"); }
 
   document.addEventListener("keydown", (event) => {
     const target = event.target;
@@ -174,8 +175,8 @@
     const key = event.key;
     if (key === "ArrowLeft") { seekFrame(current - (event.shiftKey ? nominal : 1)); event.preventDefault(); }
     else if (key === "ArrowRight") { seekFrame(current + (event.shiftKey ? nominal : 1)); event.preventDefault(); }
-    else if (key === "i" || key === "I") { markIn(); event.preventDefault(); }
-    else if (key === "o" || key === "O") { markOut(); event.preventDefault(); }
+    else if (inField && (key === "i" || key === "I")) { markIn(); event.preventDefault(); }
+    else if (inField && (key === "o" || key === "O")) { markOut(); event.preventDefault(); }
     else if (key === " " && target === document.body) { if (video.paused) video.play(); else video.pause(); event.preventDefault(); }
   });
 
@@ -225,14 +226,33 @@
     scrub.addEventListener("click", (event) => seekFrame(frameAt(position(event).seconds)));
   }
 
-  // Deep links from search results and shotlists: ?t=HH:MM:SS:FF or #t=HH:MM:SS:FF seeks there.
+  // Links to a frame (docs/embeds.md): ?t= or #t= with a source timecode (10:00:03:04, as the player and the
+  // shotlist show it) or seconds from the start of the file (12.48, the media fragment's unit), rounded to the
+  // nearest frame as the server does (newsreel/catalogue/timelinks.py). Anything else is ignored.
+  function linkFrame(text) {
+    const value = (text || "").trim();
+    if (!value || value.length > 32) return null;
+    const frame = /^\d+(\.\d+)?$/.test(value) ? Math.round(Number(value) * fps) : tcToFrames(value);
+    if (frame === null) return null;
+    const inFile = /^\d+(\.\d+)?$/.test(value) ? frame : frame - startOffset;
+    return inFile >= 0 && inFile <= lastFrame() ? inFile : null;
+  }
+  function decoded(text) { try { return decodeURIComponent(text); } catch (_e) { return ""; } }
   const linked = new URLSearchParams(window.location.search).get("t")
-    || (/[#&]t=([0-9:;.,%A-F]+)/i.exec(window.location.hash) || [])[1];
-  if (linked) video.addEventListener("loadedmetadata", () => {
-    const frames = tcToFrames(decodeURIComponent(linked));  // a source timecode, like the shotlist's
-    if (frames !== null) seekFrame(Math.max(0, frames - startOffset));
-  }, { once: true });
+    || decoded((/[#&]t=([^&]+)/.exec(window.location.hash) || [])[1]);
+  function openLinked() {
+    const frame = linkFrame(linked);
+    if (frame === null) return;
+    // On the item page the in point follows, ready for "Mark out": a shared moment is usually a clip's start.
+    if (inField) mark.in = frame;
+    seekFrame(frame);
+  }
+  if (linked) {
+    if (video.readyState >= 1) openLinked();
+    else video.addEventListener("loadedmetadata", openLinked, { once: true });
+  }
 
-  window.newsreelPlayer = { framesToTc, tcToFrames, seekFrame, get current() { return current; }, get mark() { return { ...mark }; } };
+  window.newsreelPlayer = { framesToTc, tcToFrames, linkFrame, seekFrame, linkValue: () => sourceTc(current),
+    get current() { return current; }, get mark() { return { ...mark }; } };
   render();
 })();
