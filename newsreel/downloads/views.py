@@ -21,9 +21,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from newsreel.catalogue.models import DOWNLOAD_ROLES, Event, Item, Kind, Rendition, Role
+from newsreel.captions import export as caption_export
+from newsreel.captions.export import CutRefused
+from newsreel.captions.models import CueSet
+from newsreel.catalogue.models import Event, Item, Kind, Rendition, Role
 from newsreel.downloads import clips
-from newsreel.downloads.access import Verdict, account_verdict, may_download
+from newsreel.downloads.access import Verdict, account_verdict, may_download, may_download_item_text
 from newsreel.downloads.delivery import Response, metered_stream, send_logged, start_log
 from newsreel.downloads.models import ClipRequest, ClipStatus, Download, DownloadKind
 from newsreel.downloads.sidecar import item_sidecar, photo_set_notes
@@ -81,12 +84,14 @@ def _downloadable_item(request: HttpRequest, reference: str) -> Item:
 def item_sidecar_view(request: HttpRequest, reference: str) -> HttpResponse:
     """Metadata, shotlist, credit and terms as text, to keep beside a video, audio or photo file."""
     item = _downloadable_item(request, reference)
-    verdicts = [may_download(request.user, r) for r in item.renditions.all() if r.role in DOWNLOAD_ROLES]
-    if not verdicts:
-        raise Http404
-    if Verdict.ALLOWED not in verdicts:
-        return refusal(request, verdicts[0])
-    response = HttpResponse(item_sidecar(item), content_type="text/plain; charset=utf-8")
+    verdict = may_download_item_text(request.user, item)
+    if verdict != Verdict.ALLOWED:
+        return refusal(request, verdict)
+    try:
+        text = item_sidecar(item, clip=_clip_points(request))
+    except CutRefused as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = content_disposition(f"{item.reference}.txt")
     response["X-Content-Type-Options"] = "nosniff"
     if request.method == "GET":
@@ -161,6 +166,38 @@ def event_photos_zip(request: HttpRequest, slug: str) -> Response:
     return _photo_zip(request, items, event.slug, request.GET.get("size", Role.PHOTO_LARGE))
 
 
+def _clip_points(request: HttpRequest) -> tuple[str, str] | None:
+    """A clip's in and out (source timecodes, as the clip tool shows them) from ?in=&out=, if both are given."""
+    tc_in, tc_out = request.GET.get("in", "").strip()[:20], request.GET.get("out", "").strip()[:20]
+    return (tc_in, tc_out) if tc_in and tc_out else None
+
+
+@require_safe
+def item_captions(request: HttpRequest, reference: str, language: str, kind: str) -> HttpResponse:
+    """Published captions as SubRip or WebVTT; with ?in=&out= (source timecodes), cut to that clip and counted
+    from its first frame. The same rule as the sidecar: for whoever may download one of the item's files."""
+    item = _downloadable_item(request, reference)
+    verdict = may_download_item_text(request.user, item)
+    if verdict != Verdict.ALLOWED:
+        return refusal(request, verdict)
+    cue_set = get_object_or_404(CueSet.objects.published().select_related("item"), item=item, language=language)
+    clip = _clip_points(request)
+    try:
+        text = caption_export.caption_file(cue_set, kind, clip)
+    except CutRefused as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(text, content_type=caption_export.CONTENT_TYPES[kind])
+    response["Content-Disposition"] = content_disposition(caption_export.filename(cue_set, kind, clip))
+    response["X-Content-Type-Options"] = "nosniff"
+    if request.method == "GET":
+        size = len(response.content)
+        log = start_log(request, kind=DownloadKind.SIDECAR, item_id=item.pk, bytes_expected=size,
+                        role=f"captions_{language}"[:20], clip_in=clip[0][:12] if clip else "",
+                        clip_out=clip[1][:12] if clip else "")
+        Download.objects.filter(pk=log.pk).update(bytes_sent=size, completed=True)
+    return response
+
+
 # --- Clips -------------------------------------------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
@@ -207,8 +244,11 @@ def _own_request(request: HttpRequest, pk: int) -> ClipRequest:
 @require_GET
 def clip_status(request: HttpRequest, pk: int) -> HttpResponse:
     clip_req = _own_request(request, pk)
-    return render(request, "downloads/clip_status.html", {"clip_request": clip_req, "clip": clip_req.clip,
-                                                           "item": clip_req.rendition.item,
+    clip = clip_req.clip
+    # The clip's captions and sidecar are cut to the frames the clip holds (its source timecodes).
+    clip_query = urlencode(dict(zip(("in", "out"), clips.source_timecodes(clip), strict=True))) if clip else ""
+    return render(request, "downloads/clip_status.html", {"clip_request": clip_req, "clip": clip,
+                                                           "item": clip_req.rendition.item, "clip_query": clip_query,
                                                            "state": _clip_state(clip_req)})
 
 
