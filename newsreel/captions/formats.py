@@ -144,6 +144,7 @@ def _read(reader: pycaption.base.BaseReader, text: str) -> list[TimedText]:
         with warnings.catch_warnings():
             # pycaption reads TTML with BeautifulSoup's HTML parser, which resolves no entity: what we want.
             warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)  # pycaption's calls into BeautifulSoup
             captions = reader.read(text)
     except pycaption.exceptions.CaptionReadError as exc:
         raise CaptionFileError(_("The file cannot be read: %(reason)s") % {"reason": _reason(exc)}) from exc
@@ -201,4 +202,6 @@ def write(kind: str, cues: list[TimedText], *, language: str) -> str:
     WebVTT and TTML escape the text as their specs say (`&lt;script&gt;` is text, not markup). SubRip is plain
     text with no escape: the text goes as it is, and the portal sends it as a download, never as a page.
     """
-    return str(_WRITERS[kind]().write(_caption_set(cues, language)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # pycaption's calls into BeautifulSoup
+        return str(_WRITERS[kind]().write(_caption_set(cues, language)))
