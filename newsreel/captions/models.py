@@ -31,15 +31,16 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+def language_name(code: str) -> str:
+    """The language's name in the reader's language ("French", "français"), or its code if Django knows none."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
 def language_choices() -> list[tuple[str, str]]:
-    choices = []
-    for code in settings.NEWSREEL_CAPTION_LANGUAGES:
-        try:
-            name = get_language_info(code)["name_translated"]
-        except KeyError:
-            name = code
-        choices.append((code, f"{name} ({code})"))
-    return choices
+    return [(code, f"{language_name(code)} ({code})") for code in settings.NEWSREEL_CAPTION_LANGUAGES]
 
 
 def item_rate(item: Item) -> Fraction:
@@ -86,6 +87,10 @@ class CueSet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.reference} {self.language}"
+
+    @property
+    def language_name(self) -> str:
+        return language_name(self.language)
 
     @property
     def frame_rate(self) -> Fraction:

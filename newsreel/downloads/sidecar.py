@@ -23,7 +23,7 @@ def item_sidecar(item: Item, *, clip: tuple[str, str] | None = None) -> str:
 
 def _captions(item: Item, clip: tuple[str, str] | None) -> list[tuple[str, list[str]]]:
     """(language, lines) of each published caption set, cut to the clip when there is one."""
-    return [(cue_set.get_language_display(), transcript_lines(cue_set, clip)) for cue_set in published_sets(item)]
+    return [(cue_set.language_name, transcript_lines(cue_set, clip)) for cue_set in published_sets(item)]
 
 
 def _dimensions(item: Item) -> str:

@@ -1,0 +1,122 @@
+"""The back office: upload a caption file, refuse a bad one in the form, edit cues, split, merge, shift,
+publish; a language without a speech engine is said to have none."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from newsreel.captions.models import CaptionStatus, CueSet
+from tests.factories import sign_in_staff
+
+pytestmark = pytest.mark.django_db
+
+SRT = ("1\n00:00:01,000 --> 00:00:03,000\nGood morning and welcome\n\n"
+       "2\n00:00:04,000 --> 00:00:06,000\nto Brussels\n")
+
+
+@pytest.fixture
+def admin_client(client: Any) -> Any:
+    user = get_user_model().objects.create_superuser("editor", "editor@example.org", "Str0ng!Passw0rd#")
+    return sign_in_staff(client, user)
+
+
+def _upload(admin_client: Any, item: Any, data: bytes, name: str = "captions.srt", language: str = "en") -> Any:
+    return admin_client.post(reverse("admin:captions_cueset_add"), {
+        "item": item.pk, "language": language, "status": "draft", "upload": SimpleUploadedFile(name, data)})
+
+
+def test_upload_creates_a_draft_with_cues_in_frames(admin_client: Any, item_factory: Any) -> None:
+    item = item_factory(frame_rate="25", start_timecode="10:00:00:00")
+    response = _upload(admin_client, item, SRT.encode())
+    assert response.status_code == 302
+    cue_set = CueSet.objects.get(item=item, language="en")
+    assert cue_set.status == CaptionStatus.DRAFT and cue_set.source == "uploaded"
+    assert [(c.start, c.end, c.text) for c in cue_set.cues.all()] == [
+        (25, 75, "Good morning and welcome"), (100, 150, "to Brussels")]
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"1\n00:00:01,000 --> 00:00:0x,000\nBad\n", "Line 2"),
+    ("1\n00:00:01,000 --> 00:00:02,000\nÉté\n".encode("latin-1"), "not UTF-8"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10, "UTF-8"),
+])
+def test_a_bad_file_is_refused_in_the_form(admin_client: Any, item_factory: Any, data: bytes, message: str) -> None:
+    response = _upload(admin_client, item_factory(), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not CueSet.objects.exists()
+
+
+def test_cues_are_edited_in_source_timecode(admin_client: Any, item_factory: Any) -> None:
+    item = item_factory(frame_rate="25", start_timecode="10:00:00:00")
+    _upload(admin_client, item, SRT.encode())
+    cue_set = CueSet.objects.get()
+    cues = list(cue_set.cues.all())
+    url = reverse("admin:captions_cue_changelist") + f"?cue_set__id__exact={cue_set.pk}"
+    page = admin_client.get(url).content.decode()
+    assert 'value="10:00:01:00"' in page
+    data = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "2", "_save": "Save"}
+    for n, (cue, (tc_in, tc_out, text)) in enumerate(zip(cues, [("10:00:01:05", "10:00:03:00", "Good morning"),
+                                                                  ("10:00:04:00", "10:00:06:10", "to Brussels")],
+                                                         strict=True)):
+        data.update({f"form-{n}-id": str(cue.pk), f"form-{n}-start": tc_in, f"form-{n}-end": tc_out,
+                     f"form-{n}-text": text})
+    assert admin_client.post(url, data).status_code == 302
+    assert [(c.start, c.end, c.text) for c in cue_set.cues.all()] == [(30, 75, "Good morning"),
+                                                                       (100, 160, "to Brussels")]
+    data["form-1-end"] = "10:00:03:00"  # out before in
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and "must come after the in point" in response.content.decode()
+
+
+def test_split_merge_and_shift(admin_client: Any, item_factory: Any) -> None:
+    item = item_factory(frame_rate="25", start_timecode="10:00:00:00")
+    _upload(admin_client, item, SRT.encode())
+    cue_set = CueSet.objects.get()
+    first, second = cue_set.cues.all()
+    url = reverse("admin:captions_cue_changelist")
+    admin_client.post(url, {"action": "split", "_selected_action": [first.pk]})
+    assert [(c.start, c.end, c.text) for c in cue_set.cues.all()] == [
+        (25, 50, "Good morning"), (50, 75, "and welcome"), (100, 150, "to Brussels")]
+    ids = [c.pk for c in cue_set.cues.all()]
+    admin_client.post(url, {"action": "merge", "_selected_action": ids[1:]})
+    assert [(c.start, c.end, c.text) for c in cue_set.cues.all()] == [
+        (25, 50, "Good morning"), (50, 150, "and welcome to Brussels")]
+    ids = [c.pk for c in cue_set.cues.all()]
+    page = admin_client.post(url, {"action": "shift", "_selected_action": ids})
+    assert "shift" in page.content.decode()
+    admin_client.post(url, {"action": "shift", "_selected_action": ids, "apply": "1", "shift": "-00:00:00:05"})
+    assert [(c.start, c.end) for c in cue_set.cues.all()] == [(20, 45), (45, 145)]
+    response = admin_client.post(url, {"action": "shift", "_selected_action": ids, "apply": "1", "shift": "-21"})
+    assert "before the start" in response.content.decode()
+    cue_set.refresh_from_db()
+    assert cue_set.source == "edited"
+
+
+def test_publish_and_unpublish(admin_client: Any, item_factory: Any) -> None:
+    item = item_factory()
+    _upload(admin_client, item, SRT.encode())
+    cue_set = CueSet.objects.get()
+    url = reverse("admin:captions_cueset_changelist")
+    admin_client.post(url, {"action": "publish", "_selected_action": [cue_set.pk]})
+    cue_set.refresh_from_db()
+    assert cue_set.status == CaptionStatus.PUBLISHED
+    admin_client.post(url, {"action": "unpublish", "_selected_action": [cue_set.pk]})
+    cue_set.refresh_from_db()
+    assert cue_set.status == CaptionStatus.DRAFT
+
+
+def test_a_language_without_an_engine_is_said_so(admin_client: Any, item_factory: Any) -> None:
+    item = item_factory()
+    _upload(admin_client, item, SRT.encode(), language="fr")
+    cue_set = CueSet.objects.get()
+    page = admin_client.get(reverse("admin:captions_cueset_change", args=[cue_set.pk])).content.decode()
+    assert "No engine for this language" in page
+    response = admin_client.post(reverse("admin:captions_cueset_changelist"),
+                                 {"action": "recognise", "_selected_action": [cue_set.pk]}, follow=True)
+    assert "No speech recognition engine is installed for this language (fr)" in response.content.decode()

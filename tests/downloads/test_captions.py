@@ -1,0 +1,105 @@
+"""Captions downloads follow the media's access rule; they are whole or cut to a clip; the sidecar has them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from newsreel.captions import services
+from newsreel.captions.models import CueSet
+from newsreel.catalogue.models import Access, Role
+from newsreel.downloads.models import Download
+from tests.downloads.conftest import add_file, make_licensee
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def captioned(item_factory: Any, settings: Any, terms: Any) -> CueSet:
+    item = item_factory(frame_rate="25", start_timecode="10:00:00:00", access=Access.REGISTERED)
+    add_file(item, Role.BROADCAST, media_root=settings.MEDIA_ROOT)
+    cue_set = services.cue_set_replace(item=item, language="en", cues=[], source="uploaded", status="published")
+    cue_set.cues.create(start=25, end=75, text="First <script>alert(1)</script>")
+    cue_set.cues.create(start=100, end=150, text="Second")
+    return cue_set
+
+
+def _url(cue_set: CueSet, kind: str = "srt") -> str:
+    return reverse(f"downloads:captions_{kind}", args=[cue_set.item.reference, cue_set.language])
+
+
+def test_registered_item_captions_need_an_account(captioned: CueSet) -> None:
+    response = Client().get(_url(captioned))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_a_licensee_downloads_whole_captions(captioned: CueSet) -> None:
+    client = Client()
+    client.force_login(make_licensee())
+    response = client.get(_url(captioned, "vtt"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/vtt")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    body = response.content.decode()
+    assert body.startswith("WEBVTT")
+    assert "00:00:01.000 --> 00:00:03.000" in body
+    assert "<script>" not in body and "&lt;script" in body
+    assert f'{captioned.item.reference}_en.vtt' in response["Content-Disposition"]
+    assert Download.objects.filter(item=captioned.item, role="captions_en", completed=True).exists()
+
+
+def test_cut_to_a_clip(captioned: CueSet) -> None:
+    client = Client()
+    client.force_login(make_licensee())
+    response = client.get(_url(captioned), {"in": "10:00:02:00", "out": "10:00:05:00"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "1\n00:00:00,000 --> 00:00:01,000\nFirst" in body
+    assert "2\n00:00:02,000 --> 00:00:03,000\nSecond" in body
+    assert "10-00-02-00_10-00-05-00_en.srt" in response["Content-Disposition"]
+
+
+def test_bad_clip_points_are_a_clear_400(captioned: CueSet) -> None:
+    client = Client()
+    client.force_login(make_licensee())
+    response = client.get(_url(captioned), {"in": "10:00:05:00", "out": "10:00:02:00"})
+    assert response.status_code == 400
+    assert "after the in point" in response.content.decode()
+
+
+def test_draft_captions_are_not_found(captioned: CueSet) -> None:
+    services.cue_set_publish(cue_set=captioned, published=False)
+    client = Client()
+    client.force_login(make_licensee())
+    assert client.get(_url(captioned)).status_code == 404
+
+
+def test_restricted_item_captions_are_for_staff_only(captioned: CueSet) -> None:
+    captioned.item.access = Access.RESTRICTED
+    captioned.item.save()
+    client = Client()
+    client.force_login(make_licensee())
+    assert client.get(_url(captioned)).status_code == 404
+
+
+def test_the_clip_sidecar_carries_the_cut_captions(captioned: CueSet) -> None:
+    client = Client()
+    client.force_login(make_licensee())
+    url = reverse("downloads:sidecar", args=[captioned.item.reference])
+    text = client.get(url, {"in": "10:00:02:00", "out": "10:00:05:00"}).content.decode()
+    assert "Captions (English)" in text
+    assert "10:00:02:00 – 10:00:03:00  First <script>alert(1)</script>" in text
+    assert "10:00:04:00 – 10:00:05:00  Second" in text
+    whole = client.get(url).content.decode()
+    assert "10:00:01:00 – 10:00:03:00  First" in whole
+
+
+def test_the_item_page_links_published_captions(captioned: CueSet) -> None:
+    page = Client().get(captioned.item.get_absolute_url()).content.decode()
+    assert _url(captioned, "srt") in page and _url(captioned, "vtt") in page
+    services.cue_set_publish(cue_set=captioned, published=False)
+    assert _url(captioned, "srt") not in Client().get(captioned.item.get_absolute_url()).content.decode()
