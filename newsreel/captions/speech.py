@@ -48,7 +48,6 @@ class PocketSphinx:
     """CMU PocketSphinx: its PyPI package ships a US English model, so it runs here without a download."""
 
     name = "pocketsphinx"
-    _BLOCK = SAMPLE_RATE  # one second of samples per call
     # Markers of silence and noise the decoder reports as "words".
     _NOT_WORDS = frozenset({"<s>", "</s>", "<sil>", "[noise]", "[speech]", "[laugh]", "[breath]", "[cough]"})
 
@@ -56,26 +55,34 @@ class PocketSphinx:
         return language == "en" and importlib.util.find_spec("pocketsphinx") is not None
 
     def recognise(self, audio_path: Path, language: str, progress: Progress | None = None) -> list[Word]:
-        from pocketsphinx import Decoder
+        from pocketsphinx import Decoder, Segmenter
 
+        # Each stretch of speech (found by voice activity detection) is decoded as one whole utterance: the
+        # decoder then normalises the sound over the whole stretch, which recognises far better than a
+        # running normalisation from the first block (9 words in 10 wrong on the test sentence, against 3).
         decoder = Decoder(samprate=SAMPLE_RATE, loglevel="FATAL")
         frate = int(decoder.config["frate"])  # decoder frames per second (100)
+        words: list[Word] = []
         with wave.open(str(audio_path), "rb") as audio:
-            total = audio.getnframes() or 1
-            decoder.start_utt()
-            done = 0
-            while block := audio.readframes(self._BLOCK):
-                decoder.process_raw(block, no_search=False, full_utt=False)
-                done += len(block) // 2
+            total = Fraction(audio.getnframes() or 1, SAMPLE_RATE)
+            for speech in Segmenter(sample_rate=SAMPLE_RATE).segment(audio.getfp()):
+                decoder.start_utt()
+                decoder.process_raw(speech.pcm, full_utt=True)
+                decoder.end_utt()
+                offset = Fraction(speech.start_time).limit_denominator(SAMPLE_RATE)
+                words += self._words(decoder, offset, frate)
                 if progress:
-                    progress(min(0.99, done / total))
-            decoder.end_utt()
+                    progress(min(0.99, float(Fraction(speech.end_time) / total)))
+        return words
+
+    def _words(self, decoder: Any, offset: Fraction, frate: int) -> list[Word]:
         words = []
         for segment in decoder.seg():
             text = segment.word.split("(")[0]  # "read(2)": an alternative pronunciation of "read"
-            if text.lower() in self._NOT_WORDS or not text:
+            if not text or text.lower() in self._NOT_WORDS:
                 continue
-            words.append(Word(Fraction(segment.start_frame, frate), Fraction(segment.end_frame + 1, frate), text))
+            words.append(Word(offset + Fraction(segment.start_frame, frate),
+                              offset + Fraction(segment.end_frame + 1, frate), text))
         return words
 
 
