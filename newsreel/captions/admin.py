@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -190,7 +191,7 @@ class CueForm(forms.ModelForm[Cue]):
                     self.fields[name] = CueTimeField(self.instance.cue_set, label=label)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if "start" in data and "end" in data and data["end"] <= data["start"]:
             raise forms.ValidationError(_("The out point must come after the in point."))
         return data
@@ -265,5 +266,5 @@ class CueAdmin(admin.ModelAdmin[Cue]):
                 return None
         return TemplateResponse(request, "admin/captions/shift.html", {
             **self.admin_site.each_context(request), "title": _("Shift cues"), "form": form, "cues": cues,
-            "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME})
+            "opts": self.model._meta, "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME})
 

@@ -20,7 +20,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser, User
 
 from newsreel.accounts.terms import needs_terms_acceptance
-from newsreel.catalogue.models import DOWNLOAD_ROLES, PREVIEW_ROLES, Access, Item, Rendition
+from newsreel.catalogue.models import DOWNLOAD_ROLES, PREVIEW_ROLES, Access, Item, Rendition, Role
 
 
 class Verdict(Enum):
@@ -58,6 +58,11 @@ def may_download_item_text(user: User | AnonymousUser, item: Item) -> Verdict:
     if not verdicts:
         return Verdict.NOT_FOUND
     return Verdict.ALLOWED if Verdict.ALLOWED in verdicts else verdicts[0]
+
+
+def player_preview(item: Item) -> Rendition | None:
+    """The preview the item's page plays (the web video, else the audio preview): captions go with it."""
+    return item.rendition(Role.WEB) or item.rendition(Role.AUDIO_PREVIEW)
 
 
 def may_preview(user: User | AnonymousUser, rendition: Rendition) -> bool:

@@ -10,6 +10,7 @@ urlpatterns = [
          name="captions_srt"),
     path("download/item/<str:reference>/captions/<slug:language>.vtt", views.item_captions, {"kind": "vtt"},
          name="captions_vtt"),
+    path("captions/<str:reference>/<slug:language>.vtt", views.caption_track, name="captions_track"),
     path("download/item/<str:reference>/photos.zip", views.item_photos_zip, name="item_zip"),
     path("download/event/<slug:slug>/photos.zip", views.event_photos_zip, name="event_zip"),
     path("download/clip/<str:reference>/", views.clip_create, name="clip"),

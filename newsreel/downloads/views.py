@@ -26,7 +26,14 @@ from newsreel.captions.export import CutRefused
 from newsreel.captions.models import CueSet
 from newsreel.catalogue.models import Event, Item, Kind, Rendition, Role
 from newsreel.downloads import clips
-from newsreel.downloads.access import Verdict, account_verdict, may_download, may_download_item_text
+from newsreel.downloads.access import (
+    Verdict,
+    account_verdict,
+    may_download,
+    may_download_item_text,
+    may_preview,
+    player_preview,
+)
 from newsreel.downloads.delivery import Response, metered_stream, send_logged, start_log
 from newsreel.downloads.models import ClipRequest, ClipStatus, Download, DownloadKind
 from newsreel.downloads.sidecar import item_sidecar, photo_set_notes
@@ -195,6 +202,22 @@ def item_captions(request: HttpRequest, reference: str, language: str, kind: str
                         role=f"captions_{language}"[:20], clip_in=clip[0][:12] if clip else "",
                         clip_out=clip[1][:12] if clip else "")
         Download.objects.filter(pk=log.pk).update(bytes_sent=size, completed=True)
+    return response
+
+
+@require_safe
+def caption_track(request: HttpRequest, reference: str, language: str) -> HttpResponse:
+    """Published captions as the player's WebVTT track: for whoever may see the item's preview (access.py), as
+    captions are part of watching it (WCAG 2.1, 1.2.2)."""
+    item = get_object_or_404(Item.objects.prefetch_related("renditions"), reference=reference)
+    preview = player_preview(item)  # may_preview: visible items for all, others for staff only
+    if preview is None or not may_preview(request.user, preview):
+        raise Http404
+    cue_set = get_object_or_404(CueSet.objects.published().select_related("item"), item=item, language=language)
+    response = HttpResponse(caption_export.caption_file(cue_set, "vtt"), content_type="text/vtt; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    public = preview.effective_access != "restricted" and item.is_visible()
+    response["Cache-Control"] = "public, max-age=300" if public else "private, max-age=0"
     return response
 
 

@@ -78,7 +78,7 @@ def test_split_merge_and_shift(admin_client: Any, item_factory: Any) -> None:
     item = item_factory(frame_rate="25", start_timecode="10:00:00:00")
     _upload(admin_client, item, SRT.encode())
     cue_set = CueSet.objects.get()
-    first, second = cue_set.cues.all()
+    first, _second = cue_set.cues.all()
     url = reverse("admin:captions_cue_changelist")
     admin_client.post(url, {"action": "split", "_selected_action": [first.pk]})
     assert [(c.start, c.end, c.text) for c in cue_set.cues.all()] == [
