@@ -56,7 +56,7 @@
     inField.dispatchEvent(new Event("change"));
     outField.value = last.dataset.out;
     outField.dispatchEvent(new Event("change"));
-    status.textContent = root.dataset.msgSelected.replace("%(in)s", first.dataset.in).replace("%(out)s", last.dataset.out);
+    status.textContent = root.dataset.msgSelected.replace("{in}", first.dataset.in).replace("{out}", last.dataset.out);
   }
 
   function cueOf(node) {
