@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from newsreel.captions.timing import FrameCue
@@ -34,9 +34,11 @@ class JobStatus(models.TextChoices):
 def language_name(code: str) -> str:
     """The language's name in the reader's language ("French", "français"), or its code if Django knows none."""
     try:
-        return str(get_language_info(code)["name_translated"])
+        name = str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
+    # French writes language names in lower case ("anglais"); Django's catalogue capitalises some of them.
+    return name[:1].lower() + name[1:] if (get_language() or "").startswith("fr") else name
 
 
 def language_choices() -> list[tuple[str, str]]:

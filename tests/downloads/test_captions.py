@@ -103,3 +103,41 @@ def test_the_item_page_links_published_captions(captioned: CueSet) -> None:
     assert _url(captioned, "srt") in page and _url(captioned, "vtt") in page
     services.cue_set_publish(cue_set=captioned, published=False)
     assert _url(captioned, "srt") not in Client().get(captioned.item.get_absolute_url()).content.decode()
+
+
+def _track(cue_set: CueSet) -> str:
+    return reverse("downloads:captions_track", args=[cue_set.item.reference, cue_set.language])
+
+
+def test_the_player_track_follows_the_preview_rule(captioned: CueSet, settings: Any) -> None:
+    """Captions are part of watching: whoever may play the preview gets them, without an account."""
+    add_file(captioned.item, Role.WEB, media_root=settings.MEDIA_ROOT)
+    response = Client().get(_track(captioned))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/vtt")
+    assert response.content.decode().startswith("WEBVTT")
+    assert not Download.objects.exists()  # a preview is not a logged download
+    captioned.item.access = Access.RESTRICTED
+    captioned.item.save()
+    assert Client().get(_track(captioned)).status_code == 404
+    staff = make_licensee(is_staff=True)
+    client = Client()
+    client.force_login(staff)
+    assert client.get(_track(captioned)).status_code == 200
+
+
+def test_no_track_without_a_preview_or_for_a_draft(captioned: CueSet, settings: Any) -> None:
+    assert Client().get(_track(captioned)).status_code == 404  # no web video: nothing plays captions
+    add_file(captioned.item, Role.WEB, media_root=settings.MEDIA_ROOT)
+    services.cue_set_publish(cue_set=captioned, published=False)
+    assert Client().get(_track(captioned)).status_code == 404
+
+
+def test_the_transcript_is_on_the_page_with_its_text_escaped(captioned: CueSet, settings: Any) -> None:
+    add_file(captioned.item, Role.WEB, media_root=settings.MEDIA_ROOT)
+    page = Client().get(captioned.item.get_absolute_url()).content.decode()
+    assert 'id="transcript"' in page
+    assert "First &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+    assert 'data-in="10:00:01:00" data-out="10:00:03:00"' in page
+    assert _track(captioned) in page
