@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +21,8 @@ from newsreel.captions import services
 from newsreel.captions.formats import CaptionFileError
 from newsreel.captions.models import Cue, CueSet, JobStatus, language_choices
 from newsreel.captions.recognition import RecognitionRefused, engine_for, request_recognition
+from newsreel.catalogue.models import Role
+from newsreel.media.numbers import NotANumber, whole_number
 from newsreel.media.timecode import TimecodeError, timecode_to_frames
 
 
@@ -35,10 +38,10 @@ def shift_frames(text: str, cue_set: CueSet) -> int:
 
 
 class CueSetForm(forms.ModelForm[CueSet]):
-    upload = forms.FileField(label=gettext_lazy("caption file"), required=False,
+    upload = forms.FileField(label=capfirst(gettext_lazy("caption file")), required=False,
                              help_text=gettext_lazy("SubRip (.srt), WebVTT (.vtt) or EBU-TT-D / TTML (.ttml, .xml), "
                                                     "UTF-8. Replaces every cue of this language."))
-    shift = forms.CharField(label=gettext_lazy("shift every cue by"), required=False, max_length=20,
+    shift = forms.CharField(label=capfirst(gettext_lazy("shift every cue by")), required=False, max_length=20,
                             help_text=gettext_lazy("Frames (-12), seconds (+1.5) or a duration (-00:00:01:05)."))
 
     class Meta:
@@ -47,7 +50,7 @@ class CueSetForm(forms.ModelForm[CueSet]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"] = forms.ChoiceField(label=_("language"), choices=language_choices())
+        self.fields["language"] = forms.ChoiceField(label=capfirst(_("language")), choices=language_choices())
         self.parsed: list[Any] | None = None
 
     def clean_upload(self) -> Any:
@@ -181,7 +184,7 @@ class CueForm(forms.ModelForm[Cue]):
     class Meta:
         model = Cue
         fields = ["start", "end", "text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+        widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -197,8 +200,15 @@ class CueForm(forms.ModelForm[Cue]):
         return data
 
 
+def _whole(text: str) -> int | None:
+    try:
+        return whole_number(text)
+    except NotANumber:
+        return None
+
+
 class ShiftForm(forms.Form):
-    shift = forms.CharField(label=gettext_lazy("shift by"), max_length=20,
+    shift = forms.CharField(label=capfirst(gettext_lazy("shift by")), max_length=20,
                             help_text=gettext_lazy("Frames (-12), seconds (+1.5) or a duration (-00:00:01:05)."))
 
 
@@ -206,7 +216,7 @@ class ShiftForm(forms.Form):
 class CueAdmin(admin.ModelAdmin[Cue]):
     form = CueForm
     list_display = ["position", "start", "end", "text"]
-    list_display_links = ["position"]
+    list_display_links = None  # cues are edited in the list, beside the player
     list_editable = ["start", "end", "text"]
     list_filter = [("cue_set", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["text"]
@@ -225,7 +235,22 @@ class CueAdmin(admin.ModelAdmin[Cue]):
 
     @admin.display(description=gettext_lazy("cue"))
     def position(self, obj: Cue) -> str:
-        return f"{obj.cue_set} · {obj.cue_set.label(obj.start)}"
+        # A button that plays the preview from the cue's first frame (captions/static/captions/cue_player.js).
+        seek = f"{(obj.start + 0.5) / float(obj.cue_set.frame_rate):.4f}"
+        return format_html('<button type="button" class="button" data-seek="{}" title="{}">▶ {}</button>',
+                           seek, _("Play from here"), obj.cue_set.label(obj.start))
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """With one caption set chosen, its item's preview plays above the cues."""
+        chosen = _whole(request.GET.get("cue_set__id__exact", ""))
+        cue_set = CueSet.objects.select_related("item").filter(pk=chosen).first() if chosen is not None else None
+        preview = None
+        if cue_set is not None:
+            rendition = cue_set.item.rendition(Role.WEB) or cue_set.item.rendition(Role.AUDIO_PREVIEW)
+            preview = rendition.preview_url() if rendition is not None else None
+        context = {**(extra_context or {}), "cue_set": cue_set, "preview": preview,
+                   "preview_is_video": bool(preview and cue_set and cue_set.item.rendition(Role.WEB))}
+        return super().changelist_view(request, extra_context=context)
 
     def save_model(self, request: HttpRequest, obj: Cue, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -120,3 +120,21 @@ def test_a_language_without_an_engine_is_said_so(admin_client: Any, item_factory
     response = admin_client.post(reverse("admin:captions_cueset_changelist"),
                                  {"action": "recognise", "_selected_action": [cue_set.pk]}, follow=True)
     assert "No speech recognition engine is installed for this language (fr)" in response.content.decode()
+
+
+def test_the_cue_list_plays_the_preview_beside_the_cues(admin_client: Any, item_factory: Any, settings: Any) -> None:
+    from newsreel.catalogue.models import Role
+    from tests.downloads.conftest import add_file
+
+    item = item_factory(frame_rate="25", start_timecode="10:00:00:00")
+    web = add_file(item, Role.WEB, media_root=settings.MEDIA_ROOT)
+    _upload(admin_client, item, SRT.encode())
+    cue_set = CueSet.objects.get()
+    page = admin_client.get(reverse("admin:captions_cue_changelist") + f"?cue_set__id__exact={cue_set.pk}")
+    html = page.content.decode()
+    assert f'<video id="cue-player" controls preload="metadata" src="{web.preview_url()}">' in html
+    assert 'data-seek="1.0200"' in html  # frame 25 at 25 fps, seeked to the middle of the frame
+    assert "captions/cue_player." in html
+    # Without a chosen set (or with a bad one) there is no player, and no error.
+    assert admin_client.get(reverse("admin:captions_cue_changelist") + "?cue_set__id__exact=x").status_code in (
+        200, 302)
