@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import Count, QuerySet
@@ -55,6 +56,10 @@ class CueSetForm(forms.ModelForm[CueSet]):
 
     def clean_upload(self) -> Any:
         upload = self.cleaned_data.get("upload")
+        if upload and upload.size is not None and upload.size > settings.NEWSREEL_CAPTION_MAX_BYTES:
+            # Refused before reading: the upload is spooled to disk, never read into memory whole.
+            raise forms.ValidationError(_("The file is larger than %(n)d KB; caption files are much smaller.")
+                                        % {"n": settings.NEWSREEL_CAPTION_MAX_BYTES // 1024})
         if upload:
             try:
                 self.parsed = services.parse_upload(upload.read(), upload.name or "")

@@ -157,7 +157,7 @@ def _read(reader: pycaption.base.BaseReader, text: str) -> list[TimedText]:
             body = caption.get_text().strip()
             start, end = Fraction(caption.start, MICROSECONDS), Fraction(caption.end, MICROSECONDS)
             if end <= start:
-                raise CaptionFileError(_("The cue at %(time)s ends before it starts.") % {"time": _clock(start)})
+                raise CaptionFileError(_("The cue at %(time)s ends before it starts.") % {"time": clock(start)})
             if body:
                 cues.append(TimedText(start, end, body))
         break  # a file carries one language here: the cue set's
@@ -171,7 +171,7 @@ def _reason(exc: Exception) -> str:
     return text[:200]
 
 
-def _clock(seconds: Fraction, separator: str = ".") -> str:
+def clock(seconds: Fraction, separator: str = ".") -> str:
     """HH:MM:SS.mmm, rounded to the millisecond (the unit of SubRip and WebVTT)."""
     millis = round(seconds * 1000)
     hours, rest = divmod(millis, 3_600_000)

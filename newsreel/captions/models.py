@@ -76,6 +76,8 @@ class CueSet(models.Model):
                                   default=JobStatus.NONE)
     job_progress = models.FloatField(_("progress"), default=0.0)
     job_message = models.CharField(_("message"), max_length=300, blank=True)
+    # Written when a job is claimed and at each progress report: a job silent for too long died with its worker.
+    job_heartbeat = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,12 +6,15 @@ Its result is always a draft: publishing is an editor's action (services.cue_set
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsreel.captions import formats, services
@@ -26,6 +29,15 @@ log = logging.getLogger(__name__)
 # Where the sound is read from, smallest first: all carry the same sound, and a smaller file decodes sooner.
 _SOUND_ROLES = (Role.AUDIO_PREVIEW, Role.AUDIO_MP3, Role.WEB, Role.PROXY, Role.AUDIO_WAV, Role.BROADCAST,
                 Role.MASTER)
+
+
+# A running job that has reported nothing for this long died with its worker: it may be claimed again.
+SILENCE = dt.timedelta(minutes=15)
+
+
+def _claimable() -> Q:
+    stale = Q(job_heartbeat__isnull=True) | Q(job_heartbeat__lt=timezone.now() - SILENCE)
+    return Q(job_status=JobStatus.QUEUED) | (Q(job_status=JobStatus.RUNNING) & stale)
 
 
 class RecognitionRefused(Exception):
@@ -65,9 +77,11 @@ def request_recognition(*, item: Item, language: str) -> CueSet:
             raise RecognitionRefused(_("The %(language)s captions of %(item)s are published: unpublish them first, "
                                        "so that a machine draft does not replace them.")
                                      % {"language": language, "item": item.reference})
-        if cue_set.job_status in (JobStatus.QUEUED, JobStatus.RUNNING):
-            return cue_set
-        CueSet.objects.filter(pk=cue_set.pk).update(job_status=JobStatus.QUEUED, job_progress=0.0, job_message="")
+        if cue_set.job_status == JobStatus.QUEUED or (
+                cue_set.job_status == JobStatus.RUNNING and not CueSet.objects.filter(_claimable(), pk=cue_set.pk)):
+            return cue_set  # already on its way (a running job silent for SILENCE is queued again)
+        CueSet.objects.filter(pk=cue_set.pk).update(job_status=JobStatus.QUEUED, job_progress=0.0, job_message="",
+                                                    job_heartbeat=None)
         transaction.on_commit(lambda: _enqueue(cue_set.pk))
     cue_set.refresh_from_db()
     return cue_set
@@ -81,8 +95,9 @@ def _enqueue(cue_set_id: int) -> None:
 
 def run_recognition(*, cue_set_id: int) -> CueSet:
     """Recognise the item's speech and write the words as a draft cue set."""
-    claimed = CueSet.objects.filter(pk=cue_set_id, job_status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
-        job_status=JobStatus.RUNNING, job_progress=0.0)
+    # A task delivered twice, or one for a job another worker is running, finds nothing to claim.
+    claimed = CueSet.objects.filter(_claimable(), pk=cue_set_id).update(
+        job_status=JobStatus.RUNNING, job_progress=0.0, job_heartbeat=timezone.now())
     cue_set = CueSet.objects.select_related("item").get(pk=cue_set_id)
     if not claimed:
         return cue_set
@@ -112,7 +127,8 @@ def _recognise_in_child(cue_set_id: int, source: Path, language: str, engine: st
     def on_message(kind: str, value: Any) -> None:
         if kind == "progress" and value - last[0] >= 0.02:
             last[0] = value
-            CueSet.objects.filter(pk=cue_set_id).update(job_progress=min(1.0, float(value)))
+            CueSet.objects.filter(pk=cue_set_id).update(job_progress=min(1.0, float(value)),
+                                                        job_heartbeat=timezone.now())
 
     result, _child = run_isolated("newsreel.captions.speech:recognise_job",
                                   {"source": str(source), "language": language, "engine": engine},

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from newsreel.captions import formats
-from newsreel.captions.models import CaptionStatus, Cue, CueSet, item_rate
+from newsreel.captions.models import MAX_CUE_TEXT, CaptionStatus, Cue, CueSet, item_rate
 from newsreel.captions.timing import FrameCue, to_frame, to_seconds
 from newsreel.catalogue.models import Item
 
@@ -22,6 +22,11 @@ class CaptionEditError(ValueError):
 def parse_upload(data: bytes, name: str) -> list[formats.TimedText]:
     _kind, cues = formats.parse(data, name=name, max_bytes=settings.NEWSREEL_CAPTION_MAX_BYTES,
                                 max_cues=settings.NEWSREEL_CAPTION_MAX_CUES)
+    for cue in cues:
+        if len(cue.text) > MAX_CUE_TEXT:
+            raise formats.CaptionFileError(
+                _("The cue at %(time)s has more than %(n)d characters: a caption is a line or two.")
+                % {"time": formats.clock(cue.start), "n": MAX_CUE_TEXT})
     return cues
 
 
@@ -50,7 +55,8 @@ def cue_set_replace(*, item: Item, language: str, cues: Sequence[formats.TimedTe
         cue_set.status = status
     cue_set.save()
     cue_set.cues.all().delete()
-    Cue.objects.bulk_create([Cue(cue_set=cue_set, start=cue.start, end=cue.end, text=cue.text[:2000])
+    # Texts are within MAX_CUE_TEXT (parse_upload checks files; recognition groups words into short cues).
+    Cue.objects.bulk_create([Cue(cue_set=cue_set, start=cue.start, end=cue.end, text=cue.text[:MAX_CUE_TEXT])
                              for cue in to_frame_cues(cues, rate)])
     return cue_set
 
@@ -83,9 +89,12 @@ def cues_merge(*, cues: Sequence[Cue]) -> Cue:
     ordered = sorted(cues, key=lambda cue: (cue.start, cue.end, cue.pk))
     if len(ordered) < 2 or len({cue.cue_set_id for cue in ordered}) != 1:
         raise CaptionEditError(_("Choose two or more cues of the same caption set to merge."))
+    text = " ".join(cue.text.strip() for cue in ordered)
+    if len(text) > MAX_CUE_TEXT:
+        raise CaptionEditError(_("Merged, these cues would be longer than %(n)d characters.") % {"n": MAX_CUE_TEXT})
     first = ordered[0]
     first.end = max(cue.end for cue in ordered)
-    first.text = " ".join(cue.text.strip() for cue in ordered)[:2000]
+    first.text = text
     first.save(update_fields=["end", "text"])
     Cue.objects.filter(pk__in=[cue.pk for cue in ordered[1:]]).delete()
     _edited(first.cue_set)

@@ -138,3 +138,16 @@ def test_the_cue_list_plays_the_preview_beside_the_cues(admin_client: Any, item_
     # Without a chosen set (or with a bad one) there is no player, and no error.
     assert admin_client.get(reverse("admin:captions_cue_changelist") + "?cue_set__id__exact=x").status_code in (
         200, 302)
+
+
+def test_an_oversized_upload_is_refused_before_it_is_read(admin_client: Any, item_factory: Any, settings: Any) -> None:
+    settings.NEWSREEL_CAPTION_MAX_BYTES = 1024
+    response = _upload(admin_client, item_factory(), SRT.encode() * 40)
+    assert "larger than 1 KB" in response.content.decode()
+    assert not CueSet.objects.exists()
+
+
+def test_a_cue_too_long_is_refused(admin_client: Any, item_factory: Any) -> None:
+    data = ("1\n00:00:01,000 --> 00:00:03,000\n" + "word " * 300 + "\n").encode()
+    response = _upload(admin_client, item_factory(), data)
+    assert "more than 1000 characters" in response.content.decode()

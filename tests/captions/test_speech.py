@@ -99,3 +99,33 @@ def test_published_captions_are_not_replaced_by_a_draft(item_factory: Any, setti
     services.cue_set_replace(item=item, language="en", cues=[], source="uploaded", status="published")
     with pytest.raises(RecognitionRefused, match="unpublish them first"):
         request_recognition(item=item, language="en")
+
+
+@pytest.mark.django_db
+def test_a_job_silent_too_long_is_queued_again_and_a_live_one_is_not(item_factory: Any, settings: Any,
+                                                                    spoken: tuple[Path, Fraction, Fraction],
+                                                                    django_capture_on_commit_callbacks: Any,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from newsreel.captions import recognition
+
+    queued: list[int] = []
+    monkeypatch.setattr(recognition, "_enqueue", queued.append)
+    item = item_factory()
+    add_file(item, Role.AUDIO_WAV, source=spoken[0], media_root=settings.MEDIA_ROOT, mime="audio/wav",
+             suffix=".wav")
+    with django_capture_on_commit_callbacks(execute=True):
+        cue_set = request_recognition(item=item, language="en")
+    assert len(queued) == 1
+    CueSet.objects.filter(pk=cue_set.pk).update(job_status=JobStatus.RUNNING, job_heartbeat=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        request_recognition(item=item, language="en")
+    assert len(queued) == 1  # running and alive: left alone
+    assert recognition.run_recognition(cue_set_id=cue_set.pk).job_status == JobStatus.RUNNING  # not claimed twice
+    CueSet.objects.filter(pk=cue_set.pk).update(job_heartbeat=timezone.now() - dt.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        request_recognition(item=item, language="en")
+    assert len(queued) == 2  # its worker died: queued again
