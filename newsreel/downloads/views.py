@@ -267,12 +267,10 @@ def _own_request(request: HttpRequest, pk: int) -> ClipRequest:
 @require_GET
 def clip_status(request: HttpRequest, pk: int) -> HttpResponse:
     clip_req = _own_request(request, pk)
-    clip = clip_req.clip
-    # The clip's captions and sidecar are cut to the frames the clip holds (its source timecodes).
-    clip_query = urlencode(dict(zip(("in", "out"), clips.source_timecodes(clip), strict=True))) if clip else ""
-    return render(request, "downloads/clip_status.html", {"clip_request": clip_req, "clip": clip,
-                                                           "item": clip_req.rendition.item, "clip_query": clip_query,
-                                                           "state": _clip_state(clip_req)})
+    state = _clip_state(clip_req)
+    return render(request, "downloads/clip_status.html", {"clip_request": clip_req, "clip": clip_req.clip,
+                                                           "item": clip_req.rendition.item, "state": state,
+                                                           "clip_query": state.get("clip_query", "")})
 
 
 def _clip_state(clip_req: ClipRequest) -> dict[str, object]:
@@ -283,6 +281,8 @@ def _clip_state(clip_req: ClipRequest) -> dict[str, object]:
     if clip.status == ClipStatus.READY:
         state["download_url"] = reverse("downloads:clip_file", args=[clip_req.pk])
         state["filename"] = clips.clip_filename(clip)
+        # Its captions and sidecar are cut to the frames it holds (a fast clip holds whole GOPs).
+        state["clip_query"] = urlencode(dict(zip(("in", "out"), clips.source_timecodes(clip), strict=True)))
     if clip.status == ClipStatus.FAILED:
         state["message"] = _("This clip could not be made. Try another range or version, or contact the press office.")
     return state

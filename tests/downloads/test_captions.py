@@ -141,3 +141,23 @@ def test_the_transcript_is_on_the_page_with_its_text_escaped(captioned: CueSet, 
     assert "<script>alert(1)" not in page
     assert 'data-in="10:00:01:00" data-out="10:00:03:00"' in page
     assert _track(captioned) in page
+
+
+def test_a_ready_clip_links_its_captions_and_sidecar_cut_to_its_frames(captioned: CueSet) -> None:
+    """A fast clip widened to whole GOPs holds more than was asked: its captions follow what it holds."""
+    from newsreel.downloads.models import ClipCache, ClipRequest, ClipStatus
+
+    member = make_licensee()
+    rendition = captioned.item.renditions.get(role=Role.BROADCAST)
+    clip = ClipCache.objects.create(rendition=rendition, source_sha256=rendition.sha256, start=30, end=60,
+                                    mode="fast", first_frame=25, stop_frame=75, status=ClipStatus.READY,
+                                    file="clips/x.mp4")
+    request = ClipRequest.objects.create(user=member, clip=clip, rendition=rendition, start=30, end=60, mode="fast")
+    client = Client()
+    client.force_login(member)
+    page = client.get(reverse("downloads:clip_status", args=[request.pk])).content.decode()
+    query = "in=10%3A00%3A01%3A00&amp;out=10%3A00%3A03%3A00"
+    assert f"{_url(captioned)}?{query}" in page
+    assert f"{reverse('downloads:sidecar', args=[captioned.item.reference])}?{query}" in page
+    srt = client.get(_url(captioned), {"in": "10:00:01:00", "out": "10:00:03:00"}).content.decode()
+    assert srt.startswith("1\n00:00:00,000 --> 00:00:02,000\nFirst")

@@ -51,7 +51,7 @@
   }
 
   function setClip(first, last) {
-    if (!inField || !outField) return;
+    if (!inField || !outField || !status) return;
     inField.value = first.dataset.in;
     inField.dispatchEvent(new Event("change"));
     outField.value = last.dataset.out;
