@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from newsreel.captions import services
 from newsreel.captions.models import CueSet
@@ -15,6 +17,13 @@ from newsreel.downloads.models import Download
 from tests.downloads.conftest import add_file, make_licensee
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """URLs reversed here carry a language prefix: English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
