@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class CaptionsConfig(AppConfig):
     name = "newsreel.captions"
     verbose_name = _("Captions")
+
+    def ready(self) -> None:
+        from newsreel.captions.signal_handlers import connect
+
+        connect()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from newsreel.captions import formats
 from newsreel.captions.models import MAX_CUE_TEXT, CaptionStatus, Cue, CueSet, item_rate
-from newsreel.captions.timing import FrameCue, to_frame, to_seconds
+from newsreel.captions.timing import FrameCue, convert, to_frame, to_seconds
 from newsreel.catalogue.models import Item
 
 
@@ -49,7 +49,7 @@ def cue_set_replace(*, item: Item, language: str, cues: Sequence[formats.TimedTe
     """Write the item's cue set in a language anew from timed text (an upload or a recognition draft)."""
     cue_set, _created = CueSet.objects.select_for_update().get_or_create(item=item, language=language)
     rate = item_rate(item)
-    cue_set.rate = f"{rate.numerator}/{rate.denominator}" if rate.denominator != 1 else str(rate.numerator)
+    cue_set.rate = rate_text(rate)
     cue_set.source, cue_set.source_file = source, source_file[:200]
     if status is not None:
         cue_set.status = status
@@ -121,3 +121,23 @@ def cue_set_publish(*, cue_set: CueSet, published: bool) -> None:
     """An editor's decision: the only way a cue set becomes visible (a machine draft never publishes itself)."""
     cue_set.status = CaptionStatus.PUBLISHED if published else CaptionStatus.DRAFT
     cue_set.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def cue_set_recount(*, cue_set: CueSet, rate: Fraction) -> None:
+    """Count a set's cues in another rate (each to the nearest frame, none shorter than one): captions uploaded
+    before the master was processed count in milliseconds, and follow the video's rate once it is known."""
+    old = cue_set.frame_rate
+    if rate == old:
+        return
+    cues = list(cue_set.cues.select_for_update())
+    for cue in cues:
+        cue.start = convert(cue.start, old, rate)
+        cue.end = max(cue.start + 1, convert(cue.end, old, rate))
+    Cue.objects.bulk_update(cues, ["start", "end"], batch_size=1000)
+    cue_set.rate = rate_text(rate)
+    cue_set.save(update_fields=["rate", "updated_at"])
+
+
+def rate_text(rate: Fraction) -> str:
+    return f"{rate.numerator}/{rate.denominator}" if rate.denominator != 1 else str(rate.numerator)

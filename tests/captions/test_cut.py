@@ -108,3 +108,19 @@ def test_bad_clip_points_are_refused_with_a_message(item_factory: Any, tc_in: st
     cue_set = _cue_set(item_factory, "25", "10:00:00:00", [("10:00:01:00", "10:00:02:00", "x")])
     with pytest.raises(export.CutRefused, match=message):
         export.caption_file(cue_set, "srt", (tc_in, tc_out))
+
+
+@pytest.mark.django_db
+def test_captions_uploaded_before_the_video_follow_its_rate(item_factory: Any) -> None:
+    """Before processing, an item has no frame rate: its captions count milliseconds, then the video's frames."""
+    item = item_factory(frame_rate="")
+    cue_set = services.cue_set_replace(item=item, language="en", source="uploaded", cues=[
+        TimedText(Fraction(1001, 1000), Fraction(2002, 1000), "Hello")])
+    assert cue_set.rate == "1000"
+    assert [(c.start, c.end) for c in cue_set.cues.all()] == [(1001, 2002)]
+    item.frame_rate, item.start_timecode = "30000/1001", "01:00:00;00"
+    item.save()  # as ingest does once the master is probed
+    cue_set.refresh_from_db()
+    assert cue_set.rate == "30000/1001"
+    assert [(c.start, c.end) for c in cue_set.cues.all()] == [(30, 60)]  # 1.001 s and 2.002 s exactly
+    assert cue_set.label(30) == "01:00:01;00"
