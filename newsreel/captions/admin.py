@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from newsreel.captions import services
 from newsreel.captions.formats import CaptionFileError
-from newsreel.captions.models import Cue, CueSet, JobStatus, language_choices
-from newsreel.captions.recognition import RecognitionRefused, engine_for, request_recognition
+from newsreel.captions.models import CaptionStatus, Cue, CueSet, JobStatus, item_rate, language_choices
+from newsreel.captions.recognition import RecognitionRefused, engine_for, request_recognition, sound_file
 from newsreel.catalogue.models import Role
 from newsreel.media.numbers import NotANumber, whole_number
 from newsreel.media.timecode import TimecodeError, timecode_to_frames
@@ -42,6 +42,10 @@ class CueSetForm(forms.ModelForm[CueSet]):
     upload = forms.FileField(label=capfirst(gettext_lazy("caption file")), required=False,
                              help_text=gettext_lazy("SubRip (.srt), WebVTT (.vtt) or EBU-TT-D / TTML (.ttml, .xml), "
                                                     "UTF-8. Replaces every cue of this language."))
+    recognise = forms.BooleanField(
+        label=capfirst(gettext_lazy("draft by speech recognition")), required=False,
+        help_text=gettext_lazy("Instead of a file: the cues are recognised from the item's sound, in the background, "
+                               "and stay a draft until you publish them."))
     shift = forms.CharField(label=capfirst(gettext_lazy("shift every cue by")), required=False, max_length=20,
                             help_text=gettext_lazy("Frames (-12), seconds (+1.5) or a duration (-00:00:01:05)."))
 
@@ -65,9 +69,29 @@ class CueSetForm(forms.ModelForm[CueSet]):
                 self.parsed = services.parse_upload(upload.read(), upload.name or "")
             except CaptionFileError as exc:
                 raise forms.ValidationError(str(exc)) from exc
-        elif not self.instance.pk:
-            raise forms.ValidationError(_("Choose a caption file."))
         return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("recognise"):
+            self._check_recognition(data)
+        elif not data.get("upload") and not self.instance.pk and "upload" not in self.errors:
+            self.add_error("upload", _("Choose a caption file, or ask for a draft by speech recognition."))
+        return data
+
+    def _check_recognition(self, data: dict[str, Any]) -> None:
+        item, language = data.get("item"), data.get("language", "")
+        if data.get("upload"):
+            self.add_error("recognise", _("Either a file or speech recognition, not both."))
+        elif engine_for(language) is None:
+            self.add_error("recognise", _("No speech recognition engine is installed for this language "
+                                          "(%(language)s): upload a caption file or type the captions.")
+                           % {"language": language})
+        elif item is not None and sound_file(item) is None:
+            self.add_error("recognise", _("%(item)s has no file with sound yet.") % {"item": item.reference})
+        elif data.get("status") == CaptionStatus.PUBLISHED:
+            self.add_error("status", _("A machine draft is never published by itself: choose Draft, review the "
+                                       "cues, then publish."))
 
     def clean_shift(self) -> int:
         text = self.cleaned_data.get("shift", "")
@@ -90,7 +114,7 @@ class CueSetAdmin(admin.ModelAdmin[CueSet]):
     actions = ["publish", "unpublish", "recognise"]
 
     def get_fieldsets(self, request: HttpRequest, obj: CueSet | None = None) -> Any:
-        fields = ["item", "language", "status", "upload"]
+        fields = ["item", "language", "status", "upload", "recognise"]
         if obj is None:
             return [(None, {"fields": fields})]
         return [(None, {"fields": [*fields, "shift", "cues_link"]}),
@@ -130,7 +154,11 @@ class CueSetAdmin(admin.ModelAdmin[CueSet]):
             obj.source_file = saved.source_file
             messages.info(request, _("%(n)d cues read from the file.") % {"n": saved.cues.count()})
             return
+        if not change:  # an empty set waiting for its recognised cues counts as they will
+            obj.rate = services.rate_text(item_rate(obj.item))
         super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("recognise"):
+            self._recognise(request, obj)
         if form.cleaned_data.get("shift"):
             try:
                 moved = services.cues_shift(cue_set=obj, frames=form.cleaned_data["shift"])
@@ -138,6 +166,15 @@ class CueSetAdmin(admin.ModelAdmin[CueSet]):
                 messages.error(request, str(exc))
             else:
                 messages.info(request, _("%(n)d cues moved.") % {"n": moved})
+
+    def _recognise(self, request: HttpRequest, cue_set: CueSet) -> None:
+        try:
+            request_recognition(item=cue_set.item, language=cue_set.language)
+        except RecognitionRefused as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        else:
+            self.message_user(request, _("%(set)s: speech recognition queued; the draft replaces the cues and stays "
+                                         "unpublished.") % {"set": cue_set})
 
     @admin.action(description=gettext_lazy("Publish the selected captions"))
     def publish(self, request: HttpRequest, queryset: QuerySet[CueSet]) -> None:
@@ -154,13 +191,7 @@ class CueSetAdmin(admin.ModelAdmin[CueSet]):
     @admin.action(description=gettext_lazy("Draft the selected captions anew by speech recognition"))
     def recognise(self, request: HttpRequest, queryset: QuerySet[CueSet]) -> None:
         for cue_set in queryset:
-            try:
-                request_recognition(item=cue_set.item, language=cue_set.language)
-            except RecognitionRefused as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-            else:
-                self.message_user(request, _("%(set)s: speech recognition queued; the draft replaces the cues "
-                                             "and stays unpublished.") % {"set": cue_set})
+            self._recognise(request, cue_set)
 
 
 class CueTimeField(forms.CharField):

@@ -151,3 +151,34 @@ def test_a_cue_too_long_is_refused(admin_client: Any, item_factory: Any) -> None
     data = ("1\n00:00:01,000 --> 00:00:03,000\n" + "word " * 300 + "\n").encode()
     response = _upload(admin_client, item_factory(), data)
     assert "more than 1000 characters" in response.content.decode()
+
+
+def test_a_draft_by_speech_recognition_is_asked_for_on_the_add_form(admin_client: Any, item_factory: Any,
+                                                                      settings: Any, monkeypatch: Any,
+                                                                      django_capture_on_commit_callbacks: Any) -> None:
+    from newsreel.captions import recognition
+    from newsreel.catalogue.models import Role
+    from tests.downloads.conftest import add_file
+
+    queued: list[int] = []
+    monkeypatch.setattr(recognition, "_enqueue", queued.append)
+    item = item_factory()
+    url = reverse("admin:captions_cueset_add")
+    form = {"item": item.pk, "language": "en", "status": "draft", "recognise": "on"}
+    response = admin_client.post(url, form)
+    assert "has no file with sound yet" in response.content.decode()
+    add_file(item, Role.AUDIO_WAV, b"RIFF", media_root=settings.MEDIA_ROOT, mime="audio/wav", suffix=".wav")
+    response = admin_client.post(url, {**form, "language": "fr"})
+    assert "No speech recognition engine is installed for this language (fr)" in response.content.decode()
+    response = admin_client.post(url, {**form, "status": "published"})
+    assert "never published by itself" in response.content.decode()
+    response = admin_client.post(url, {"item": item.pk, "language": "en", "status": "draft"})
+    assert "Choose a caption file, or ask for a draft by speech recognition." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, form)
+    assert response.status_code == 302
+    cue_set = CueSet.objects.get(item=item, language="en")
+    assert queued == [cue_set.pk]
+    assert cue_set.job_status == "queued" and cue_set.status == CaptionStatus.DRAFT
+    page = admin_client.get(reverse("admin:captions_cueset_changelist")).content.decode()
+    assert "Queued 0%" in page
