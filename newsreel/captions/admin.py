@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from newsreel.captions import services
-from newsreel.captions.formats import CaptionFileError
+from newsreel.captions.formats import MAX_SECONDS, CaptionFileError
 from newsreel.captions.models import CaptionStatus, Cue, CueSet, JobStatus, item_rate, language_choices
 from newsreel.captions.recognition import RecognitionRefused, engine_for, request_recognition, sound_file
 from newsreel.catalogue.models import Role
@@ -33,9 +33,18 @@ def shift_frames(text: str, cue_set: CueSet) -> int:
     sign = -1 if text.startswith("-") else 1
     amount = text.lstrip("+-").strip()
     if amount.isascii() and amount.isdigit():
-        return sign * int(amount)
-    # A duration counts frames at the nominal rate (01:00 at 29.97 is 30 frames), as edit systems add them.
-    return sign * timecode_to_frames(amount.replace(";", ":"), cue_set.frame_rate)
+        frames = int(amount[:12])
+    else:
+        # A duration counts frames at the nominal rate (01:00 at 29.97 is 30 frames), as edit systems add them.
+        frames = timecode_to_frames(amount.replace(";", ":"), cue_set.frame_rate)
+    if frames > max_frame(cue_set):
+        raise TimecodeError(_("A shift of more than 24 hours."))
+    return sign * frames
+
+
+def max_frame(cue_set: CueSet) -> int:
+    """The last frame a cue may reach (24 hours, as formats.MAX_SECONDS)."""
+    return int(MAX_SECONDS * cue_set.frame_rate)
 
 
 class CueSetForm(forms.ModelForm[CueSet]):
@@ -213,6 +222,8 @@ class CueTimeField(forms.CharField):
             raise forms.ValidationError(str(exc)) from exc
         if frame < 0:
             raise forms.ValidationError(_("Before the start of the media."))
+        if frame > max_frame(self.cue_set):
+            raise forms.ValidationError(_("Past 24 hours from the start of the media."))
         return frame
 
 

@@ -24,6 +24,8 @@ from bs4 import XMLParsedAsHTMLWarning
 from django.utils.translation import gettext as _
 
 MICROSECONDS = 1_000_000
+# No cue may start or end past this: a day of media, and far inside what a frame count column holds at any rate.
+MAX_SECONDS = 24 * 3600
 
 # WebVTT and SubRip timing lines. The hours are optional in WebVTT (mm:ss.ttt).
 _SRT_TIME = r"\d{1,3}:[0-5]\d:[0-5]\d[,.]\d{1,3}"
@@ -113,6 +115,8 @@ def _check_timing_lines(text: str, kind: str) -> None:
             raise CaptionFileError(_("Line %(line)d is not a timing line (%(example)s): “%(text)s”.") % {
                 "line": number, "text": line.strip()[:80],
                 "example": "00:00:01.000 --> 00:00:02.500" if kind == "vtt" else "00:00:01,000 --> 00:00:02,500"})
+        if _seconds(match[2]) > MAX_SECONDS:
+            raise CaptionFileError(_("Line %(line)d: a time past 24 hours.") % {"line": number})
         if _seconds(match[2]) <= _seconds(match[1]):
             raise CaptionFileError(_("Line %(line)d: the cue ends before it starts (or when it starts).")
                                    % {"line": number})
@@ -158,6 +162,8 @@ def _read(reader: pycaption.base.BaseReader, text: str) -> list[TimedText]:
             start, end = Fraction(caption.start, MICROSECONDS), Fraction(caption.end, MICROSECONDS)
             if end <= start:
                 raise CaptionFileError(_("The cue at %(time)s ends before it starts.") % {"time": clock(start)})
+            if end > MAX_SECONDS:
+                raise CaptionFileError(_("The cue at %(time)s ends past 24 hours.") % {"time": clock(start)})
             if body:
                 cues.append(TimedText(start, end, body))
         break  # a file carries one language here: the cue set's

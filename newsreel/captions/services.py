@@ -109,6 +109,8 @@ def cues_shift(*, cue_set: CueSet, frames: int, cues: Sequence[Cue] | None = Non
         return 0
     if min(cue.start for cue in chosen) + frames < 0:
         raise CaptionEditError(_("This shift would move a cue before the start of the media."))
+    if max(cue.end for cue in chosen) + frames > formats.MAX_SECONDS * cue_set.frame_rate:
+        raise CaptionEditError(_("This shift would move a cue past 24 hours."))
     for cue in chosen:
         cue.start += frames
         cue.end += frames

@@ -94,6 +94,10 @@ def test_split_merge_and_shift(admin_client: Any, item_factory: Any) -> None:
     assert [(c.start, c.end) for c in cue_set.cues.all()] == [(20, 45), (45, 145)]
     response = admin_client.post(url, {"action": "shift", "_selected_action": ids, "apply": "1", "shift": "-21"})
     assert "before the start" in response.content.decode()
+    for huge in ("+9999999999999999999", "+25:00:00:00"):
+        response = admin_client.post(url, {"action": "shift", "_selected_action": ids, "apply": "1", "shift": huge})
+        assert response.status_code == 200 and "24 hours" in response.content.decode()
+    assert [(c.start, c.end) for c in cue_set.cues.all()] == [(20, 45), (45, 145)]
     cue_set.refresh_from_db()
     assert cue_set.source == "edited"
 

@@ -139,3 +139,14 @@ def test_ttml_ebu_tt_d_is_read() -> None:
            '</div></body></tt>')
     _kind, cues = _read(doc, "x.xml")
     assert cues == [TimedText(Fraction(1040, 1000), Fraction(3), "Mesdames\net messieurs")]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("1\n999:00:00,000 --> 999:00:01,000\nFar\n", "x.srt"),
+    ("WEBVTT\n\n25:00:00.000 --> 25:00:01.000\nFar\n", "x.vtt"),
+    ('<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="90000s" end="90001s">Far</p></div></body></tt>',
+     "x.ttml"),
+])
+def test_times_past_a_day_are_refused(text: str, name: str) -> None:
+    with pytest.raises(CaptionFileError, match="24 hours"):
+        _read(text, name)

@@ -170,3 +170,14 @@ def test_a_ready_clip_links_its_captions_and_sidecar_cut_to_its_frames(captioned
     assert f"{reverse('downloads:sidecar', args=[captioned.item.reference])}?{query}" in page
     srt = client.get(_url(captioned), {"in": "10:00:01:00", "out": "10:00:03:00"}).content.decode()
     assert srt.startswith("1\n00:00:00,000 --> 00:00:02,000\nFirst")
+
+
+@pytest.mark.parametrize("points", [{"in": "１０:00:00:00", "out": "10:00:05:00"}, {"in": "x" * 10_000, "out": "1"},
+                                    {"in": "10:00:00:00", "out": "99999999999999999999"}])
+def test_hostile_clip_points_are_a_clear_400(captioned: CueSet, points: dict[str, str]) -> None:
+    client = Client()
+    client.force_login(make_licensee())
+    for url in (_url(captioned), reverse("downloads:sidecar", args=[captioned.item.reference])):
+        response = client.get(url, points)
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/plain")
