@@ -21,19 +21,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from newsreel.captions import export as caption_export
 from newsreel.captions.export import CutRefused
-from newsreel.captions.models import CueSet
 from newsreel.catalogue.models import Event, Item, Kind, Rendition, Role
 from newsreel.downloads import clips
-from newsreel.downloads.access import (
-    Verdict,
-    account_verdict,
-    may_download,
-    may_download_item_text,
-    may_preview,
-    player_preview,
-)
+from newsreel.downloads.access import Verdict, account_verdict, may_download, may_download_item_text
 from newsreel.downloads.delivery import Response, metered_stream, send_logged, start_log
 from newsreel.downloads.models import ClipRequest, ClipStatus, Download, DownloadKind
 from newsreel.downloads.sidecar import item_sidecar, photo_set_notes
@@ -80,7 +71,7 @@ def download_rendition(request: HttpRequest, pk: int) -> Response:
                        cache_control=cache)
 
 
-def _downloadable_item(request: HttpRequest, reference: str) -> Item:
+def downloadable_item(request: HttpRequest, reference: str) -> Item:
     item = get_object_or_404(Item.objects.prefetch_related("renditions", "shots"), reference=reference)
     if not item.is_visible() and not request.user.is_staff:
         raise Http404
@@ -90,12 +81,12 @@ def _downloadable_item(request: HttpRequest, reference: str) -> Item:
 @require_safe
 def item_sidecar_view(request: HttpRequest, reference: str) -> HttpResponse:
     """Metadata, shotlist, credit and terms as text, to keep beside a video, audio or photo file."""
-    item = _downloadable_item(request, reference)
+    item = downloadable_item(request, reference)
     verdict = may_download_item_text(request.user, item)
     if verdict != Verdict.ALLOWED:
         return refusal(request, verdict)
     try:
-        text = item_sidecar(item, clip=_clip_points(request))
+        text = item_sidecar(item, clip=clip_points(request))
     except CutRefused as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
@@ -159,7 +150,7 @@ def _photo_zip(request: HttpRequest, items: list[Item], name: str, size: str) ->
 
 @require_safe
 def item_photos_zip(request: HttpRequest, reference: str) -> Response:
-    item = _downloadable_item(request, reference)
+    item = downloadable_item(request, reference)
     if item.kind != Kind.PHOTO:
         raise Http404
     return _photo_zip(request, [item], item.reference, request.GET.get("size", Role.PHOTO_LARGE))
@@ -173,52 +164,10 @@ def event_photos_zip(request: HttpRequest, slug: str) -> Response:
     return _photo_zip(request, items, event.slug, request.GET.get("size", Role.PHOTO_LARGE))
 
 
-def _clip_points(request: HttpRequest) -> tuple[str, str] | None:
+def clip_points(request: HttpRequest) -> tuple[str, str] | None:
     """A clip's in and out (source timecodes, as the clip tool shows them) from ?in=&out=, if both are given."""
     tc_in, tc_out = request.GET.get("in", "").strip()[:20], request.GET.get("out", "").strip()[:20]
     return (tc_in, tc_out) if tc_in and tc_out else None
-
-
-@require_safe
-def item_captions(request: HttpRequest, reference: str, language: str, kind: str) -> HttpResponse:
-    """Published captions as SubRip or WebVTT; with ?in=&out= (source timecodes), cut to that clip and counted
-    from its first frame. The same rule as the sidecar: for whoever may download one of the item's files."""
-    item = _downloadable_item(request, reference)
-    verdict = may_download_item_text(request.user, item)
-    if verdict != Verdict.ALLOWED:
-        return refusal(request, verdict)
-    cue_set = get_object_or_404(CueSet.objects.published().select_related("item"), item=item, language=language)
-    clip = _clip_points(request)
-    try:
-        text = caption_export.caption_file(cue_set, kind, clip)
-    except CutRefused as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(text, content_type=caption_export.CONTENT_TYPES[kind])
-    response["Content-Disposition"] = content_disposition(caption_export.filename(cue_set, kind, clip))
-    response["X-Content-Type-Options"] = "nosniff"
-    if request.method == "GET":
-        size = len(response.content)
-        log = start_log(request, kind=DownloadKind.SIDECAR, item_id=item.pk, bytes_expected=size,
-                        role=f"captions_{language}"[:20], clip_in=clip[0][:12] if clip else "",
-                        clip_out=clip[1][:12] if clip else "")
-        Download.objects.filter(pk=log.pk).update(bytes_sent=size, completed=True)
-    return response
-
-
-@require_safe
-def caption_track(request: HttpRequest, reference: str, language: str) -> HttpResponse:
-    """Published captions as the player's WebVTT track: for whoever may see the item's preview (access.py), as
-    captions are part of watching it (WCAG 2.1, 1.2.2)."""
-    item = get_object_or_404(Item.objects.prefetch_related("renditions"), reference=reference)
-    preview = player_preview(item)  # may_preview: visible items for all, others for staff only
-    if preview is None or not may_preview(request.user, preview):
-        raise Http404
-    cue_set = get_object_or_404(CueSet.objects.published().select_related("item"), item=item, language=language)
-    response = HttpResponse(caption_export.caption_file(cue_set, "vtt"), content_type="text/vtt; charset=utf-8")
-    response["X-Content-Type-Options"] = "nosniff"
-    public = preview.effective_access != "restricted" and item.is_visible()
-    response["Cache-Control"] = "public, max-age=300" if public else "private, max-age=0"
-    return response
 
 
 # --- Clips -------------------------------------------------------------------------------------------------
