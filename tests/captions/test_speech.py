@@ -20,6 +20,7 @@ from newsreel.captions.models import CaptionStatus, CueSet, JobStatus
 from newsreel.captions.recognition import request_recognition
 from newsreel.catalogue.models import Role
 from tests.downloads.conftest import add_file
+from tests.system_tools import require_tool
 
 SENTENCE = "The committee approved the budget for the new bridge today"
 LEAD_SECONDS = 2  # silence before the sentence
@@ -48,7 +49,7 @@ def spoken(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Fraction, Fr
     """A WAV file: LEAD_SECONDS of silence, then the sentence; with where the speech starts and ends."""
     folder = tmp_path_factory.mktemp("speech")
     said = folder / "said.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us+f2", "-s", "150", "-w", str(said), SENTENCE], check=True)
+    subprocess.run([require_tool("espeak-ng"), "-v", "en-us+f2", "-s", "150", "-w", str(said), SENTENCE], check=True)
     with wave.open(str(said), "rb") as source:
         rate, width = source.getframerate(), source.getsampwidth()
         samples = array.array("h", source.readframes(source.getnframes()))
