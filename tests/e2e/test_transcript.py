@@ -107,3 +107,21 @@ def test_keyboard_range_and_no_axe_violation(site, page, captioned):
     assert page.input_value("#clip-out") == "10:00:02:20"
     assert sweep_checks.axe(page) == []
     assert page.errors == []
+
+
+def test_a_french_reader_gets_the_french_transcript_first(site, page, captioned):
+    page.goto(f"{site.url}/fr/media/{captioned.reference}/")
+    expect(page.locator("[data-role=timecode]")).to_have_text("10:00:00:00")
+    expect(page.locator("#transcript ol[lang=fr]")).to_be_visible()
+    expect(page.locator("#transcript ol[lang=en]")).to_be_hidden()
+    assert page.input_value("[data-role=language]") == "fr"
+    expect(page.locator("#transcript h2")).to_have_text("Transcription")
+    buttons = page.locator("#transcript ol[lang=fr] li button")
+    buttons.nth(0).click()
+    buttons.nth(1).click(modifiers=["Shift"])
+    assert page.input_value("#clip-in") == "10:00:00:05"
+    assert page.input_value("#clip-out") == "10:00:02:00"
+    expect(page.locator("#transcript [data-role=status]")).to_have_text(
+        "Extrait réglé sur les sous-titres choisis\u00a0: 10:00:00:05 – 10:00:02:00.")
+    assert sweep_checks.axe(page) == []
+    assert page.errors == []
