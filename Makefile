@@ -16,9 +16,9 @@ $(BIN)/newsreel: pyproject.toml constraints.txt
 
 install: $(BIN)/newsreel
 
-# Debian packages the tests use as independent witnesses (ffmpeg, exiftool, nginx, chromium); the portal needs none.
+# Debian packages the tests use as independent witnesses (ffmpeg, exiftool, nginx, chromium, espeak-ng); the portal needs none.
 system:
-	@tools/bootstrap-system ffmpeg ffprobe exiftool nginx chromium
+	@tools/bootstrap-system ffmpeg ffprobe exiftool nginx chromium espeak-ng
 
 run: install
 	$(BIN)/newsreel migrate --noinput

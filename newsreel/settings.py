@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "newsreel.front",
     "newsreel.catalogue",
     "newsreel.news",
+    "newsreel.captions",
     "newsreel.ingest",
     "newsreel.newsletter",
     "newsreel.search",
@@ -399,3 +400,11 @@ NEWSREEL_CLIP_SYNC_SLOTS = env_int("NEWSREEL_CLIP_SYNC_SLOTS", 2)
 NEWSREEL_CLIP_SLOT_LEASE = env_int("NEWSREEL_CLIP_SLOT_LEASE", 300)
 NEWSREEL_CLIP_MAX_SECONDS = env_int("NEWSREEL_CLIP_MAX_SECONDS", 3600)
 NEWSREEL_CLIP_REQUESTS_PER_HOUR = env_int("NEWSREEL_CLIP_REQUESTS_PER_HOUR", 60)
+
+# --- Captions (see docs/captions.md) -----------------------------------------------------------------------
+NEWSREEL_CAPTION_LANGUAGES = env_list("NEWSREEL_CAPTION_LANGUAGES", ["en", "fr"])
+NEWSREEL_CAPTION_MAX_BYTES = env_int("NEWSREEL_CAPTION_MAX_BYTES", 2 * 1024 * 1024)
+NEWSREEL_CAPTION_MAX_CUES = env_int("NEWSREEL_CAPTION_MAX_CUES", 20_000)
+# Speech recognition engines by language, "language:engine" (engines: newsreel/captions/speech.py).
+NEWSREEL_SPEECH_ENGINES = env_list("NEWSREEL_SPEECH_ENGINES", ["en:pocketsphinx"])
+NEWSREEL_SPEECH_TIME_LIMIT = env_int("NEWSREEL_SPEECH_TIME_LIMIT", 4 * 3600)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 PACKAGES = {"ffmpeg": "ffmpeg", "ffprobe": "ffmpeg", "exiftool": "libimage-exiftool-perl",
-            "nginx": "nginx", "chromium": "chromium"}
+            "nginx": "nginx", "chromium": "chromium", "espeak-ng": "espeak-ng"}
 
 
 def find_tool(command: str) -> str | None:

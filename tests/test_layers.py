@@ -22,7 +22,7 @@ LAYERS: list[set[str]] = [
     {"lib"},                                 # web helpers shared by apps (HTTP files, paging, input bounds)
     {"publishing"},                          # what published things share (status, embargo, two languages)
     {"catalogue", "accounts"},               # content, and the people who use it
-    {"news"},                                # articles point to events and items
+    {"news", "captions"},                    # articles and captions point to catalogue items
     {"search", "downloads", "ingest"},       # services that read or write content
     {"newsletter"},                          # issues and alerts read search
     {"webhooks"},                            # pushes to partner systems (all new items, saved searches)

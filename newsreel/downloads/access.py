@@ -20,7 +20,7 @@ from django.contrib.auth.models import AnonymousUser, User
 
 from newsreel.accounts.standing import standing
 from newsreel.accounts.terms import needs_terms_acceptance
-from newsreel.catalogue.models import DOWNLOAD_ROLES, PREVIEW_ROLES, Access, Rendition
+from newsreel.catalogue.models import DOWNLOAD_ROLES, PREVIEW_ROLES, Access, Item, Rendition, Role
 
 
 class Verdict(Enum):
@@ -49,6 +49,20 @@ def may_download(user: User | AnonymousUser, rendition: Rendition) -> Verdict:
     if access == Access.OPEN:
         return Verdict.ALLOWED
     return account_verdict(user)
+
+
+def may_download_item_text(user: User | AnonymousUser, item: Item) -> Verdict:
+    """Texts that go with an item's files (metadata sidecar, captions): for whoever may download one of them."""
+    verdicts = [may_download(user, rendition) for rendition in item.renditions.all()
+                if rendition.role in DOWNLOAD_ROLES]
+    if not verdicts:
+        return Verdict.NOT_FOUND
+    return Verdict.ALLOWED if Verdict.ALLOWED in verdicts else verdicts[0]
+
+
+def player_preview(item: Item) -> Rendition | None:
+    """The preview the item's page plays (the web video, else the audio preview): captions go with it."""
+    return item.rendition(Role.WEB) or item.rendition(Role.AUDIO_PREVIEW)
 
 
 def may_preview(user: User | AnonymousUser, rendition: Rendition) -> bool:

@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from newsreel.catalogue.models import DOWNLOAD_ROLES, Event, Item, Kind, Rendition, Role
+from newsreel.captions.export import CutRefused
+from newsreel.catalogue.models import Event, Item, Kind, Rendition, Role
 from newsreel.downloads import clips
-from newsreel.downloads.access import Verdict, account_verdict, may_download
+from newsreel.downloads.access import Verdict, account_verdict, may_download, may_download_item_text
 from newsreel.downloads.delivery import Response, metered_stream, send_logged, start_log
 from newsreel.downloads.models import ClipRequest, ClipStatus, Download, DownloadKind
 from newsreel.downloads.sidecar import item_sidecar, photo_set_notes
@@ -70,7 +71,7 @@ def download_rendition(request: HttpRequest, pk: int) -> Response:
                        cache_control=cache)
 
 
-def _downloadable_item(request: HttpRequest, reference: str) -> Item:
+def downloadable_item(request: HttpRequest, reference: str) -> Item:
     item = get_object_or_404(Item.objects.prefetch_related("renditions", "shots"), reference=reference)
     if not item.is_visible() and not request.user.is_staff:
         raise Http404
@@ -80,13 +81,15 @@ def _downloadable_item(request: HttpRequest, reference: str) -> Item:
 @require_safe
 def item_sidecar_view(request: HttpRequest, reference: str) -> HttpResponse:
     """Metadata, shotlist, credit and terms as text, to keep beside a video, audio or photo file."""
-    item = _downloadable_item(request, reference)
-    verdicts = [may_download(request.user, r) for r in item.renditions.all() if r.role in DOWNLOAD_ROLES]
-    if not verdicts:
-        raise Http404
-    if Verdict.ALLOWED not in verdicts:
-        return refusal(request, verdicts[0])
-    response = HttpResponse(item_sidecar(item), content_type="text/plain; charset=utf-8")
+    item = downloadable_item(request, reference)
+    verdict = may_download_item_text(request.user, item)
+    if verdict != Verdict.ALLOWED:
+        return refusal(request, verdict)
+    try:
+        text = item_sidecar(item, clip=clip_points(request))
+    except CutRefused as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = content_disposition(f"{item.reference}.txt")
     response["X-Content-Type-Options"] = "nosniff"
     if request.method == "GET":
@@ -147,7 +150,7 @@ def _photo_zip(request: HttpRequest, items: list[Item], name: str, size: str) ->
 
 @require_safe
 def item_photos_zip(request: HttpRequest, reference: str) -> Response:
-    item = _downloadable_item(request, reference)
+    item = downloadable_item(request, reference)
     if item.kind != Kind.PHOTO:
         raise Http404
     return _photo_zip(request, [item], item.reference, request.GET.get("size", Role.PHOTO_LARGE))
@@ -159,6 +162,12 @@ def event_photos_zip(request: HttpRequest, slug: str) -> Response:
     items = list(event.items.visible().filter(kind=Kind.PHOTO).order_by("publish_at", "id")
                  .prefetch_related("renditions"))
     return _photo_zip(request, items, event.slug, request.GET.get("size", Role.PHOTO_LARGE))
+
+
+def clip_points(request: HttpRequest) -> tuple[str, str] | None:
+    """A clip's in and out (source timecodes, as the clip tool shows them) from ?in=&out=, if both are given."""
+    tc_in, tc_out = request.GET.get("in", "").strip()[:20], request.GET.get("out", "").strip()[:20]
+    return (tc_in, tc_out) if tc_in and tc_out else None
 
 
 # --- Clips -------------------------------------------------------------------------------------------------
@@ -207,9 +216,10 @@ def _own_request(request: HttpRequest, pk: int) -> ClipRequest:
 @require_GET
 def clip_status(request: HttpRequest, pk: int) -> HttpResponse:
     clip_req = _own_request(request, pk)
+    state = _clip_state(clip_req)
     return render(request, "downloads/clip_status.html", {"clip_request": clip_req, "clip": clip_req.clip,
-                                                           "item": clip_req.rendition.item,
-                                                           "state": _clip_state(clip_req)})
+                                                           "item": clip_req.rendition.item, "state": state,
+                                                           "clip_query": state.get("clip_query", "")})
 
 
 def _clip_state(clip_req: ClipRequest) -> dict[str, object]:
@@ -220,6 +230,8 @@ def _clip_state(clip_req: ClipRequest) -> dict[str, object]:
     if clip.status == ClipStatus.READY:
         state["download_url"] = reverse("downloads:clip_file", args=[clip_req.pk])
         state["filename"] = clips.clip_filename(clip)
+        # Its captions and sidecar are cut to the frames it holds (a fast clip holds whole GOPs).
+        state["clip_query"] = urlencode(dict(zip(("in", "out"), clips.source_timecodes(clip), strict=True)))
     if clip.status == ClipStatus.FAILED:
         state["message"] = _("This clip could not be made. Try another range or version, or contact the press office.")
     return state

@@ -15,10 +15,14 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from newsreel.captions.formats import TimedText
+from newsreel.captions.models import CaptionStatus
+from newsreel.captions.services import cue_set_replace
 from newsreel.catalogue.models import Event, Item, Kind, Person, ShotlistLine, Tag
 from newsreel.front.demo_terms import publish_demo_terms
 from newsreel.lib.units import unit_of_work
 from newsreel.media.testpattern import PatternSpec, generate_photo, generate_tone_wav, generate_video
+from newsreel.media.timecode import timecode_to_frames
 from newsreel.news.models import Article, ArticleType
 from newsreel.publishing import Status
 
@@ -203,6 +207,7 @@ def _demo_videos(now: dt.datetime, events: dict[str, Event], tags: dict[str, Tag
                                         description_en=en, description_fr=fr)
                     line.full_clean()
                     line.save()
+            _demo_captions(item, video)
         if attach_media and not item.renditions.exists():
             from newsreel.front.tasks import generate_demo_video
 
@@ -211,6 +216,20 @@ def _demo_videos(now: dt.datetime, events: dict[str, Event], tags: dict[str, Tag
             report(f"  {item.reference}: demo video queued for generation and processing")
         items.append(item)
     return items
+
+
+def _demo_captions(item: Item, video: DemoVideo) -> None:
+    """Published EN and FR captions (once): the shotlist's descriptions in brackets, as captions for the deaf and
+    hard of hearing describe what is seen, at the shots' times (counted from the 10:00:00:00 start)."""
+    if item.cue_sets.exists():
+        return
+    rate, origin = Fraction(25), timecode_to_frames("10:00:00:00", Fraction(25))
+    for language, column in (("en", 2), ("fr", 3)):
+        cues = [TimedText(Fraction(timecode_to_frames(shot[0], rate) - origin) / rate,
+                          Fraction(timecode_to_frames(shot[1], rate) - origin) / rate, f"[{shot[column]}]")
+                for shot in video.shots]
+        cue_set_replace(item=item, language=language, cues=cues, source="uploaded", source_file="demo",
+                        status=CaptionStatus.PUBLISHED)
 
 
 def _demo_photos(now: dt.datetime, events: dict[str, Event], sg: Person, *, report: Reporter,

@@ -15,6 +15,11 @@
       bar.hidden = true;
       link.href = data.download_url;
       link.hidden = false;
+      const extras = document.querySelector("[data-role=extras]");
+      if (extras && data.clip_query) {
+        extras.querySelectorAll("a[data-clip-link]").forEach((a) => { a.href = a.href.split("?")[0] + "?" + data.clip_query; });
+        extras.hidden = false;
+      }
       return true;
     }
     if (data.status === "failed" || data.status === "expired") {
