@@ -1,0 +1,47 @@
+"""The API, version 1: one NinjaAPI, one router per resource module, mounted at /api/v1/ (newsreel/api/urls.py).
+
+Resource modules (items, articles, events, search, history, and those that come: clips, downloads, editorial
+writes) each hold `router = Router()`; adding one is a line here. Every operation runs `api_auth` (token or
+anonymous, then the rate limit) and answers failures with the one error body (errors.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
+
+from newsreel.api import events, items
+from newsreel.api.auth import api_auth
+from newsreel.api.errors import install_handlers
+
+
+class NewsreelApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        """Every operation also answers anonymous callers (and then says what they may not do): say so."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                if isinstance(operation, dict) and operation.get("security"):
+                    operation["security"] = [*operation["security"], {}]
+        return schema
+
+
+api = NewsreelApi(
+    title="Newsreel API",
+    version="1",
+    description="Media items, articles, events and search of the portal, under the same access rules as its "
+                "pages. Anonymous callers read open published content; a personal token "
+                "(`Authorization: Bearer nrl_...`, made on the account page) reads as its owner.",
+    urls_namespace="api:v1",
+    auth=api_auth,
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+install_handlers(api)
+
+api.add_router("/items", items.router)
+api.add_router("/events", events.router)
