@@ -6,12 +6,14 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Path, Router, Status
+from ninja import Path, Query, Router, Status
 
 from newsreel.api.conditional import etag_of, not_modified
 from newsreel.api.errors import ApiError, not_found, with_errors
+from newsreel.api.finding import ItemFilters, find, params_of, results
+from newsreel.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, next_url
 from newsreel.api.representations import item_out
-from newsreel.api.schemas import ItemOut
+from newsreel.api.schemas import ItemOut, ItemPage
 from newsreel.catalogue.models import Item
 
 router = Router(tags=["items"])
@@ -44,3 +46,14 @@ def item_detail(request: HttpRequest, response: HttpResponse, reference: str = R
     if not_modified(request, etag):
         return Status(304, None)
     return Status(200, data)
+
+
+@router.get("", response=with_errors({200: ItemPage}), summary="Items", operation_id="item_list")
+def item_list(request: HttpRequest, filters: Query[ItemFilters],
+              cursor: str | None = Query(None, max_length=1000),
+              limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)) -> Any:
+    """Published media items, newest first (or `sort=oldest`), with the search page's filters."""
+    params = params_of(filters, type=filters.type or ["video", "photo", "audio"])
+    found = find(params, cursor=cursor, limit=limit, scope="items")
+    return {"results": results(request, found), "next_cursor": found.next_cursor,
+            "next": next_url(request, found.next_cursor), "unknown_filters": found.unknown}

@@ -18,6 +18,7 @@ from django.core import signing
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja import Schema
 
 from newsreel.api.errors import ApiError
 
@@ -34,6 +35,12 @@ class Position:
     id: int | None = None
     offset: int = 0
     at: dt.datetime | None = None
+    limit: int = 0  # an offset cursor keeps the page size it was made with
+
+
+class PageInfo(Schema):
+    next_cursor: str | None  # pass as `cursor` for the next page; null on the last page
+    next: str | None  # the next page's full URL, or null on the last page
 
 
 def encode(position: Position, *, scope: str) -> str:
@@ -42,7 +49,7 @@ def encode(position: Position, *, scope: str) -> str:
         data["k"] = position.key.isoformat() if isinstance(position.key, dt.datetime | dt.date) else position.key
         data["i"] = position.id
     if position.at is not None:
-        data["o"], data["t"] = position.offset, position.at.isoformat()
+        data["o"], data["t"], data["l"] = position.offset, position.at.isoformat(), position.limit
     return signing.dumps(data, salt=_SALT, compress=True)
 
 
@@ -58,7 +65,8 @@ def decode(cursor: str | None, *, scope: str) -> Position | None:
         key = data.get("k")
         if isinstance(key, str) and "T" in key:
             key = dt.datetime.fromisoformat(key)
-        return Position(key=key, id=int(data["i"]) if "i" in data else None, offset=int(data.get("o", 0)), at=at)
+        return Position(key=key, id=int(data["i"]) if "i" in data else None, offset=int(data.get("o", 0)), at=at,
+                        limit=int(data.get("l", 0)))
     except (signing.BadSignature, ValueError, KeyError, TypeError) as exc:
         raise invalid_cursor() from exc
 

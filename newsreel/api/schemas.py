@@ -6,6 +6,8 @@ import datetime as dt
 
 from ninja import Schema
 
+from newsreel.api.pagination import PageInfo
+
 
 class Text(Schema):
     en: str | None
@@ -125,17 +127,36 @@ class EventOut(Schema):
     links: Links
 
 
-class PageInfo(Schema):
-    next_cursor: str | None
-    next: str | None  # the next page's full URL, or null on the last page
-
-
 class ItemPage(PageInfo):
     results: list[ItemSummary]
+    unknown_filters: list[str]  # filters naming an event, tag or person that does not exist (nothing matches)
 
 
 class ArticlePage(PageInfo):
     results: list[ArticleSummary]
+    unknown_filters: list[str]
+
+
+class FacetValueOut(Schema):
+    value: str  # what to pass back as the filter's value
+    label: str  # in the caller's language
+    count: int
+    approximate: bool  # counted over the most recent matches only: at least `count`
+    selected: bool
+
+
+class SearchHit(Schema):
+    type: str  # video, photo, audio or article
+    item: ItemSummary | None
+    article: ArticleSummary | None
+
+
+class SearchResults(PageInfo):
+    results: list[SearchHit]
+    total: int | None  # on the first page only
+    total_is_lower_bound: bool  # more matched than were counted: `total` is "at least"
+    facets: dict[str, list[FacetValueOut]]  # on the first page only: type, event, tag, person, location, ...
+    unknown_filters: list[str]
 
 
 class EventPage(PageInfo):

@@ -12,7 +12,7 @@ from typing import Any
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from newsreel.api import events, items
+from newsreel.api import articles, events, history, items, search
 from newsreel.api.auth import api_auth
 from newsreel.api.errors import install_handlers
 
@@ -44,4 +44,7 @@ api = NewsreelApi(
 install_handlers(api)
 
 api.add_router("/items", items.router)
+api.add_router("/articles", articles.router)
 api.add_router("/events", events.router)
+api.add_router("/search", search.router)
+api.add_router("/me", history.router)
