@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("newsreel.front.catalogue_urls")),
     path("", include("newsreel.front.news_urls")),
     path("", include("newsreel.downloads.urls")),
+    path("accounts/api-tokens/", include("newsreel.api.page_urls")),
     path("accounts/", include("newsreel.accounts.urls")),
     path("newsletter/", include("newsreel.newsletter.urls")),
     path("", include("newsreel.search.urls")),

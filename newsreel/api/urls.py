@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
 
-from newsreel.api.v1 import api
+from newsreel.api.v1 import api_urls, unknown_path
 
 app_name = "api"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("v1/", api.urls),
+    path("v1/", api_urls()),
+    re_path(r"^v1/", unknown_path),  # anything else under v1/: the API's 404 body, not the portal's page
 ]

@@ -7,14 +7,21 @@ anonymous, then the rate limit) and answers failures with the one error body (er
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
 from newsreel.api import articles, events, history, items, search
 from newsreel.api.auth import api_auth
-from newsreel.api.errors import install_handlers
+from newsreel.api.errors import ApiError, error_response, install_handlers, not_found
 
 
 class NewsreelApi(NinjaAPI):
@@ -48,3 +55,34 @@ api.add_router("/articles", articles.router)
 api.add_router("/events", events.router)
 api.add_router("/search", search.router)
 api.add_router("/me", history.router)
+
+
+def _method_not_allowed_as_error(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """ninja answers an unknown method with a bare 405; give it the error body (and keep Allow)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            error = error_response(api, request, ApiError(405, "method_not_allowed", _("Method not allowed.")))
+            error["Allow"] = response["Allow"]
+            return error
+        return response
+
+    return wrapped
+
+
+def api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
+    patterns, app_name, namespace = api.urls
+    wrapped: list[URLPattern | URLResolver] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern = URLPattern(pattern.pattern, _method_not_allowed_as_error(pattern.callback),
+                                 pattern.default_args, pattern.name)
+        wrapped.append(pattern)
+    return wrapped, app_name, namespace
+
+
+@csrf_exempt
+def unknown_path(request: HttpRequest) -> HttpResponse:
+    return error_response(api, request, not_found(_("No such resource in this API.")))
