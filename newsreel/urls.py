@@ -29,3 +29,9 @@ urlpatterns += i18n_patterns(
     path("", include("newsreel.search.urls")),
     prefix_default_language=True,
 )
+
+# Failures before a view (middleware, Host header, size limits) answer API paths with the API's error body.
+handler400 = "newsreel.api.fallback.bad_request"
+handler403 = "newsreel.api.fallback.permission_denied"
+handler404 = "newsreel.api.fallback.page_not_found"
+handler500 = "newsreel.api.fallback.server_error"

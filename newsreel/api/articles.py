@@ -10,7 +10,7 @@ from ninja import Path, Query, Router
 
 from newsreel.api.errors import ApiError, not_found, with_errors
 from newsreel.api.finding import ArticleFilters, find, params_of, results
-from newsreel.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, next_url
+from newsreel.api.pagination import CURSOR, DEFAULT_LIMIT, MAX_LIMIT, next_url
 from newsreel.api.representations import article_out
 from newsreel.api.schemas import ArticleOut, ArticlePage
 from newsreel.news.models import Article
@@ -20,7 +20,7 @@ router = Router(tags=["articles"])
 
 @router.get("", response=with_errors({200: ArticlePage}), summary="Articles", operation_id="article_list")
 def article_list(request: HttpRequest, filters: Query[ArticleFilters],
-                 cursor: str | None = Query(None, max_length=1000),
+                 cursor: str | None = Query(None, max_length=1000, pattern=CURSOR),
                  limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)) -> Any:
     """Published articles, newest first (or `sort=oldest`), with the news page's filters."""
     found = find(params_of(filters, type=["article"]), cursor=cursor, limit=limit, scope="articles")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from newsreel.api.errors import not_found, with_errors
-from newsreel.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset, next_url
+from newsreel.api.pagination import CURSOR, DEFAULT_LIMIT, MAX_LIMIT, keyset, next_url
 from newsreel.api.representations import event_out
 from newsreel.api.schemas import EventOut, EventPage
 from newsreel.catalogue.models import Event
@@ -18,7 +18,7 @@ router = Router(tags=["events"])
 
 
 @router.get("", response=with_errors({200: EventPage}), summary="Events", operation_id="event_list")
-def event_list(request: HttpRequest, cursor: str | None = Query(None, max_length=1000),
+def event_list(request: HttpRequest, cursor: str | None = Query(None, max_length=1000, pattern=CURSOR),
                limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)) -> Any:
     """Events, most recently created first."""
     events, following = keyset(Event.objects.all(), field="id", cursor=cursor, limit=limit, scope="events")

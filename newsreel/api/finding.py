@@ -5,16 +5,19 @@ The filters arrive as typed query parameters (documented, and a 422 when malform
 there. Ranking follows the caller's language (Accept-Language), as a page follows its reader's.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: ninja builds its query-parameter models from these classes in its
+# own module, where string annotations naming this module's aliases (Day, ItemKind) could not be resolved.
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import BeforeValidator, StringConstraints
 
 from newsreel.api.pagination import MAX_LIMIT, Position, decode, encode, invalid_cursor
 from newsreel.publishing import current_lang
@@ -23,27 +26,43 @@ from newsreel.search.models import SearchDocument
 from newsreel.search.params import SearchParams
 from newsreel.search.query import parse
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """Days as the pages take them, YYYY-MM-DD; pydantic alone would also read a number as a timestamp."""
+    if isinstance(value, str) and _DAY.fullmatch(value):
+        return value
+    if isinstance(value, dt.date):
+        return value
+    raise ValueError("a day is written YYYY-MM-DD")
+
+
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+# Text without the control characters the API refuses (newsreel.api.v1): said in the document, checked there too.
+TEXT = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$"
+SLUG = r"^[-a-zA-Z0-9_]+$"
+SlugValue = Annotated[str, StringConstraints(max_length=120, pattern=SLUG)]
 Kind = Literal["video", "photo", "audio", "article"]
 ItemKind = Literal["video", "photo", "audio"]
-Slug = Field(max_length=120, pattern=r"^[-a-zA-Z0-9_]+$")
 
 
 class CommonFilters(Schema):
     """Filters every list shares (the search page's, same names and meanings)."""
 
-    event: str | None = Field(None, max_length=120, pattern=r"^[-a-zA-Z0-9_]+$", description="Event slug.")
-    published_from: dt.date | None = Field(None, description="Published on or after this day (site time).")
-    published_to: dt.date | None = Field(None, description="Published on or before this day.")
+    event: str | None = Field(None, max_length=120, pattern=SLUG, description="Event slug.")
+    published_from: Day | None = Field(None, description="Published on or after this day (site time).")
+    published_to: Day | None = Field(None, description="Published on or before this day.")
     lang: Literal["en", "fr"] | None = Field(None, description="Only content written in this language.")
 
 
 class ItemFilters(CommonFilters):
     type: list[ItemKind] = Field([], max_length=5, description="Media types (repeat for several).")
-    tag: list[str] = Field([], max_length=5, description="Tag slugs (all must match).")
-    person: list[str] = Field([], max_length=5, description="People's slugs (all must match).")
-    location: str | None = Field(None, max_length=200)
-    shot_from: dt.date | None = Field(None, description="Shot on or after this day.")
-    shot_to: dt.date | None = Field(None, description="Shot on or before this day.")
+    tag: list[SlugValue] = Field([], max_length=5, description="Tag slugs (all must match).")
+    person: list[SlugValue] = Field([], max_length=5, description="People's slugs (all must match).")
+    location: str | None = Field(None, max_length=200, pattern=TEXT, description="A place, as the facet names it.")
+    shot_from: Day | None = Field(None, description="Shot on or after this day.")
+    shot_to: Day | None = Field(None, description="Shot on or before this day.")
     shotlist: bool = Field(False, description="Only videos with a shotlist.")
     sort: Literal["date", "oldest"] = "date"
 
@@ -54,7 +73,8 @@ class ArticleFilters(CommonFilters):
 
 
 class SearchFilters(ItemFilters):
-    q: str = Field("", max_length=300, description='Words (all must match), "phrases", -excluded, prefix*.')
+    q: str = Field("", max_length=300, pattern=TEXT,
+                   description='Words (all must match), "phrases", -excluded, prefix*.')
     type: list[Kind] = Field([], max_length=5, description="Types (repeat for several).")  # type: ignore[assignment]
     article_type: Literal["press_release", "news", "statement"] | None = None
     sort: Literal["relevance", "date", "oldest"] = "relevance"  # type: ignore[assignment]

@@ -17,5 +17,7 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scopes"].choices = [(scope, Scope(scope).label) for scope in allowed_scopes(user)
+        scopes = self.fields["scopes"]
+        assert isinstance(scopes, forms.MultipleChoiceField)
+        scopes.choices = [(scope, Scope(scope).label) for scope in allowed_scopes(user)
                                          if scope != Scope.READ]

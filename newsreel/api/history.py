@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from newsreel.api.auth import require_scope
 from newsreel.api.errors import with_errors
 from newsreel.api.models import Scope
-from newsreel.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageInfo, keyset, next_url
+from newsreel.api.pagination import CURSOR, DEFAULT_LIMIT, MAX_LIMIT, PageInfo, keyset, next_url
 from newsreel.api.representations import API_ROOT, absolute
 from newsreel.downloads.models import Download
 
@@ -36,7 +36,7 @@ class DownloadPage(PageInfo):
 
 @router.get("/downloads", response=with_errors({200: DownloadPage}, 403), summary="My downloads",
             operation_id="my_downloads")
-def my_downloads(request: HttpRequest, cursor: str | None = Query(None, max_length=1000),
+def my_downloads(request: HttpRequest, cursor: str | None = Query(None, max_length=1000, pattern=CURSOR),
                  limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)) -> Any:
     """What the token's owner downloaded, newest first. Needs a token (any token reads: scope `read`)."""
     user = require_scope(request, Scope.READ)

@@ -11,14 +11,14 @@ from ninja import Path, Query, Router, Status
 from newsreel.api.conditional import etag_of, not_modified
 from newsreel.api.errors import ApiError, not_found, with_errors
 from newsreel.api.finding import ItemFilters, find, params_of, results
-from newsreel.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, next_url
+from newsreel.api.pagination import CURSOR, DEFAULT_LIMIT, MAX_LIMIT, next_url
 from newsreel.api.representations import item_out
 from newsreel.api.schemas import ItemOut, ItemPage
 from newsreel.catalogue.models import Item
 
 router = Router(tags=["items"])
 
-REFERENCE = Path(..., max_length=20, pattern=r"^[A-Za-z0-9-]+$", examples=["V-2026-0001"])
+REFERENCE = Path(..., max_length=20, pattern=r"^[A-Za-z0-9-]+$", description="The item's reference, e.g. V-2026-0001.")
 
 
 def reachable_item(reference: str) -> Item:
@@ -50,7 +50,7 @@ def item_detail(request: HttpRequest, response: HttpResponse, reference: str = R
 
 @router.get("", response=with_errors({200: ItemPage}), summary="Items", operation_id="item_list")
 def item_list(request: HttpRequest, filters: Query[ItemFilters],
-              cursor: str | None = Query(None, max_length=1000),
+              cursor: str | None = Query(None, max_length=1000, pattern=CURSOR),
               limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)) -> Any:
     """Published media items, newest first (or `sort=oldest`), with the search page's filters."""
     params = params_of(filters, type=filters.type or ["video", "photo", "audio"])

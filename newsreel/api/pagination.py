@@ -5,7 +5,8 @@ Two kinds of position, both hidden in the cursor:
   never shift a page (date-ordered lists: items, articles, events, the download history);
 - for relevance-ranked searches, where no key orders the rows, the offset in the ranking at the instant of the
   first page: content published after it stays out of the following pages, so they do not shift.
-A cursor is signed: a client cannot forge a position, and a damaged one is a clear 422, not a wrong page.
+A cursor is signed: a client cannot forge a position. A damaged one, or one of another list, names no page of
+this list: a 404, as a page number that does not exist is on the portal's pages (newsreel/lib/paging.py).
 """
 
 from __future__ import annotations
@@ -72,9 +73,13 @@ def decode(cursor: str | None, *, scope: str) -> Position | None:
 
 
 def invalid_cursor() -> ApiError:
-    return ApiError(422, "invalid_cursor", _("The cursor is not valid for this list."),
+    return ApiError(404, "invalid_cursor", _("No such page: the cursor is not one of this list."),
                     errors=[{"loc": ["query", "cursor"], "message": _("Not a cursor of this list."),
                              "type": "invalid_cursor"}])
+
+
+# What a cursor looks like (django.core.signing's URL-safe output), so the OpenAPI document says it.
+CURSOR = r"^[A-Za-z0-9_.:-]+$"
 
 
 def keyset(queryset: QuerySet[Any], *, field: str, cursor: str | None, limit: int,

@@ -9,7 +9,7 @@ from ninja import Query, Router
 
 from newsreel.api.errors import with_errors
 from newsreel.api.finding import SearchFilters, find, params_of, results
-from newsreel.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, next_url
+from newsreel.api.pagination import CURSOR, DEFAULT_LIMIT, MAX_LIMIT, next_url
 from newsreel.api.schemas import SearchResults
 
 router = Router(tags=["search"])
@@ -17,7 +17,7 @@ router = Router(tags=["search"])
 
 @router.get("", response=with_errors({200: SearchResults}), summary="Search", operation_id="search")
 def search(request: HttpRequest, response: HttpResponse, filters: Query[SearchFilters],
-           cursor: str | None = Query(None, max_length=1000),
+           cursor: str | None = Query(None, max_length=1000, pattern=CURSOR),
            limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)) -> Any:
     """Items and articles matching `q` and the filters, ranked as on the search page: titles in the caller's
     language (Accept-Language) first, then by score, then newest. Facets and the total come with the first page

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import parse_qsl
 
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
@@ -22,6 +23,7 @@ from ninja.openapi.docs import Swagger
 from newsreel.api import articles, events, history, items, search
 from newsreel.api.auth import api_auth
 from newsreel.api.errors import ApiError, error_response, install_handlers, not_found
+from newsreel.lib.inputs import clean_text, needs_cleaning
 
 
 class NewsreelApi(NinjaAPI):
@@ -57,11 +59,27 @@ api.add_router("/search", search.router)
 api.add_router("/me", history.router)
 
 
-def _method_not_allowed_as_error(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """ninja answers an unknown method with a bare 405; give it the error body (and keep Allow)."""
+def _control_characters(request: HttpRequest) -> ApiError | None:
+    """The portal strips control characters from query values (newsreel.lib.inputs); the API refuses them, so
+    that what a client sent is what is validated (a value must not pass a length limit by losing characters)."""
+    raw = request.META.get("QUERY_STRING", "")
+    bad = [name for name, value in parse_qsl(raw, keep_blank_values=True, errors="replace")
+           if needs_cleaning(name + value)]
+    if not bad:
+        return None
+    return ApiError(422, "invalid_request", _("The request is not valid."), errors=[
+        {"loc": ["query", clean_text(name)], "message": _("Control characters are not allowed."),
+         "type": "control_characters"} for name in dict.fromkeys(bad)])
+
+
+def _api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Around each of ninja's views: refuse control characters, and give ninja's bare 405 the error body."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        refused = _control_characters(request)
+        if refused is not None:
+            return error_response(api, request, refused)
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             error = error_response(api, request, ApiError(405, "method_not_allowed", _("Method not allowed.")))
@@ -77,7 +95,7 @@ def api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
     wrapped: list[URLPattern | URLResolver] = []
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
-            pattern = URLPattern(pattern.pattern, _method_not_allowed_as_error(pattern.callback),
+            pattern = URLPattern(pattern.pattern, _api_view(pattern.callback),
                                  pattern.default_args, pattern.name)
         wrapped.append(pattern)
     return wrapped, app_name, namespace
