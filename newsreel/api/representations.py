@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
-from newsreel.catalogue.models import Event, Item, Rendition, Role
-from newsreel.downloads.access import may_download, may_preview
+from newsreel.catalogue.models import Access, Event, Item, Rendition, Role
+from newsreel.downloads.access import Verdict, may_download, may_preview
 from newsreel.news.models import Article
 
 API_ROOT = "/api/v1"
@@ -81,7 +81,9 @@ def rendition_out(request: HttpRequest, rendition: Rendition) -> dict[str, Any] 
         links["preview"] = absolute(request, rendition.preview_url())
     else:
         found = may_download(user, rendition)
-        if found.value == "not-found" or (found.value == "sign-in" and rendition.effective_access == "restricted"):
+        # Restricted files are not announced to anyone but staff (downloads/access.py says "sign in" to the
+        # anonymous only so that a page can offer it; a machine has no such page).
+        if found == Verdict.NOT_FOUND or (found == Verdict.SIGN_IN and rendition.effective_access == Access.RESTRICTED):
             return None
         verdict = found.value
         links["download"] = absolute(request, reverse("downloads:file", args=[rendition.pk]))

@@ -73,17 +73,25 @@ def _control_characters(request: HttpRequest) -> ApiError | None:
 
 
 def _api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Around each of ninja's views: refuse control characters, and give ninja's bare 405 the error body."""
+    """Around each of ninja's views: refuse control characters, answer HEAD as GET (the server sends no body),
+    and give ninja's bare 405 the error body."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         refused = _control_characters(request)
         if refused is not None:
             return error_response(api, request, refused)
+        head = request.method == "HEAD"
+        if head:
+            request.method = "GET"
         response = view(request, *args, **kwargs)
+        if head and isinstance(response, HttpResponse):
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
         if isinstance(response, HttpResponseNotAllowed):
             error = error_response(api, request, ApiError(405, "method_not_allowed", _("Method not allowed.")))
-            error["Allow"] = response["Allow"]
+            allowed = [m.strip() for m in response["Allow"].split(",")]
+            error["Allow"] = ", ".join(sorted({*allowed, "HEAD"} if "GET" in allowed else set(allowed)))
             return error
         return response
 

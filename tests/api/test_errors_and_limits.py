@@ -76,3 +76,19 @@ def test_etag_changes_with_the_item(anonymous: ApiClient) -> None:
     changed = anonymous.get(f"/items/{item.reference}", HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
     assert changed.json()["title"]["en"] == "Changed"
+
+
+def test_head_answers_like_get_without_a_body(anonymous: ApiClient) -> None:
+    item = make_item()
+    got = anonymous.get(f"/items/{item.reference}")
+    head = anonymous.client.head(f"/api/v1/items/{item.reference}")
+    assert head.status_code == 200 and head["ETag"] == got["ETag"] and head.content == b""
+    refused = anonymous.client.delete(f"/api/v1/items/{item.reference}")
+    assert refused.status_code == 405 and refused["Allow"] == "GET, HEAD"
+
+
+def test_control_characters_are_refused_not_stripped(anonymous: ApiClient) -> None:
+    body = _is_error(anonymous.get("/search?q=summit%01"), 422, "invalid_request")
+    assert body["errors"] == [{"loc": ["query", "q"], "message": body["errors"][0]["message"],
+                               "type": "control_characters"}]
+    _is_error(anonymous.get("/items/V%01"), 404, "not_found")  # refused by the portal's middleware, API body

@@ -86,3 +86,23 @@ def test_listing_needs_no_new_password_but_making_one_does(client: Client) -> No
     response = client.post(PAGE, {"name": "Later"})
     assert response.status_code == 302 and "/accounts/reauthenticate/" in response["Location"]
     assert not ApiToken.objects.exists()
+
+
+def test_tokens_page_speaks_french(member_client: Any) -> None:
+    html = member_client.get("/fr/accounts/api-tokens/").content.decode()
+    assert "Jetons d’API" in html and "Créer un jeton" in html
+
+
+def test_staff_revoke_a_token_in_the_back_office(member_client: Any) -> None:
+    from tests.factories import sign_in_staff
+
+    secret = _secret(member_client.post(PAGE, {"name": "Leaked"}).content.decode())
+    token = ApiToken.objects.get()
+    admin = sign_in_staff(Client(), make_member(is_staff=True, is_superuser=True))
+    listing = admin.get("/admin/api/apitoken/")
+    assert listing.status_code == 200 and token.prefix in listing.content.decode()
+    assert secret not in listing.content.decode()
+    admin.post("/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert ApiClient(secret).get("/events").status_code == 401
