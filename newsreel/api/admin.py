@@ -20,8 +20,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at", "scopes"]
     search_fields = ["name", "prefix", "user__email"]
-    fields = ["user", "name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "name", "prefix", "scopes", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke"]
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
