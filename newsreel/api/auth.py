@@ -45,29 +45,33 @@ class ApiAuth(HttpBearer):
 
     def __call__(self, request: HttpRequest) -> Caller:
         header = request.headers.get("Authorization")
-        if header is None:
-            caller = Caller(user=AnonymousUser())
-            limit_key = f"ip:{client_ip(request)}"
-            limit = settings.NEWSREEL_API_RATE_ANONYMOUS
-        else:
+        token = None
+        if header is not None:
             scheme, _space, raw = header.partition(" ")
             token = self.authenticate(request, raw.strip()) if scheme.lower() == "bearer" else None
-            if token is None:
+        if token is None:
+            # Anonymous calls, and wrong tokens (so that guessing costs the address its allowance too).
+            _limit(f"ip:{client_ip(request)}", settings.NEWSREEL_API_RATE_ANONYMOUS)
+            if header is not None:
                 raise ApiError(401, "invalid_token", _("The API token is not valid, or was revoked."),
                                headers={"WWW-Authenticate": 'Bearer realm="api", error="invalid_token"'})
+            caller = Caller(user=AnonymousUser())
+        else:
+            _limit(f"token:{token.prefix}", settings.NEWSREEL_API_RATE_TOKEN)
+            token_touch(token=token)
             caller = Caller(user=token.user, token=token)
-            limit_key, limit = f"token:{token.prefix}", settings.NEWSREEL_API_RATE_TOKEN
         request.user = caller.user
-        wait = hit(f"api:rate:{limit_key}", limit=limit, window=settings.NEWSREEL_API_RATE_WINDOW)
-        if wait:
-            raise ApiError(429, "rate_limited", _("Too many requests: try again in %(seconds)d s.") % {
-                "seconds": wait}, headers={"Retry-After": str(wait)})
-        if caller.token is not None:
-            token_touch(token=caller.token)
         return caller
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         return token_find(token)
+
+
+def _limit(key: str, limit: int) -> None:
+    wait = hit(f"api:rate:{key}", limit=limit, window=settings.NEWSREEL_API_RATE_WINDOW)
+    if wait:
+        raise ApiError(429, "rate_limited", _("Too many requests: try again in %(seconds)d s.") % {
+            "seconds": wait}, headers={"Retry-After": str(wait)})
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -20,6 +20,7 @@ from ninja import Field, Schema
 from pydantic import BeforeValidator, StringConstraints
 
 from newsreel.api.pagination import MAX_LIMIT, Position, decode, encode, invalid_cursor
+from newsreel.api.representations import article_summary, item_summary
 from newsreel.publishing import current_lang
 from newsreel.search.engine import SearchPage, search
 from newsreel.search.models import SearchDocument
@@ -151,7 +152,5 @@ def _ranked(params: SearchParams, position: Position | None, *, limit: int, scop
 
 
 def results(request: HttpRequest, found: Found) -> list[dict[str, Any]]:
-    from newsreel.api.representations import article_summary, item_summary
-
     return [item_summary(request, hit.obj) if hit.kind != "article" else article_summary(request, hit.obj)
             for hit in found.page.hits]

@@ -92,3 +92,9 @@ def test_control_characters_are_refused_not_stripped(anonymous: ApiClient) -> No
     assert body["errors"] == [{"loc": ["query", "q"], "message": body["errors"][0]["message"],
                                "type": "control_characters"}]
     _is_error(anonymous.get("/items/V%01"), 404, "not_found")  # refused by the portal's middleware, API body
+
+
+def test_guessing_tokens_uses_up_the_addresss_allowance(settings: Any) -> None:
+    settings.NEWSREEL_API_RATE_ANONYMOUS = 2
+    guesser = ApiClient("nrl_0123456789_guess")
+    assert [guesser.get("/events").status_code for _n in range(3)] == [401, 401, 429]
