@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import parse_qsl
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
@@ -103,10 +103,22 @@ def api_urls() -> tuple[list[URLPattern | URLResolver], str, str]:
     wrapped: list[URLPattern | URLResolver] = []
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
-            pattern = URLPattern(pattern.pattern, _api_view(pattern.callback),
-                                 pattern.default_args, pattern.name)
+            callback = api_index if pattern.name == "api-root" else _api_view(pattern.callback)
+            pattern = URLPattern(pattern.pattern, callback, pattern.default_args, pattern.name)
         wrapped.append(pattern)
     return wrapped, app_name, namespace
+
+
+@csrf_exempt
+def api_index(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+    """/api/v1/: where a client starts (ninja's own root only answers 404)."""
+    if request.method not in ("GET", "HEAD"):
+        error = error_response(api, request, ApiError(405, "method_not_allowed", _("Method not allowed.")))
+        error["Allow"] = "GET, HEAD"
+        return error
+    root = request.build_absolute_uri(request.path)
+    return JsonResponse({"openapi": root + "openapi.json", "docs": root + "docs", "resources": {
+        name: root + name for name in ("items", "articles", "events", "search", "me/downloads")}})
 
 
 @csrf_exempt

@@ -72,3 +72,9 @@ def test_etag_gives_304(anonymous: ApiClient) -> None:
 def test_token_reads_as_its_owner() -> None:
     user = make_member()
     assert client_for(user).get("/events").status_code == 200
+
+
+def test_root_says_where_to_go(anonymous: ApiClient) -> None:
+    body = anonymous.get("/").json()
+    assert body["openapi"].endswith("/api/v1/openapi.json")
+    assert anonymous.client.get(body["resources"]["items"]).status_code == 200
