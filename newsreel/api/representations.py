@@ -44,7 +44,9 @@ def event_out(request: HttpRequest, event: Event) -> dict[str, Any]:
         "slug": event.slug, "title": text(event, "title"), "description": text(event, "description"),
         "starts_on": event.starts_on, "ends_on": event.ends_on, "location": event.location,
         "links": {"self": absolute(request, f"{API_ROOT}/events/{event.slug}"),
-                  **portal_pages(request, "catalogue:event", event.slug)},
+                  **portal_pages(request, "catalogue:event", event.slug),
+                  "items": absolute(request, f"{API_ROOT}/items?event={event.slug}"),
+                  "articles": absolute(request, f"{API_ROOT}/articles?event={event.slug}")},
     }
 
 

@@ -23,6 +23,8 @@ class Links(Schema):
     poster: str | None = None
     thumbnail: str | None = None
     preview: str | None = None
+    items: str | None = None  # an event's items and articles in the API
+    articles: str | None = None
 
 
 class EventRef(Schema):

@@ -103,3 +103,12 @@ def test_article_detail_and_withdrawn(anonymous: ApiClient) -> None:
     article.save()
     gone = anonymous.get(f"/articles/{article.slug}")
     assert gone.status_code == 410 and gone.json()["code"] == "withdrawn"
+
+
+def test_event_links_to_its_items(anonymous: ApiClient) -> None:
+    event = make_event()
+    inside = make_item(event=event)
+    body = anonymous.get(f"/events/{event.slug}").json()
+    listed = anonymous.client.get(body["links"]["items"]).json()["results"]
+    assert [row["reference"] for row in listed] == [inside.reference]
+    assert anonymous.get("/events/no-such-event").json()["code"] == "not_found"
