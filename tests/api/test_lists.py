@@ -112,3 +112,18 @@ def test_event_links_to_its_items(anonymous: ApiClient) -> None:
     listed = anonymous.client.get(body["links"]["items"]).json()["results"]
     assert [row["reference"] for row in listed] == [inside.reference]
     assert anonymous.get("/events/no-such-event").json()["code"] == "not_found"
+
+
+def test_search_ranks_titles_in_the_callers_language_first(anonymous: ApiClient) -> None:
+    now = timezone.now()
+    english = make_item(title_en="Summit talks", title_fr="", publish_at=now - dt.timedelta(hours=1))
+    french = make_item(title_en="", title_fr="Summit à Paris", publish_at=now - dt.timedelta(hours=2))
+
+    def order(language: str) -> list[str]:
+        body = anonymous.get("/search?q=summit", HTTP_ACCEPT_LANGUAGE=language).json()
+        return [hit["item"]["reference"] for hit in body["results"]]
+
+    assert order("en") == [english.reference, french.reference]
+    assert order("fr") == [french.reference, english.reference]
+    labels = anonymous.get("/search?q=summit", HTTP_ACCEPT_LANGUAGE="fr").json()["facets"]["type"]
+    assert [value["label"] for value in labels] == ["Vidéo"]
