@@ -16,7 +16,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
@@ -24,7 +23,7 @@ from ninja.security import HttpBearer
 from newsreel.api.errors import ApiError
 from newsreel.api.models import ApiToken, Scope
 from newsreel.api.tokens import token_find, token_touch
-from newsreel.lib.ratelimit import hit
+from newsreel.lib.ratelimit import client_ip, hit
 
 
 @dataclass(frozen=True)
@@ -72,16 +71,6 @@ def _limit(key: str, limit: int) -> None:
     if wait:
         raise ApiError(429, "rate_limited", _("Too many requests: try again in %(seconds)d s.") % {
             "seconds": wait}, headers={"Retry-After": str(wait)})
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The same rule as allauth's rate limits: X-Forwarded-For read as far as NEWSREEL_TRUSTED_PROXY_COUNT says."""
-    from allauth.account.adapter import get_adapter
-
-    try:
-        return str(get_adapter(request).get_client_ip(request))
-    except PermissionDenied:
-        return "unknown"
 
 
 def caller_of(request: HttpRequest) -> Caller:
