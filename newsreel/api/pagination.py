@@ -97,8 +97,15 @@ def keyset(queryset: QuerySet[Any], *, field: str, cursor: str | None, limit: in
     following = encode(Position(key=getattr(page[-1], field), id=page[-1].pk), scope=scope) if more else None
     return page, following
 def next_url(request: HttpRequest, cursor: str | None) -> str | None:
+    """The next page's URL: this request's with the cursor replaced. Also sent as a `Link: <...>; rel="next"`
+    header (RFC 8288) by the API's view wrapper (newsreel.api.v1), for clients that page by headers."""
     if cursor is None:
         return None
     query = request.GET.copy()
     query["cursor"] = cursor
-    return request.build_absolute_uri(request.path + "?" + query.urlencode())
+    url = request.build_absolute_uri(request.path + "?" + query.urlencode())
+    request.META[NEXT_PAGE] = url
+    return url
+
+
+NEXT_PAGE = "newsreel.api.next_page"

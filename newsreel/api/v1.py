@@ -23,6 +23,7 @@ from ninja.openapi.docs import Swagger
 from newsreel.api import articles, events, history, items, search
 from newsreel.api.auth import api_auth
 from newsreel.api.errors import ApiError, error_response, install_handlers, not_found
+from newsreel.api.pagination import NEXT_PAGE
 from newsreel.lib.inputs import clean_text, needs_cleaning
 
 
@@ -74,7 +75,7 @@ def _control_characters(request: HttpRequest) -> ApiError | None:
 
 def _api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Around each of ninja's views: refuse control characters, answer HEAD as GET (the server sends no body),
-    and give ninja's bare 405 the error body."""
+    send the next page's Link header, and give ninja's bare 405 the error body."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -85,6 +86,8 @@ def _api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
         if head:
             request.method = "GET"
         response = view(request, *args, **kwargs)
+        if NEXT_PAGE in request.META and response.status_code == 200:
+            response["Link"] = f'<{request.META[NEXT_PAGE]}>; rel="next"'
         if head and isinstance(response, HttpResponse):
             response["Content-Length"] = str(len(response.content))
             response.content = b""

@@ -30,6 +30,9 @@ def test_item_list_pages_with_cursor_newest_first(anonymous: ApiClient) -> None:
     items = [make_item(publish_at=now - dt.timedelta(hours=n)) for n in range(1, 8)]
     seen = _walk(anonymous, "/items?limit=3")
     assert [r["reference"] for r in seen] == [i.reference for i in items]
+    first = anonymous.get("/items?limit=3")
+    assert first["Link"] == f'<{first.json()["next"]}>; rel="next"'
+    assert "Link" not in anonymous.get("/items?limit=100")
 
 
 def test_cursor_is_stable_when_items_are_published_meanwhile(anonymous: ApiClient) -> None:
