@@ -41,7 +41,6 @@ def item_detail(request: HttpRequest, response: HttpResponse, reference: str = R
     data = ItemOut.model_validate(item_out(request, reachable_item(reference))).model_dump(mode="json")
     etag = etag_of(data)
     response["ETag"] = etag
-    response["Vary"] = "Authorization, Accept-Language"
     response["Cache-Control"] = "private, no-cache"
     if not_modified(request, etag):
         return Status(304, None)

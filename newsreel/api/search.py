@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Query, Router
 
 from newsreel.api.errors import with_errors
@@ -16,7 +16,7 @@ router = Router(tags=["search"])
 
 
 @router.get("", response=with_errors({200: SearchResults}), summary="Search", operation_id="search")
-def search(request: HttpRequest, response: HttpResponse, filters: Query[SearchFilters],
+def search(request: HttpRequest, filters: Query[SearchFilters],
            cursor: str | None = Query(None, max_length=1000, pattern=CURSOR),
            limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)) -> Any:
     """Items and articles matching `q` and the filters, ranked as on the search page: titles in the caller's
@@ -24,7 +24,6 @@ def search(request: HttpRequest, response: HttpResponse, filters: Query[SearchFi
     (counted over at most the most recent NEWSREEL_SEARCH_WINDOW matches; beyond, they are lower bounds)."""
     found = find(params_of(filters), cursor=cursor, limit=limit, scope="search", facets=True)
     page = found.page
-    response["Vary"] = "Authorization, Accept-Language"
     hits = [{"type": hit.kind, "item": summary if hit.kind != "article" else None,
              "article": summary if hit.kind == "article" else None}
             for hit, summary in zip(page.hits, results(request, found), strict=True)]

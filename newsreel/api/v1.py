@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -86,6 +87,8 @@ def _api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
         if head:
             request.method = "GET"
         response = view(request, *args, **kwargs)
+        # What a caller gets depends on its token (links, verdicts) and its language (labels, messages, ranking).
+        patch_vary_headers(response, ("Authorization", "Accept-Language"))
         if NEXT_PAGE in request.META and response.status_code == 200:
             response["Link"] = f'<{request.META[NEXT_PAGE]}>; rel="next"'
         if head and isinstance(response, HttpResponse):
@@ -126,4 +129,6 @@ def api_index(request: HttpRequest, **kwargs: Any) -> HttpResponse:
 
 @csrf_exempt
 def unknown_path(request: HttpRequest) -> HttpResponse:
-    return error_response(api, request, not_found(_("No such resource in this API.")))
+    response = error_response(api, request, not_found(_("No such resource in this API.")))
+    patch_vary_headers(response, ("Accept-Language",))  # the message's language
+    return response

@@ -98,3 +98,10 @@ def test_guessing_tokens_uses_up_the_addresss_allowance(settings: Any) -> None:
     settings.NEWSREEL_API_RATE_ANONYMOUS = 2
     guesser = ApiClient("nrl_0123456789_guess")
     assert [guesser.get("/events").status_code for _n in range(3)] == [401, 401, 429]
+
+
+def test_answers_vary_with_the_token_and_the_language(anonymous: ApiClient) -> None:
+    for path in ("/items", f"/items/{make_item().reference}", "/search?q=item", "/items?limit=0"):
+        vary = {part.strip() for part in anonymous.get(path)["Vary"].split(",")}
+        assert {"Authorization", "Accept-Language"} <= vary, path
+    assert "Accept-Language" in anonymous.get("/nothing")["Vary"]
