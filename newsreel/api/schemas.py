@@ -147,10 +147,18 @@ class FacetValueOut(Schema):
     selected: bool
 
 
+class ShotMatch(Schema):
+    tc_in: str
+    tc_out: str
+    snippet: str  # HTML: the shot's description with the matching words in <mark>
+
+
 class SearchHit(Schema):
     type: str  # video, photo, audio or article
     item: ItemSummary | None
     article: ArticleSummary | None
+    snippet: str  # HTML, as the search page shows it: the matching words in <mark>, the rest escaped
+    shot: ShotMatch | None  # the first shotlist line that matches, where the page would link to it
 
 
 class SearchResults(PageInfo):

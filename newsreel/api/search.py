@@ -11,6 +11,8 @@ from newsreel.api.errors import with_errors
 from newsreel.api.finding import SearchFilters, find, params_of, results
 from newsreel.api.pagination import CURSOR, DEFAULT_LIMIT, MAX_LIMIT, next_url
 from newsreel.api.schemas import SearchResults
+from newsreel.publishing import current_lang
+from newsreel.search.snippets import annotate
 
 router = Router(tags=["search"])
 
@@ -24,8 +26,11 @@ def search(request: HttpRequest, filters: Query[SearchFilters],
     (counted over at most the most recent NEWSREEL_SEARCH_WINDOW matches; beyond, they are lower bounds)."""
     found = find(params_of(filters), cursor=cursor, limit=limit, scope="search", facets=True)
     page = found.page
+    annotate(page.hits, page.query, current_lang())  # the page's snippets, in the caller's language
     hits = [{"type": hit.kind, "item": summary if hit.kind != "article" else None,
-             "article": summary if hit.kind == "article" else None}
+             "article": summary if hit.kind == "article" else None, "snippet": str(hit.snippet or ""),
+             "shot": {"tc_in": hit.shot.tc_in, "tc_out": hit.shot.tc_out, "snippet": str(hit.shot_snippet)}
+             if hit.shot is not None else None}
             for hit, summary in zip(page.hits, results(request, found), strict=True)]
     facets = {name: [{"value": v.value, "label": str(v.label), "count": v.count, "approximate": v.approximate,
                       "selected": v.selected} for v in values] for name, values in page.facets.items()}

@@ -130,3 +130,11 @@ def test_search_ranks_titles_in_the_callers_language_first(anonymous: ApiClient)
     assert order("fr") == [french.reference, english.reference]
     labels = anonymous.get("/search?q=summit", HTTP_ACCEPT_LANGUAGE="fr").json()["facets"]["type"]
     assert [value["label"] for value in labels] == ["Vidéo"]
+
+
+def test_search_hits_carry_the_pages_snippets_and_matching_shot(anonymous: ApiClient) -> None:
+    item = make_item(title_en="Arrivals", summary_en="Leaders arrive for the summit talks.")
+    item.shots.create(position=1, tc_in="10:00:01:00", tc_out="10:00:02:00", description_en="Summit hall, wide")
+    hit = anonymous.get("/search?q=summit").json()["results"][0]
+    assert "<mark>summit</mark>" in hit["snippet"].lower()
+    assert hit["shot"]["tc_in"] == "10:00:01:00" and "<mark>" in hit["shot"]["snippet"]
