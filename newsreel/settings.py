@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "newsreel.downloads",
     "newsreel.webhooks",
     "newsreel.api",
+    "ninja",  # for the API docs' own static files (Swagger UI): no CDN under the CSP
 ]
 
 MIDDLEWARE = [
@@ -264,6 +265,12 @@ NEWSREEL_PAGE_SIZE = env_int("NEWSREEL_PAGE_SIZE", 24)
 NEWSREEL_MAX_PAGE = env_int("NEWSREEL_MAX_PAGE", 1000)
 # Search ranks and counts facets over at most this many of the most recent matches (exact below it; "N+" above).
 NEWSREEL_SEARCH_WINDOW = env_int("NEWSREEL_SEARCH_WINDOW", 1000)
+
+# --- API (docs/api.md) -----------------------------------------------------------------------------------
+# Calls per window (seconds) per token, and per client address without a token; counted in the shared cache.
+NEWSREEL_API_RATE_TOKEN = env_int("NEWSREEL_API_RATE_TOKEN", 600)
+NEWSREEL_API_RATE_ANONYMOUS = env_int("NEWSREEL_API_RATE_ANONYMOUS", 120)
+NEWSREEL_API_RATE_WINDOW = env_int("NEWSREEL_API_RATE_WINDOW", 60)
 
 # --- Ingest ---------------------------------------------------------------------------------------------
 NEWSREEL_MAX_UPLOAD_BYTES = env_int("NEWSREEL_MAX_UPLOAD_BYTES", 20 * 1024**3)

@@ -24,9 +24,16 @@ urlpatterns += i18n_patterns(
     path("", include("newsreel.front.news_urls")),
     path("", include("newsreel.downloads.urls")),
     path("accounts/webhooks/", include("newsreel.webhooks.urls")),
+    path("accounts/api-tokens/", include("newsreel.api.page_urls")),
     path("accounts/", include("newsreel.accounts.urls")),
     path("newsletter/", include("newsreel.newsletter.urls")),
     path("", include("newsreel.search.urls")),
     path("feeds/", include("newsreel.api.feeds.urls")),
     prefix_default_language=True,
 )
+
+# Failures before a view (middleware, Host header, size limits) answer API paths with the API's error body.
+handler400 = "newsreel.api.fallback.bad_request"
+handler403 = "newsreel.api.fallback.permission_denied"
+handler404 = "newsreel.api.fallback.page_not_found"
+handler500 = "newsreel.api.fallback.server_error"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from newsreel.api.oembed import oembed
+from newsreel.api.v1 import api_urls, unknown_path
 
 app_name = "api"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("newsml/", include("newsreel.api.newsml.urls")),
     path("oembed", oembed, name="oembed"),
+    path("v1/", api_urls()),
+    re_path(r"^v1/", unknown_path),  # anything else under v1/: the API's 404 body, not the portal's page
 ]

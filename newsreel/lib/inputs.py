@@ -33,6 +33,12 @@ def clean_query_dict(data: QueryDict) -> QueryDict:
     return cleaned
 
 
+def needs_cleaning(value: str) -> bool:
+    """True when `clean_text` would change `value`: an interface that must not change input silently (the API)
+    refuses it instead."""
+    return bool(_CONTROL.search(value))
+
+
 def has_control_characters(value: str) -> bool:
     return bool(_ANY_CONTROL.search(value))
 

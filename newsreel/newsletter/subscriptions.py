@@ -6,11 +6,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from newsreel.lib.ratelimit import hit
 from newsreel.newsletter.mail import absolute, confirmation_message
 from newsreel.newsletter.models import Subscriber, SubscriberStatus, Topic
 from newsreel.newsletter.tokens import ConfirmRequest, check_unused, confirmation_token
@@ -22,15 +22,8 @@ def normalise_email(address: str) -> str:
 
 
 def allow(key: str, *, limit: int, window: int) -> bool:
-    """A fixed-window counter in the cache: True while `key` stays under `limit` per `window` seconds."""
-    bucket = f"newsletter:rate:{key}:{int(timezone.now().timestamp()) // window}"
-    if cache.add(bucket, 1, timeout=window + 60):
-        return True
-    try:
-        return cache.incr(bucket) <= limit
-    except ValueError:  # expired between add and incr
-        cache.add(bucket, 1, timeout=window + 60)
-        return True
+    """True while `key` stays under `limit` per `window` seconds (newsreel.lib.ratelimit, the shared cache)."""
+    return hit(f"newsletter:rate:{key}", limit=limit, window=window) == 0
 
 
 def subscription_request(*, email: str, language: str, topics: Iterable[Topic],

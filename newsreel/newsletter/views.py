@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from newsreel.lib.ratelimit import client_ip
 from newsreel.newsletter.forms import PreferencesForm, SavedSearchForm, SubscribeForm
 from newsreel.newsletter.models import Frequency, SavedSearch, Subscriber, SubscriberStatus
 from newsreel.newsletter.subscriptions import (
@@ -32,23 +32,13 @@ from newsreel.newsletter.tokens import (
 from newsreel.publishing import current_lang
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # The same rule as allauth's rate limits: X-Forwarded-For read as far as NEWSREEL_TRUSTED_PROXY_COUNT says.
-    from allauth.account.adapter import get_adapter
-
-    try:
-        return str(get_adapter(request).get_client_ip(request))
-    except PermissionDenied:
-        return "unknown"
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = SubscribeForm(request.POST)
         if form.is_valid():
-            if not allow(f"ip:{_client_ip(request)}", limit=settings.NEWSLETTER_RATE_PER_IP, window=3600):
+            if not allow(f"ip:{client_ip(request)}", limit=settings.NEWSLETTER_RATE_PER_IP, window=3600):
                 return render(request, "newsletter/subscribe.html", {"form": form, "limited": True}, status=429)
             if form.looks_automated():
                 # A trap can catch a fast typist or a password manager: ask, never drop a person silently.

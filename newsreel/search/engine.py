@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from newsreel.publishing import current_lang
 from newsreel.search.backends import Sql, dialect
-from newsreel.search.filters import Where, build_where
+from newsreel.search.filters import Where, build_where, instant
 from newsreel.search.labels import facet_order, label_facets
 from newsreel.search.loading import load_hits
 from newsreel.search.pages import FacetValue, Hit, SearchPage
@@ -43,7 +43,8 @@ FACET_LIMIT = 12
 
 
 def search(params: SearchParams, *, lang: str | None = None, per_page: int | None = None,
-           now: dt.datetime | None = None, facets: bool = True, typing: bool = True) -> SearchPage:
+           now: dt.datetime | None = None, facets: bool = True, typing: bool = True,
+           after: tuple[dt.datetime, int] | None = None) -> SearchPage:
     """One page of visible results for `params`, with facet counts over the matching set.
 
     The matching rows are read newest first (oldest first for "oldest") up to a window of NEWSREEL_SEARCH_WINDOW
@@ -51,6 +52,10 @@ def search(params: SearchParams, *, lang: str | None = None, per_page: int | Non
     recent matches) is ranked by relevance and followed by the other matches in date order; the total and facet
     counts are then lower bounds, and the page says so ("1000+"). Either way the work follows the window, not
     the number of matches, which is what keeps a search for a common word as fast as one for a rare word.
+
+    `after` (publish time, document id) asks for the page that follows that document in date order (a keyset,
+    for the API's cursors: rows published meanwhile cannot shift it); `params.page` is then ignored. Only for
+    date-ordered results: sorted by date, or without words to rank.
     """
     lang = lang if lang in ("en", "fr") else current_lang()
     per_page = per_page or settings.NEWSREEL_PAGE_SIZE
@@ -61,6 +66,12 @@ def search(params: SearchParams, *, lang: str | None = None, per_page: int | Non
     where = build_where(params, parsed, db, now=now, unknown=unknown)
     page = params.page
     offset = (page - 1) * per_page if 1 <= page <= settings.NEWSREEL_MAX_PAGE else -1
+    if after is not None:
+        if params.sort == "relevance" and parsed.clauses:
+            raise ValueError("a keyset needs date order")
+        way, at = (">" if params.sort == "oldest" else "<"), instant(after[0])
+        where.add(f"(d.publish_at {way} %s OR (d.publish_at = %s AND d.id {way} %s))", at, at, after[1])
+        page, offset = 1, 0
     if not facets and not parsed:
         order = "publish_at ASC, id ASC" if params.sort == "oldest" else "publish_at DESC, id DESC"
         hits, total = _browse(where, order, per_page, offset)

@@ -60,7 +60,7 @@ def catalogue(site: Any, small_video: Any, small_photo: Any, small_wav: Any) -> 
         "article": "news/summit-opens/", "search results": "search/?q=summit",
         "search no results": "search/?q=zzzyyqx", "sign in": "accounts/login/", "sign up": "accounts/signup/",
         "password reset": "accounts/password/reset/", "profile": "accounts/profile/",
-        "downloads history": "accounts/downloads/", "terms": "accounts/terms/",
+        "downloads history": "accounts/downloads/", "api tokens": "accounts/api-tokens/", "terms": "accounts/terms/",
         "newsletter subscribe": "newsletter/", "newsletter alerts": "newsletter/alerts/",
         "feeds": "feeds/", "404": "no-such-page/",
     }
