@@ -3,10 +3,11 @@
     .venv/bin/python -m bench.pages_bench [--base 79d2780] [--clients 32] [--seconds 10] [--video-scale 0.2]
 
 Both portals are served as `make run` serves them (`newsreel serve`: gunicorn, 2 workers x 8 threads, SQLite),
-on loopback ports 8210 (base) and 8211 (this tree), with the same demo content: it is made once with this tree
-(`newsreel migrate`, `newsreel demo`, the media worker run to the end) and copied for each portal, as the two
-schemas are the same. The base's code comes from `git archive`, run with this venv's packages. The background
-task workers are not started (`--no-worker`): nothing is queued by the time the pages are measured.
+on loopback ports 8210 (base) and 8211 (this tree; `--port` moves both), with the same demo content: it is
+made once with this tree (`newsreel migrate`, `newsreel demo`, the media worker run to the end) and copied for
+each portal, as the two schemas are the same. The base's code comes from `git archive`, run with this venv's
+packages. The background task workers are not started (`--no-worker`): nothing is queued by the time the pages
+are measured.
 
 Pages: anonymous home, video page, article and search, and the video page signed in (a session of a verified
 member, sent as a cookie). For each page, base then this tree, each after a short warm-up; wrk's own
@@ -186,6 +187,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--video-scale", type=float, default=0.2, help="demo video length factor (make run: 1)")
     parser.add_argument("--fresh", action="store_true", help="make the demo again")
+    parser.add_argument("--port", type=int, default=8210, help="the base's port; this tree's is the next one")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
@@ -202,8 +204,9 @@ def main() -> None:
         raise SystemExit("the demo has no processed video yet; run again with --fresh")
     # Both copies hold the same session row and secret key, so one cookie signs in to either portal.
     base = Portal(f"base {args.base}", base_tree(args.base, OUT / "base-code"), copy_var(prepared, OUT / "base-var"),
-                  8210)
-    this = Portal(f"this tree {head}{'+' if dirty else ''}", ROOT, copy_var(prepared, OUT / "this-var"), 8211)
+                  args.port)
+    this = Portal(f"this tree {head}{'+' if dirty else ''}", ROOT, copy_var(prepared, OUT / "this-var"),
+                  args.port + 1)
     cookie = f"sessionid={facts['SESSION'].strip()}"
     pages = [
         ("home (anonymous)", "/en/", None),

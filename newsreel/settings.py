@@ -212,6 +212,9 @@ DEFAULT_FROM_EMAIL = env_str("NEWSREEL_FROM_EMAIL", f"{SITE_NAME} <noreply@local
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security --------------------------------------------------------------------------------------------
+# Read from the shared cache on each signed-in request; written through to the database, which stays the record
+# (allauth's list of a user's sessions, signing out everywhere).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -291,6 +294,19 @@ NEWSLETTER_FORM_MIN_SECONDS = env_int("NEWSREEL_NEWSLETTER_FORM_MIN_SECONDS", 3)
 NEWSLETTER_RATE_PER_IP = env_int("NEWSREEL_NEWSLETTER_RATE_PER_IP", 10)  # subscribe requests per hour
 NEWSLETTER_RATE_PER_ADDRESS = env_int("NEWSREEL_NEWSLETTER_RATE_PER_ADDRESS", 3)  # confirmation mails per day
 
+# --- Webhooks (docs/webhooks.md) ---------------------------------------------------------------------------
+# Private, loopback and link-local receivers are refused (SSRF); only tests and a laptop may allow them.
+NEWSREEL_WEBHOOKS_ALLOW_PRIVATE = env_bool("NEWSREEL_WEBHOOKS_ALLOW_PRIVATE", False)
+if PRODUCTION and NEWSREEL_WEBHOOKS_ALLOW_PRIVATE:
+    raise ConfigError("NEWSREEL_WEBHOOKS_ALLOW_PRIVATE must be off in production")
+NEWSREEL_WEBHOOKS_CONNECT_TIMEOUT = env_int("NEWSREEL_WEBHOOKS_CONNECT_TIMEOUT", 5)  # seconds
+NEWSREEL_WEBHOOKS_TIMEOUT = env_int("NEWSREEL_WEBHOOKS_TIMEOUT", 15)  # seconds for the whole request
+NEWSREEL_WEBHOOKS_MAX_ATTEMPTS = env_int("NEWSREEL_WEBHOOKS_MAX_ATTEMPTS", 10)  # per delivery, then failed
+NEWSREEL_WEBHOOKS_RETRY_BASE = env_int("NEWSREEL_WEBHOOKS_RETRY_BASE", 60)  # seconds, doubled each retry, jittered
+NEWSREEL_WEBHOOKS_RETRY_MAX = env_int("NEWSREEL_WEBHOOKS_RETRY_MAX", 3600)  # longest wait, Retry-After included
+NEWSREEL_WEBHOOKS_DISABLE_AFTER = env_int("NEWSREEL_WEBHOOKS_DISABLE_AFTER", 20)  # failed attempts in a row
+NEWSREEL_WEBHOOKS_LOG_DAYS = env_int("NEWSREEL_WEBHOOKS_LOG_DAYS", 90)  # finished deliveries kept in the log
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -307,9 +323,16 @@ AUTHENTICATION_BACKENDS = [
 # Rate limits (allauth, newsletter, clips), the identity and cached pages live in the default cache: it must be
 # shared by every process, or each gunicorn worker would count its own limits (docs/performance.md).
 # NEWSREEL_CACHE_DIR, the older setting, still names the file cache's directory.
-CACHES = {"default": cache_from_url(
-    env_str("NEWSREEL_CACHE_URL") or (f"file://{env_path('NEWSREEL_CACHE_DIR', VAR_DIR)}" if
-                                      env_str("NEWSREEL_CACHE_DIR") else ""), VAR_DIR)}
+# Template fragments ({% cache %}) and the objects of item pages are kept per process, in memory: their keys
+# carry the pages' version (front/pagecache.py), so a copy in each process is never stale, and reading one costs
+# no file or network round trip on every signed-in page.
+CACHES = {
+    "default": cache_from_url(
+        env_str("NEWSREEL_CACHE_URL") or (f"file://{env_path('NEWSREEL_CACHE_DIR', VAR_DIR)}" if
+                                          env_str("NEWSREEL_CACHE_DIR") else ""), VAR_DIR),
+    "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                           "LOCATION": "newsreel-versioned", "OPTIONS": {"MAX_ENTRIES": 5000}},
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "newsreel.accounts.adapter.AccountAdapter"

@@ -24,9 +24,11 @@ urlpatterns += i18n_patterns(
     path("", include("newsreel.front.news_urls")),
     path("", include("newsreel.downloads.urls")),
     path("accounts/api-tokens/", include("newsreel.api.page_urls")),
+    path("accounts/webhooks/", include("newsreel.webhooks.urls")),
     path("accounts/", include("newsreel.accounts.urls")),
     path("newsletter/", include("newsreel.newsletter.urls")),
     path("", include("newsreel.search.urls")),
+    path("feeds/", include("newsreel.api.feeds.urls")),
     prefix_default_language=True,
 )
 

@@ -35,7 +35,10 @@ def _cache_and_static_per_worker(tmp_path_factory: pytest.TempPathFactory) -> It
 
     cache_dir = tmp_path_factory.mktemp("cache")
     static_root = tmp_path_factory.mktemp("static")
-    caches = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+    from django.conf import settings
+
+    caches = {**settings.CACHES,
+              "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                           "LOCATION": str(cache_dir), "OPTIONS": {"MAX_ENTRIES": 5000}}}
     with override_settings(CACHES=caches, STATIC_ROOT=str(static_root)):
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -57,10 +60,11 @@ def live_server(_cache_and_static_per_worker: None) -> Iterator[Any]:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """Rate limits, the identity and cached pages of one test never reach the next."""
-    from django.core.cache import cache
+    """Rate limits, the identity, cached pages and fragments of one test never reach the next."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
 
 

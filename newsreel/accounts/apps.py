@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "newsreel.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from newsreel.accounts import standing
+
+        standing.connect()

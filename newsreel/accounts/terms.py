@@ -13,16 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsreel.accounts.models import TermsAcceptance, TermsVersion
+from newsreel.accounts.standing import standing
 
 
 def needs_terms_acceptance(user: User | AnonymousUser) -> bool:
     """True when a signed-in user has not accepted the terms version in force (False when none is published)."""
     if not user.is_authenticated:
         return False
-    current = TermsVersion.current()
-    if current is None:
-        return False
-    return not TermsAcceptance.objects.filter(user=user, terms=current).exists()
+    assert isinstance(user, User)
+    return not standing(user).accepted
 
 
 def accept_terms(*, user: User, terms: TermsVersion) -> TermsAcceptance:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from newsreel.api.v1 import api_urls, unknown_path
 
@@ -11,4 +11,5 @@ app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/", api_urls()),
     re_path(r"^v1/", unknown_path),  # anything else under v1/: the API's 404 body, not the portal's page
+    path("newsml/", include("newsreel.api.newsml.urls")),
 ]

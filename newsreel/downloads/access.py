@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from enum import Enum
 
-from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser, User
 
+from newsreel.accounts.standing import standing
 from newsreel.accounts.terms import needs_terms_acceptance
 from newsreel.catalogue.models import DOWNLOAD_ROLES, PREVIEW_ROLES, Access, Rendition
 
@@ -33,7 +33,7 @@ class Verdict(Enum):
 
 
 def is_verified(user: User) -> bool:
-    return user.is_staff or EmailAddress.objects.filter(user=user, verified=True).exists()
+    return user.is_staff or standing(user).verified
 
 
 def may_download(user: User | AnonymousUser, rendition: Rendition) -> Verdict:

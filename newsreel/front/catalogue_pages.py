@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -13,6 +17,7 @@ from django.views.decorators.http import require_GET, require_safe
 from newsreel.catalogue.models import DOWNLOAD_ROLES, Access, Event, Item, Kind, Rendition, Role
 from newsreel.downloads.access import Verdict, may_download
 from newsreel.downloads.clips import AUDIO_ROLES, player_range_messages
+from newsreel.front.pagecache import pages_version
 from newsreel.lib.http import serve_file
 from newsreel.lib.paging import paginate
 from newsreel.media.content import ATTACHMENT_TYPE, INLINE_TYPES, media_type_of
@@ -30,16 +35,18 @@ def media_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    item = get_object_or_404(
-        # Shots, tags and people are read by the cached part of the page only, when it is rendered.
-        Item.objects.reachable().select_related("event").prefetch_related("renditions"),
-        reference=reference,
-    )
+    version = pages_version()
+    item = item_for_page(reference, version)
     if item.is_withdrawn:
         return render(request, "catalogue/withdrawn.html", {"item": item}, status=410)
-    articles = item.articles.visible().order_by("-publish_at")[:5]
+
+    def articles() -> list[Article]:
+        # Called by the template inside the cached part only: building the query costs as much as running it.
+        return list(item.articles.visible().order_by("-publish_at")[:5])
+
     context: dict[str, object] = {"item": item, "articles": articles, "web": item.rendition(Role.WEB),
-                                  "download_roles": {str(role) for role in DOWNLOAD_ROLES}}
+                                  "download_roles": {str(role) for role in DOWNLOAD_ROLES},
+                                  "PAGES_VERSION": version}
     if item.kind == Kind.VIDEO:
         context["storyboard"] = storyboard_for_player(item)
         choices = clip_choices(request, item)
@@ -51,6 +58,22 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
         except NoReverseMatch:
             context["clip_url"] = None
     return render(request, "catalogue/item_detail.html", context)
+
+
+def item_for_page(reference: str, version: str) -> Item:
+    """The item with its event and files, kept until content changes (`version`): the same for every reader,
+    and two queries of every signed-in item page otherwise. In the per-process cache of the pages' fragments."""
+    key = f"item-page:{version}:{reference}"
+    versioned = caches["template_fragments"]
+    item: Item | None = versioned.get(key)
+    if item is None:
+        item = get_object_or_404(
+            # Shots, tags and people are read by the cached part of the page only, when it is rendered.
+            Item.objects.reachable().select_related("event").prefetch_related("renditions"),
+            reference=reference,
+        )
+        versioned.set(key, item, settings.NEWSREEL_PAGE_CACHE_SECONDS)
+    return item
 
 
 # What a user may cut a clip from, best first: video versions, then the audio-only ones (cut to the sample at the
@@ -70,13 +93,28 @@ def storyboard_for_player(item: Item) -> dict[str, object] | None:
     index = item.rendition(Role.STORYBOARD_INDEX)
     if index is None:
         return None
-    try:
-        data = json.loads(Path(index.file.path).read_text())
-    except (OSError, ValueError):
+    stored = (_storyboard_index(index.file.path, index.sha256) if index.sha256
+              else _read_storyboard_index(index.file.path))
+    if stored is None:
         return None
+    data = dict(stored)
     sheets = {Path(r.file.name or "").name: r.preview_url() for r in item.renditions.all() if r.role == Role.STORYBOARD}
     data["sheets"] = [sheets.get(name, "") for name in data.get("sheets", [])]
     return data
+
+
+@functools.lru_cache(maxsize=512)
+def _storyboard_index(path: str, sha256: str) -> dict[str, Any] | None:
+    """Keyed by the content's SHA-256, so read once per process and content, not on every page."""
+    return _read_storyboard_index(path)
+
+
+def _read_storyboard_index(path: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 @require_GET

@@ -52,7 +52,13 @@ class Identity:
 
     @property
     def version(self) -> str:
+        """Changes with the stylesheet (its URL carries it)."""
         return hashlib.sha256(self.css.encode()).hexdigest()[:12]
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes with anything shown: the keys of the header and footer fragments carry it."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()[:12]
 
 
 def _from_settings_and_row() -> Identity:

@@ -24,11 +24,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.gzip import GZipMiddleware
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import parse_http_date_safe
 
 CACHED_VIEWS = frozenset({
     "home", "catalogue:list", "catalogue:item", "catalogue:events", "catalogue:event", "news:list", "news:article",
     "search:search",
+    # Feeds and NewsML-G2 documents (newsreel/api): the same for every reader, polled by machines.
+    "feeds:index", "feeds:news", "feeds:media", "feeds:media_kind", "feeds:event", "feeds:search",
+    "api:newsml_item", "api:newsml_article",
 })
 # Models whose rows show on public pages; a save or delete of any of them starts a new generation.
 CONTENT_APPS = frozenset({"catalogue", "news", "front", "captions"})
@@ -110,6 +114,18 @@ def _view_name(request: HttpRequest) -> str | None:
         return None
 
 
+def _conditional(request: HttpRequest, hit: HttpResponse) -> HttpResponse:
+    """A 304 for a stored answer that has validators (the feeds' ETag and Last-Modified) and a reader who
+    already has it; pages carry no validators and are sent whole, as before."""
+    if not hit.has_header("ETag") and not hit.has_header("Last-Modified"):
+        return hit
+    answer = get_conditional_response(request, etag=hit.get("ETag"),
+                                      last_modified=parse_http_date_safe(hit.get("Last-Modified", "")),
+                                      response=hit)
+    assert isinstance(answer, HttpResponse)
+    return answer
+
+
 def _key(request: HttpRequest, gen: int) -> str:
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return f"newsreel:page:{gen}:{hashlib.sha256(url.encode()).hexdigest()}"
@@ -137,16 +153,19 @@ class PageCacheMiddleware:
                 hit[name] = value
             self._public(hit, now, _until)
             hit[STATUS_HEADER] = "hit"
-            return hit
+            return _conditional(request, hit)
         rendered = self.get_response(request)
+        if rendered.status_code == 304 and isinstance(rendered, HttpResponse):
+            # A feed reader that has the current version (the view checked its validators): the 304 is as
+            # public as the answer it stands for.
+            patch_vary_headers(rendered, ("Cookie",))
+            self._public(rendered, now, self._until(gen, now))
+            return rendered
         if not self._storable(rendered):
             return self._private(rendered)
         assert isinstance(rendered, HttpResponse)
         response = rendered
-        upcoming = next_change(gen)
-        until = now + dt.timedelta(seconds=settings.NEWSREEL_PAGE_CACHE_SECONDS)
-        if upcoming is not None:
-            until = min(until, upcoming)
+        until = self._until(gen, now)
         patch_vary_headers(response, ("Cookie",))
         headers = [(name, value) for name, value in response.items() if name.lower() != "cache-control"]
         if until > now:
@@ -155,6 +174,13 @@ class PageCacheMiddleware:
         self._public(response, now, until)
         response[STATUS_HEADER] = "miss"
         return response
+
+    @staticmethod
+    def _until(gen: int, now: dt.datetime) -> dt.datetime:
+        """How long an answer may be kept: the cache's lifetime, cut at the next embargo time."""
+        upcoming = next_change(gen)
+        until = now + dt.timedelta(seconds=settings.NEWSREEL_PAGE_CACHE_SECONDS)
+        return min(until, upcoming) if upcoming is not None else until
 
     @staticmethod
     def _storable(response: HttpResponseBase) -> bool:

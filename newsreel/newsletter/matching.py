@@ -42,14 +42,22 @@ def became_visible(since: datetime, until: datetime) -> Q:
     return Q(publish_at__gt=since, publish_at__lte=until) | Q(updated_at__gt=since, publish_at__lte=until)
 
 
-def find_matches(query: str, *, lang: str, since: datetime, until: datetime, limit: int = 50) -> list[Match]:
+def new_matching_ids(query: str, *, since: datetime, until: datetime) -> tuple[set[int], set[int]]:
+    """The ids of the items and of the articles that became visible in the window and match the query (the
+    search page's query string; an empty one matches everything). Webhooks ask this too."""
     items = list(Item.objects.visible(until).filter(became_visible(since, until))
-                 .order_by("-publish_at")[:MAX_CANDIDATES])
+                 .order_by("-publish_at").values_list("pk", flat=True)[:MAX_CANDIDATES])
     articles = list(Article.objects.visible(until).filter(became_visible(since, until))
-                    .order_by("-publish_at")[:MAX_CANDIDATES])
+                    .order_by("-publish_at").values_list("pk", flat=True)[:MAX_CANDIDATES])
     if not items and not articles:
+        return set(), set()
+    return _matching_with_search(query, items, articles, until)
+
+
+def find_matches(query: str, *, lang: str, since: datetime, until: datetime, limit: int = 50) -> list[Match]:
+    item_ids, article_ids = new_matching_ids(query, since=since, until=until)
+    if not item_ids and not article_ids:
         return []
-    item_ids, article_ids = _matching_with_search(query, [i.pk for i in items], [a.pk for a in articles], until)
     found_items = Item.objects.filter(pk__in=item_ids).prefetch_related("renditions")
     found_articles = Article.objects.filter(pk__in=article_ids)
     with translation.override(lang):  # links and labels in the reader's language

@@ -62,7 +62,7 @@ def catalogue(site: Any, small_video: Any, small_photo: Any, small_wav: Any) -> 
         "password reset": "accounts/password/reset/", "profile": "accounts/profile/",
         "downloads history": "accounts/downloads/", "api tokens": "accounts/api-tokens/", "terms": "accounts/terms/",
         "newsletter subscribe": "newsletter/", "newsletter alerts": "newsletter/alerts/",
-        "404": "no-such-page/",
+        "feeds": "feeds/", "404": "no-such-page/",
     }
 
 

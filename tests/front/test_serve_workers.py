@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from newsreel.downloads.tasks import render_clip_task
-from newsreel.front.management.commands.serve import worker_commands
+from newsreel.front.management.commands.serve import tick_commands, worker_commands
 from newsreel.newsletter.models import Topic
 from newsreel.newsletter.subscriptions import subscription_request
 from newsreel.queues import CLIPS, MAIL, MEDIA
@@ -27,6 +27,19 @@ def test_serve_workers_cover_every_queue_and_keep_media_apart():
     assert sum(group.queues == (MEDIA,) for group in groups) == 2  # --task-workers scales media only
     assert sum(MAIL in group.queues for group in groups) == sum(CLIPS in group.queues for group in groups) == 1
     assert render_clip_task.queue_name == CLIPS  # a user waits for it on a status page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_runs_the_ticks_and_each_is_a_real_command():
+    from django.core.management import get_commands
+
+    commands = tick_commands(sys.executable)
+    assert {command[3] for command in commands} == {"newsletter_tick", "webhooks_tick"} <= set(get_commands())
+    for command in commands:
+        assert command[-2:] == ["--loop", "60"]
+        once = subprocess.run(command[:-2], env=worker_env(NEWSREEL_LOG_LEVEL="WARNING"), capture_output=True,
+                              text=True, timeout=120)
+        assert once.returncode == 0, once.stderr
 
 
 @pytest.mark.django_db(transaction=True)

@@ -26,6 +26,15 @@ def worker_commands(python: str, task_workers: int) -> list[tuple[list[str], Wor
     return commands
 
 
+# What must happen at a time rather than on a request: embargoes ending (alerts, webhooks), retries due.
+# Production runs them from systemd timers (deploy/); `serve` runs them in a loop, so `make run` does too.
+TICKS = ["newsletter_tick", "webhooks_tick"]
+
+
+def tick_commands(python: str) -> list[list[str]]:
+    return [[python, "-m", "newsreel.cli", tick, "--loop", "60"] for tick in TICKS]
+
+
 class Command(BaseCommand):
     help = "Serve the portal with gunicorn and run the background worker alongside it."
 
@@ -36,7 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument("--task-workers", type=int, default=1,
                             help="Media processing workers; mail and clips always get a worker of their own.")
-        parser.add_argument("--no-worker", action="store_true", help="Do not start a background worker.")
+        parser.add_argument("--no-worker", action="store_true", help="Do not start the background workers and ticks.")
         parser.add_argument("--no-collectstatic", action="store_true",
                             help="Serve the static files collected before (collectstatic is run first otherwise).")
 
@@ -56,6 +65,7 @@ class Command(BaseCommand):
             for worker, group in worker_commands(python, options["task_workers"]):
                 lower = (lambda: os.nice(nice)) if group.niced and nice else None
                 children.append(subprocess.Popen(worker, preexec_fn=lower))
+            children += [subprocess.Popen(tick) for tick in tick_commands(python)]
         self.stdout.write(f"Newsreel is running on http://{options['host']}:{options['port']}/ (Ctrl-C to stop)")
         run_until_one_stops(children)
 
