@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from newsreel.api import articles, events, history, items, search
+from newsreel.api import articles, clips, downloads, events, history, items, search
 from newsreel.api.auth import api_auth
 from newsreel.api.errors import ApiError, error_response, install_handlers, not_found
 from newsreel.lib.inputs import clean_text, needs_cleaning
@@ -57,6 +57,8 @@ api.add_router("/articles", articles.router)
 api.add_router("/events", events.router)
 api.add_router("/search", search.router)
 api.add_router("/me", history.router)
+api.add_router("/renditions", downloads.router)
+api.add_router("/clips", clips.router)
 
 
 def _control_characters(request: HttpRequest) -> ApiError | None:
@@ -85,7 +87,7 @@ def _api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
         if head:
             request.method = "GET"
         response = view(request, *args, **kwargs)
-        if head and isinstance(response, HttpResponse):
+        if head and isinstance(response, HttpResponse) and not response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
             response.content = b""
         if isinstance(response, HttpResponseNotAllowed):
