@@ -31,6 +31,8 @@ class ApiFailure(Exception):
 
 class Session:
     def __init__(self, site: str, token: str) -> None:
+        if urllib.parse.urlsplit(site).scheme not in ("http", "https"):
+            raise ApiFailure(f"{site}: not an http(s) address")
         self.site = site.rstrip("/")
         self.token = token
 
@@ -38,12 +40,14 @@ class Session:
         """One request; the status, headers and body. Error bodies become ApiFailure with the API's message."""
         if url.startswith("/"):
             url = self.site + url
+        if not url.startswith(self.site + "/"):  # the token goes to the portal only, whatever a link says
+            raise ApiFailure(f"{url}: not on {self.site}")
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(url, data=data, method=method, headers={
+        request = urllib.request.Request(url, data=data, method=method, headers={  # noqa: S310 - checked above
             "Authorization": f"Bearer {self.token}", "Accept-Language": "en",
             **({"Content-Type": "application/json"} if data is not None else {})})
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - the site's URL, http(s)
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - checked above
                 return response.status, dict(response.headers), response.read()
         except urllib.error.HTTPError as error:
             raw = error.read()

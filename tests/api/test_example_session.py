@@ -44,13 +44,13 @@ def test_a_script_holding_only_a_token_gets_a_frame_accurate_clip(live_server, v
     _token, raw = token_create(user=member, name="script", scopes=["download"])
     settings.TASKS = DB_TASKS
     settings.NEWSREEL_CLIP_SYNC_SECONDS = 0  # to the clips queue, for the worker
-    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+    worker = subprocess.Popen(
         [sys.executable, "-m", "newsreel.cli", "db_worker", "--queue-name", "clips", "--no-startup-delay",
          "--interval", "0.2"],
         env=worker_env(NEWSREEL_MEDIA_ROOT=str(settings.MEDIA_ROOT), NEWSREEL_WORKER_NICE="0"),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        script = subprocess.run(  # noqa: S603
+        script = subprocess.run(
             [sys.executable, str(SCRIPT), "--site", live_server.url, "--query", "summit", "--tc-in", "10:00:00:10",
              "--tc-out", "10:00:02:05", "--out", str(tmp_path), "--patience", "120"],
             env={"PATH": "/usr/bin:/bin", "NEWSREEL_API_TOKEN": raw}, capture_output=True, text=True, timeout=180)
