@@ -20,7 +20,18 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from newsreel.api import articles, clips, downloads, editorial, events, history, items, search, webhooks
+from newsreel.api import (
+    articles,
+    clips,
+    downloads,
+    editorial,
+    events,
+    history,
+    items,
+    search,
+    uploads,
+    webhooks,
+)
 from newsreel.api.auth import api_auth
 from newsreel.api.errors import ApiError, error_response, install_handlers, not_found
 from newsreel.lib.inputs import clean_text, needs_cleaning
@@ -61,6 +72,7 @@ api.add_router("/renditions", downloads.router)
 api.add_router("/clips", clips.router)
 api.add_router("/webhooks", webhooks.router)
 api.add_router("/editorial", editorial.router)
+api.add_router("/editorial", uploads.router)
 
 
 def _control_characters(request: HttpRequest) -> ApiError | None:
