@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema, Status
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field
 
 from newsreel.api.auth import caller_of, require_scope
 from newsreel.api.downloads import as_sent, refused
@@ -38,25 +38,27 @@ TIMECODE = r"^[0-9]{1,2}:[0-9]{2}:[0-9]{2}[:;][0-9]{2}$"
 MAX_FRAME = 10**8
 
 
-class ClipIn(Schema):
-    """Which version to cut and where: `tc_in`/`tc_out` as source timecodes (HH:MM:SS:FF, the out point is the
-    first frame not included, as on the portal), or `in_frame`/`out_frame` counted from the file's first frame."""
+class ClipByTimecodes(Schema):
+    """Which version to cut and where, in source timecodes as the player shows them (HH:MM:SS:FF); the out point
+    is the first frame not included, as on the portal."""
+
+    model_config = ConfigDict(extra="forbid")
 
     rendition: int = Field(..., ge=1, le=2**31 - 1, description="A video version's id from the item's renditions.")
-    tc_in: str | None = Field(None, pattern=TIMECODE)
-    tc_out: str | None = Field(None, pattern=TIMECODE)
-    in_frame: int | None = Field(None, ge=0, le=MAX_FRAME)
-    out_frame: int | None = Field(None, ge=1, le=MAX_FRAME)
+    tc_in: str = Field(..., pattern=TIMECODE)
+    tc_out: str = Field(..., pattern=TIMECODE)
     mode: Literal["accurate", "fast"] = "accurate"
 
-    @model_validator(mode="after")
-    def _one_way_of_saying_where(self) -> ClipIn:
-        timecodes = self.tc_in is not None and self.tc_out is not None
-        frames = self.in_frame is not None and self.out_frame is not None
-        others = (self.tc_in, self.tc_out) if frames else (self.in_frame, self.out_frame)
-        if timecodes == frames or any(value is not None for value in others):
-            raise ValueError("give either tc_in and tc_out, or in_frame and out_frame")
-        return self
+
+class ClipByFrames(Schema):
+    """Which version to cut and where, in frames counted from the file's first frame (`out_frame` excluded)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rendition: int = Field(..., ge=1, le=2**31 - 1, description="A video version's id from the item's renditions.")
+    in_frame: int = Field(..., ge=0, le=MAX_FRAME)
+    out_frame: int = Field(..., ge=1, le=MAX_FRAME)
+    mode: Literal["accurate", "fast"] = "accurate"
 
 
 class ClipOut(Schema):
@@ -122,9 +124,8 @@ def _cuttable(user: User, rendition_id: int) -> Rendition:
     rendition = (Rendition.objects.select_related("item")
                  .filter(pk=rendition_id, item__in=Item.objects.reachable().filter(kind=Kind.VIDEO)).first())
     if rendition is None or not clips.clippable(user, rendition):
-        raise ApiError(422, "invalid_request", _("Choose a version of this video to cut."), errors=[
-            {"loc": ["body", "payload", "rendition"], "message": _("Choose a version of this video to cut."),
-             "type": "not_clippable"}])
+        # Not found rather than refused: a restricted version is not announced (downloads/access.py).
+        raise not_found(_("No such version of a video to cut."))
     if rendition.item.is_withdrawn:
         raise ApiError(410, "withdrawn", _("This item was withdrawn."))
     return rendition
@@ -141,17 +142,17 @@ def _user_wait(user: User) -> int:
 
 @router.post("", response=with_errors({202: ClipOut}, 403, 410), summary="Ask for a clip",
              operation_id="clip_create")
-def clip_create(request: HttpRequest, response: HttpResponse, payload: ClipIn) -> Any:
+def clip_create(request: HttpRequest, response: HttpResponse, payload: ClipByTimecodes | ClipByFrames) -> Any:
     """Start cutting a clip (or find it in the cache). Answers 202 and the job, at `url` (also in `Location`);
     poll it until `status` is `ready`, then fetch `file`. Needs the `download` scope, a verified address and
     the current terms accepted, as clips do on the portal."""
     user = _clipper(request)
     rendition = _cuttable(user, payload.rendition)
     try:
-        if payload.in_frame is not None and payload.out_frame is not None:
+        if isinstance(payload, ClipByFrames):
             frames = clips.frame_range_of_frames(rendition, payload.in_frame, payload.out_frame)
         else:
-            frames = clips.frame_range(rendition, payload.tc_in or "", payload.tc_out or "")
+            frames = clips.frame_range(rendition, payload.tc_in, payload.tc_out)
         clip_req = clips.clip_request(user=user, rendition=rendition, start=frames.start, end=frames.end,
                                       mode=payload.mode, rate=frames.rate)
     except clips.ClipLimitReached as exc:

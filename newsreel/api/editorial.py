@@ -79,7 +79,7 @@ class ArticleCreate(ArticleWrite):
     slug: str = Field(..., min_length=1, max_length=150, pattern=r"^[-a-zA-Z0-9_]+$")
 
 
-class Text(Schema):
+class EditorialText(Schema):
     en: str
     fr: str
 
@@ -88,8 +88,8 @@ class EditorialOut(Schema):
     status: str
     publish_at: dt.datetime
     updated_at: dt.datetime
-    title: Text
-    summary: Text
+    title: EditorialText
+    summary: EditorialText
     event: str | None
     visible: bool
     public: str  # the public resource (found there once visible)
@@ -99,9 +99,9 @@ class EditorialItemOut(EditorialOut):
     reference: str
     kind: str
     access: str
-    description: Text
-    location: Text
-    terms: Text
+    description: EditorialText
+    location: EditorialText
+    terms: EditorialText
     shot_on: dt.date | None
     credit: str
     copyright: str
@@ -114,7 +114,7 @@ class EditorialArticleOut(EditorialOut):
     slug: str
     type: str
     reference: str
-    body: Text
+    body: EditorialText
     related_items: list[str]
 
 
