@@ -111,3 +111,10 @@ def test_previews_and_unknown_files_are_not_downloads(files: dict[str, Any], set
     for pk in (web.pk, 999_999):
         response = client.get(f"/renditions/{pk}/file")
         assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_refusals_are_told_in_the_callers_language(files: dict[str, Any]) -> None:
+    client = actions_for(make_member(), "download")
+    response = client.get(f"/renditions/{files[Access.REGISTERED].pk}/file", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 403
+    assert response.json()["message"].startswith("Acceptez d’abord les conditions d’utilisation en vigueur")
