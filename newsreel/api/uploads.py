@@ -164,15 +164,17 @@ def upload_create(request: HttpRequest, response: HttpResponse, reference: str =
         raise ApiError(413, "too_large", _("A master can be at most %(n)d bytes.") % {
             "n": settings.NEWSREEL_MAX_UPLOAD_BYTES}, headers={"Tus-Max-Size": str(settings.NEWSREEL_MAX_UPLOAD_BYTES)})
     _root(user).mkdir(parents=True, exist_ok=True)
-    if _open_uploads(user) >= MAX_OPEN_UPLOADS:
-        raise ApiError(429, "too_many_uploads", _("Finish or cancel an upload before starting another."),
-                       headers={"Retry-After": "60"})
     uid = uuid.uuid4().hex
-    _meta, part = _paths(user, uid)
-    part.touch()
     state = {"item": item.reference, "length": length, "filename": _filename(request),
              "created": timezone.now().isoformat(), "job": None}
-    _write_state(user, uid, state)
+    # Counted and made under the user's lock, so that parallel requests cannot all pass the count.
+    with (_root(user) / ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _open_uploads(user) >= MAX_OPEN_UPLOADS:
+            raise ApiError(429, "too_many_uploads", _("Finish or cancel an upload before starting another."),
+                           headers={"Retry-After": "60"})
+        _paths(user, uid)[1].touch()
+        _write_state(user, uid, state)
     body = _out(request, user, uid, state)
     response["Location"] = body["url"]
     _tus_headers(response)
