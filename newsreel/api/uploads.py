@@ -244,8 +244,9 @@ def upload_patch(request: HttpRequest, response: HttpResponse, upload_id: str = 
         if offset != current:
             raise ApiError(409, "offset_mismatch", _("The upload is at byte %(n)d.") % {"n": current},
                            headers={"Upload-Offset": str(current)})
-        declared = request.headers.get("Content-Length", "")
-        if declared.isdigit() and current + int(declared) > state["length"]:
+        # The WSGI server reads no body without a length (chunked requests): say so, rather than store nothing.
+        declared = _header_number(request, "Content-Length")
+        if current + declared > state["length"]:
             raise ApiError(413, "too_large", _("This would pass the upload's length."))
         _receive(request, fh, state["length"] - current)
         now_at = part.stat().st_size

@@ -122,6 +122,15 @@ def test_uploads_speak_tus_and_belong_to_their_editor(served, live_server):
     assert no_version.status == 412
     wrong_type = served.call("PATCH", path, b"x", Upload_Offset="0", Content_Type="application/json")
     assert wrong_type.status == 415
+    with socket.create_connection((served.host, served.port), timeout=30) as sock:  # chunked: no length
+        sock.sendall((f"PATCH {path} HTTP/1.1\r\nHost: {served.host}\r\nAuthorization: Bearer {served.token}\r\n"
+                      "Tus-Resumable: 1.0.0\r\nUpload-Offset: 0\r\nContent-Type: application/offset+octet-stream"
+                      "\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n").encode())
+        answer = b""
+        while not answer.endswith(b"}") and (chunk := sock.recv(4096)):  # to the end of the error body
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 400") and b"Content-Length" in answer
+    assert served.offset(path) == 0
     _token, other = token_create(user=make_member(is_staff=True), name="other", scopes=["editorial"])
     assert Tus(live_server, other).call("HEAD", path).status == 404
     _token, member = token_create(user=make_member(), name="member", scopes=["download"])
