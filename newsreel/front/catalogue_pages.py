@@ -56,11 +56,13 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
                                   "web": None if refused else item.rendition(Role.WEB),
                                   "download_roles": {str(role) for role in DOWNLOAD_ROLES},
                                   "PAGES_VERSION": version}
-    context.update(embed_context(item))
+    context.update(embed_context(item, version))
     if item.kind == Kind.VIDEO:
         context["storyboard"] = storyboard_for_player(item)
         choices = clip_choices(request, item)
         context["clip_renditions"] = choices
+        # Names the cached form's version: only the choice of files differs between readers.
+        context["clip_key"] = ",".join(str(r.pk) for r in choices)
         context["clip_audio"] = any(r.role in AUDIO_ROLES for r in choices)
         context["clip_messages"] = player_range_messages()
         try:
@@ -86,9 +88,20 @@ def item_for_page(reference: str, version: str) -> Item:
     return item
 
 
-def embed_context(item: Item) -> dict[str, object]:
+def embed_context(item: Item, version: str) -> dict[str, object]:
     """The Embed control and the oEmbed discovery link, for items whose player anyone may see (an embed is
-    framed on other sites, where the portal's session does not follow)."""
+    framed on other sites, where the portal's session does not follow). The same for every reader of a
+    language until content changes: kept with the pages' fragments."""
+    key = f"item-embed:{version}:{item.pk}:{current_lang()}"
+    versioned = caches["template_fragments"]
+    context: dict[str, object] | None = versioned.get(key)
+    if context is None:
+        context = _embed_context(item)
+        versioned.set(key, context, settings.NEWSREEL_PAGE_CACHE_SECONDS)
+    return context
+
+
+def _embed_context(item: Item) -> dict[str, object]:
     preview = player_rendition(item) if item.kind in EMBED_KINDS else None
     if preview is None or not may_preview(AnonymousUser(), preview):
         return {}
