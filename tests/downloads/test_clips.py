@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -184,6 +185,30 @@ def test_masters_are_cut_only_for_those_who_may_download_them(client, member, vi
     client.force_login(staff)
     assert f'value="{master.pk}"' in client.get(video.get_absolute_url()).content.decode()
     assert ask(client, video, role=Role.MASTER)["Location"].endswith("/file")
+
+
+def test_each_reader_gets_their_own_clip_form_from_the_cached_page_parts(client, member, video):
+    """The clip tool is cached in parts (front/templates/catalogue/clip_tool.html): the choice of files and
+    the form's opening are still each reader's own, whoever saw the page first."""
+    master = video.renditions.get(role=Role.MASTER)
+    master.access = Access.REGISTERED
+    master.save()
+    offered = f'value="{master.pk}"'
+    no_terms = make_member()  # verified, but has not accepted the terms in force: no master
+    for order in ((member, no_terms, None), (None, no_terms, member)):
+        for reader in order:
+            client.logout()
+            if reader is not None:
+                client.force_login(reader)
+            page = client.get(video.get_absolute_url()).content.decode()
+            form = re.search(r'<form method="(\w+)"[^>]*class="clip-form">\s*(<input[^>]*>)', page)
+            assert form is not None
+            if reader is None:  # the anonymous page: signs in first, holds no token
+                assert form[1] == "get" and "csrfmiddlewaretoken" not in page
+                continue
+            assert form[1] == "post" and 'name="csrfmiddlewaretoken"' in form[2]
+            assert (offered in page) == (reader is member)
+        video.save()  # a new version of the pages: the next order starts from an empty cache
 
 
 def test_someone_elses_clip_is_not_found(client, member, video):
