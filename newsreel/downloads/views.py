@@ -194,7 +194,8 @@ def clip_create(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         frames = clips.frame_range(rendition, request.POST.get("tc_in", ""), request.POST.get("tc_out", ""))
         clip_req = clips.clip_request(user=request.user, rendition=rendition, start=frames.start, end=frames.end,
-                                      mode=request.POST.get("mode", "accurate"), rate=frames.rate)
+                                      mode=request.POST.get("mode", "accurate"), rate=frames.rate,
+                                      captions=request.POST.get("captions") == "on")
     except clips.ClipRefused as exc:
         # Back to the clip tool, which shows why (the browser keeps the player where it was).
         messages.error(request, exc.message)
