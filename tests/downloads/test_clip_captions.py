@@ -113,3 +113,15 @@ def test_the_clip_form_offers_captions_only_when_some_are_published(client, memb
     assert 'name="captions"' not in client.get(video.get_absolute_url()).content.decode()
     services.cue_set_replace(item=video, language="en", cues=[], source="uploaded", status="published")
     assert 'name="captions"' in client.get(video.get_absolute_url()).content.decode()
+
+
+def test_a_queued_clip_with_captions_says_so_on_its_page(client, member, captioned, settings):
+    settings.NEWSREEL_CLIP_SYNC_SECONDS = 0  # queued: the status page, not the file
+    client.force_login(member)
+    response = ask(client, captioned, captions=True)
+    assert "/file" not in response["Location"]
+    page = client.get(response["Location"]).content.decode()
+    assert "With its captions as subtitle tracks: English, French." in page
+    client.cookies.load({"django_language": "fr"})
+    page = client.get(response["Location"].replace("/en/", "/fr/")).content.decode()
+    assert "Avec ses sous-titres en pistes de sous-titres\u00a0: anglais, français." in page
