@@ -3,9 +3,11 @@ system ffprobe/ffmpeg (independent tools)."""
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,16 @@ def test_a_fast_clip_shows_the_cues_on_the_same_source_frames(media: dict[str, S
     stream = subtitle_streams(out)[0]["index"]
     shift = 15 - report.first_frame
     assert _match(out, stream, source.spec.rate) == [(shift, shift + 5, "Hi")]
+
+
+def test_samples_match_a_frame_by_frame_reading_of_the_cues() -> None:
+    """Against the plainest model: for each frame, the texts of the cues covering it."""
+    rng = random.Random(17)
+    cues = [(a, a + rng.randint(1, 30), f"c{n}") for n, a in enumerate(sorted(rng.randint(0, 300) for _ in range(80)))]
+    for shift, stop in ((0, 400), (5, 200), (0, 100)):
+        made = samples(cues, shift, stop)
+        by_frame = {f: t for a, b, t in made for f in range(a, b)}
+        for frame in range(stop):
+            showing = [t for a, b, t in sorted((a + shift, b + shift, t) for a, b, t in cues) if a <= frame < b]
+            assert by_frame.get(frame) == ("\n".join(showing) or None), frame
+        assert all(a < b for a, b, _t in made) and all(x[1] <= y[0] for x, y in pairwise(made))

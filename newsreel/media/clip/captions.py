@@ -41,16 +41,24 @@ class CaptionTrack:
 
 def samples(cues: Sequence[tuple[int, int, str]], shift: int, stop: int) -> list[tuple[int, int, str]]:
     """The cues as samples that follow one another: moved by `shift` frames, kept inside [0, stop), and where
-    cues overlap, one sample per stretch holding the texts of all those showing, in order of start."""
+    cues overlap, one sample per stretch holding the texts of all those showing, in order of start.
+
+    One sweep over the cue edges, holding only the cues showing (a few at most), so a long clip's thousands of
+    cues cost no more than sorting them."""
     placed = sorted((max(0, s + shift), min(stop, e + shift), t) for s, e, t in cues)
     placed = [cue for cue in placed if cue[0] < cue[1]]
     edges = sorted({edge for s, e, _t in placed for edge in (s, e)})
     out: list[tuple[int, int, str]] = []
+    showing: list[tuple[int, int, str]] = []
+    upcoming = 0
     for first, after in pairwise(edges):
-        texts = [t for s, e, t in placed if s <= first and after <= e]
-        if not texts:
+        showing = [cue for cue in showing if cue[1] > first]
+        while upcoming < len(placed) and placed[upcoming][0] == first:
+            showing.append(placed[upcoming])
+            upcoming += 1
+        if not showing:
             continue
-        text = "\n".join(texts)
+        text = "\n".join(t for _s, _e, t in showing)
         if out and out[-1][1] == first and out[-1][2] == text:  # the same text on: one sample, not two
             out[-1] = (out[-1][0], after, text)
         else:
