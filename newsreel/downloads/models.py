@@ -65,8 +65,8 @@ class ClipCache(models.Model):
     mode = models.CharField(max_length=8)
     # "" for picture and sound only; else the caption languages and a digest of the cut cues ("en,fr:1a2b…"), so
     # that captions edited since give another clip. The cues themselves, as the engine takes them (see render).
-    captions = models.CharField(max_length=100, blank=True, default="")
-    caption_tracks = models.JSONField(default=list, blank=True)
+    captions = models.CharField(_("captions"), max_length=100, blank=True, default="")
+    caption_tracks = models.JSONField(_("caption tracks"), default=list, blank=True)
     # What the engine actually included (fast mode widens the range to whole GOPs).
     first_frame = models.PositiveIntegerField(default=0)
     stop_frame = models.PositiveIntegerField(default=0)

@@ -8,11 +8,13 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from newsreel.captions import services
 from newsreel.catalogue.models import Role
 from newsreel.downloads.models import ClipCache
 from tests.downloads.test_clips import body, frames_in, video  # noqa: F401 (the fixture)
+from tests.factories import sign_in_staff
 from tests.media.conftest import ffprobe
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +127,14 @@ def test_a_queued_clip_with_captions_says_so_on_its_page(client, member, caption
     client.cookies.load({"django_language": "fr"})
     page = client.get(response["Location"].replace("/en/", "/fr/")).content.decode()
     assert "Avec ses sous-titres en pistes de sous-titres\u00a0: anglais, français." in page
+
+
+def test_the_clip_cache_list_shows_which_clips_carry_captions(client, member, captioned):
+    client.force_login(member)
+    ask(client, captioned, captions=True)
+    key = ClipCache.objects.get().captions
+    staff = get_user_model().objects.create_user("editor", "editor@example.org", "x", is_staff=True,
+                                                 is_superuser=True)
+    sign_in_staff(client, staff)
+    page = client.get("/admin/downloads/clipcache/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert key in page and "Sous-titres" in page

@@ -20,12 +20,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='clipcache',
             name='caption_tracks',
-            field=models.JSONField(blank=True, default=list),
+            field=models.JSONField(blank=True, default=list, verbose_name='caption tracks'),
         ),
         migrations.AddField(
             model_name='clipcache',
             name='captions',
-            field=models.CharField(blank=True, default='', max_length=100),
+            field=models.CharField(blank=True, default='', max_length=100, verbose_name='captions'),
         ),
         migrations.AddConstraint(
             model_name='clipcache',
