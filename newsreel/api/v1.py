@@ -21,7 +21,18 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from newsreel.api import articles, events, history, items, search
+from newsreel.api import (
+    articles,
+    clips,
+    downloads,
+    editorial,
+    events,
+    history,
+    items,
+    search,
+    uploads,
+    webhooks,
+)
 from newsreel.api.auth import api_auth
 from newsreel.api.errors import ApiError, error_response, install_handlers, not_found
 from newsreel.api.pagination import NEXT_PAGE
@@ -59,6 +70,11 @@ api.add_router("/articles", articles.router)
 api.add_router("/events", events.router)
 api.add_router("/search", search.router)
 api.add_router("/me", history.router)
+api.add_router("/renditions", downloads.router)
+api.add_router("/clips", clips.router)
+api.add_router("/webhooks", webhooks.router)
+api.add_router("/editorial", editorial.router)
+api.add_router("/editorial", uploads.router)
 
 
 def _control_characters(request: HttpRequest) -> ApiError | None:
@@ -91,7 +107,7 @@ def _api_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRespon
         patch_vary_headers(response, ("Authorization", "Accept-Language"))
         if NEXT_PAGE in request.META and response.status_code == 200:
             response["Link"] = f'<{request.META[NEXT_PAGE]}>; rel="next"'
-        if head and isinstance(response, HttpResponse):
+        if head and isinstance(response, HttpResponse) and not response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
             response.content = b""
         if isinstance(response, HttpResponseNotAllowed):

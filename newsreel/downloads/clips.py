@@ -30,6 +30,7 @@ from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -37,7 +38,9 @@ from django.utils.translation import gettext as _
 
 from newsreel.captions.export import clip_tracks
 from newsreel.catalogue.models import Item, Rendition, Role
-from newsreel.downloads.models import ClipCache, ClipRequest, ClipStatus, RenderSlot
+from newsreel.downloads.access import Verdict, may_download
+from newsreel.downloads.delivery import Response, send_logged
+from newsreel.downloads.models import ClipCache, ClipRequest, ClipStatus, DownloadKind, RenderSlot
 from newsreel.media.audio.cut import audio_info
 from newsreel.media.clip.job import ClipJobResult
 from newsreel.media.clip.video import ClipError, source_info
@@ -63,6 +66,10 @@ class ClipRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class ClipLimitReached(ClipRefused):
+    """The user asked for too many clips in the last hour (the API answers 429 for it)."""
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,19 @@ def frame_range(rendition: Rendition, tc_in: str, tc_out: str) -> FrameRange:
         raise ClipRefused(_("A clip can be at most %(n)d minutes long; download the whole file instead.")
                           % {"n": settings.NEWSREEL_CLIP_MAX_SECONDS // 60})
     return FrameRange(start, end, rate)
+
+
+def frame_range_of_frames(rendition: Rendition, start: int, end: int) -> FrameRange:
+    """Frames of the file (first included, `end` excluded) checked as frame_range checks timecodes: for clients
+    that count frames rather than read the player's timecodes (the API)."""
+    rate, _total = _length(rendition, rendition.role in AUDIO_ROLES)
+    origin = _origin(rendition.item, rate)
+    return frame_range(rendition, frames_to_timecode(origin + start, rate), frames_to_timecode(origin + end, rate))
+
+
+def clippable(user: User, rendition: Rendition) -> bool:
+    """Whether `user` may cut `rendition`: a version the engines can cut, which they may download."""
+    return rendition.role in CLIPPABLE_ROLES and may_download(user, rendition) == Verdict.ALLOWED
 
 
 def _length(rendition: Rendition, audio: bool) -> tuple[Fraction, int]:
@@ -233,7 +253,7 @@ def _counted_request(*, user: User, rendition: Rendition, start: int, end: int, 
         User.objects.select_for_update().only("pk").get(pk=user.pk)
         if ClipRequest.objects.filter(user=user, created_at__gte=since).count() >= \
                 settings.NEWSREEL_CLIP_REQUESTS_PER_HOUR:
-            raise ClipRefused(_("You have asked for many clips in the last hour; please try again later."))
+            raise ClipLimitReached(_("You have asked for many clips in the last hour; please try again later."))
         clip = _cache_entry(rendition, start, end, mode, tracks)
         return ClipRequest.objects.create(user=user, clip=clip, rendition=rendition, start=start, end=end,
                                           mode=mode)
@@ -381,6 +401,20 @@ def _notify(clip: ClipCache) -> None:
             body = render_to_string("downloads/email/clip_ready.txt", context)
         send_mail(subject, body, None, [user.email])
     clip.notify.clear()
+
+
+def send_clip(request: HttpRequest, clip_req: ClipRequest, clip: ClipCache) -> Response | None:
+    """Send a ready clip, logged as a clip download (portal and API alike); None when its file is gone."""
+    path = clip_path(clip)
+    if not path.is_file():
+        return None
+    touch(clip)
+    tc_in, tc_out = source_timecodes(clip)
+    return send_logged(request, path, media_name=clip.file,
+                       content_type=CONTENT_TYPES.get(path.suffix.lower(), "video/mp4"), sha256=clip.sha256,
+                       filename=clip_filename(clip), kind=DownloadKind.CLIP,
+                       item_id=clip_req.rendition.item_id, rendition_id=clip_req.rendition_id,
+                       role=clip_req.rendition.role, clip_in=tc_in, clip_out=tc_out)
 
 
 def clip_filename(clip: ClipCache) -> str:

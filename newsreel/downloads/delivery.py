@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
+from newsreel.catalogue.models import Rendition
 from newsreel.downloads.models import Download, DownloadKind
 from newsreel.lib.http import accel_redirect, serve_file
 from newsreel.media.numbers import NotANumber, whole_number
@@ -20,6 +21,10 @@ Response = HttpResponse | StreamingHttpResponse
 def organisation_of(user: User | AnonymousUser) -> str:
     profile = getattr(user, "profile", None) if user.is_authenticated else None
     return profile.organisation if profile is not None else ""
+
+
+def rendition_filename(rendition: Rendition) -> str:
+    return f"{rendition.item.reference}_{rendition.role}{Path(rendition.file.name or '').suffix.lower()}"
 
 
 def start_log(request: HttpRequest, *, kind: str, item_id: int | None, rendition_id: int | None = None,

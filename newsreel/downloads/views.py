@@ -26,7 +26,7 @@ from newsreel.captions.models import language_name
 from newsreel.catalogue.models import Event, Item, Kind, Rendition, Role
 from newsreel.downloads import clips
 from newsreel.downloads.access import Verdict, account_verdict, may_download, may_download_item_text
-from newsreel.downloads.delivery import Response, metered_stream, send_logged, start_log
+from newsreel.downloads.delivery import Response, metered_stream, rendition_filename, send_logged, start_log
 from newsreel.downloads.models import ClipRequest, ClipStatus, Download, DownloadKind
 from newsreel.downloads.sidecar import item_sidecar, photo_set_notes
 from newsreel.downloads.zipstream import Member, stream_zip
@@ -47,10 +47,6 @@ def refusal(request: HttpRequest, verdict: Verdict, next_url: str | None = None)
     if verdict == Verdict.VERIFY:
         return render(request, "downloads/verify_first.html", status=403)
     raise Http404
-
-
-def rendition_filename(rendition: Rendition) -> str:
-    return f"{rendition.item.reference}_{rendition.role}{Path(rendition.file.name or '').suffix.lower()}"
 
 
 @require_safe
@@ -188,8 +184,7 @@ def clip_create(request: HttpRequest, reference: str) -> HttpResponse:
         rendition = item.renditions.get(pk=whole_number(request.POST.get("rendition", "")))
     except (NotANumber, Rendition.DoesNotExist):
         rendition = None
-    if rendition is None or rendition.role not in clips.CLIPPABLE_ROLES or \
-            may_download(request.user, rendition) != Verdict.ALLOWED:
+    if rendition is None or not clips.clippable(request.user, rendition):
         messages.error(request, _("Choose a version of this video to cut."))
         return redirect(back)
     try:
@@ -261,16 +256,10 @@ def clip_file(request: HttpRequest, pk: int) -> Response:
         return redirect("downloads:clip_status", pk)
     if may_download(request.user, clip_req.rendition) != Verdict.ALLOWED:
         raise Http404
-    path = clips.clip_path(clip)
-    if not path.is_file():
+    response = clips.send_clip(request, clip_req, clip)
+    if response is None:
         raise Http404
-    clips.touch(clip)
-    tc_in, tc_out = clips.source_timecodes(clip)
-    return send_logged(request, path, media_name=clip.file,
-                       content_type=clips.CONTENT_TYPES.get(path.suffix.lower(), "video/mp4"), sha256=clip.sha256,
-                       filename=clips.clip_filename(clip), kind=DownloadKind.CLIP,
-                       item_id=clip_req.rendition.item_id, rendition_id=clip_req.rendition_id,
-                       role=clip_req.rendition.role, clip_in=tc_in, clip_out=tc_out)
+    return response
 
 
 # --- History -----------------------------------------------------------------------------------------------

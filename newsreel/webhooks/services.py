@@ -16,6 +16,7 @@ from newsreel.webhooks.addresses import UnsafeURL, check_url
 from newsreel.webhooks.models import Delivery, DeliveryStatus, Endpoint, new_secret
 
 ROTATION_GRACE = timedelta(hours=24)
+MAX_ENDPOINTS = 20  # per user (pages and API): each one costs a scan a minute
 
 
 def check_endpoint_url(url: str) -> str:

@@ -19,6 +19,7 @@ from newsreel.publishing import current_lang
 from newsreel.webhooks.forms import EndpointForm
 from newsreel.webhooks.models import Endpoint
 from newsreel.webhooks.services import (
+    MAX_ENDPOINTS,
     endpoint_create,
     endpoint_delete,
     endpoint_disable,
@@ -27,7 +28,6 @@ from newsreel.webhooks.services import (
     endpoint_rotate_secret,
 )
 
-MAX_ENDPOINTS = 20  # per user: each one costs a scan a minute
 PINGS_PER_HOUR = 10
 
 

@@ -49,10 +49,15 @@ def test_openapi_document_is_valid(served: Any) -> None:
 def _fuzz(url: str, *, headers: dict[str, str], examples: int) -> None:
     """Each operation, with valid (positive) and invalid (negative) requests, every schemathesis check."""
     schema = schemathesis.openapi.from_url(f"{url}/api/v1/openapi.json")
+    # Reads are fuzzed; writes (clips, webhooks, editorial, uploads) are checked with chosen examples in
+    # test_openapi_actions.py: random webhook URLs would be looked up in the DNS, random writes pile up rows.
     operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [operation for operation in operations if operation.method.upper() == "GET"]
     assert len(operations) >= 8
     for operation in operations:
-        for mode in GenerationMode:
+        # An operation that takes nothing has no invalid request to make.
+        modes = list(GenerationMode) if list(operation.iter_parameters()) else [GenerationMode.POSITIVE]
+        for mode in modes:
 
             @given(case=operation.as_strategy(generation_mode=mode))
             @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
