@@ -74,6 +74,20 @@ class ShotOut(Schema):
     description: Text
 
 
+class CaptionLinks(Schema):
+    srt: str | None  # SubRip download; add ?in=HH:MM:SS:FF&out=HH:MM:SS:FF (source timecodes) for a clip's cut
+    vtt: str | None  # WebVTT download, the same
+    track: str | None  # the player's WebVTT track (for those who may watch the preview)
+
+
+class CaptionSetOut(Schema):
+    language: str  # a code, e.g. "en"
+    name: str  # the language's name in the caller's language
+    download: str | None  # allowed, sign-in, verify, terms: what this caller lacks for srt and vtt
+    updated_at: dt.datetime
+    links: CaptionLinks
+
+
 class ItemSummary(Schema):
     reference: str
     kind: str
@@ -100,6 +114,7 @@ class ItemOut(ItemSummary):
     people: list[PersonOut]
     renditions: list[RenditionOut]
     shotlist: list[ShotOut]
+    captions: list[CaptionSetOut] = []  # published caption sets only, by language
 
 
 class ArticleSummary(Schema):

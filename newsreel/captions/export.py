@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from django.utils.translation import gettext as _
 
 from newsreel.captions import formats
 from newsreel.captions.models import CueSet
 from newsreel.captions.services import to_timed_text
-from newsreel.captions.timing import FrameCue, cut
+from newsreel.captions.timing import FrameCue, convert, cut
 from newsreel.catalogue.models import Item
 from newsreel.media.timecode import TimecodeError
 
@@ -65,3 +67,19 @@ def transcript_lines(cue_set: CueSet, clip: tuple[str, str] | None = None) -> li
         text = " ".join(cue.text.split())
         lines.append(f"{cue_set.label(offset + cue.start)} – {cue_set.label(offset + cue.end)}  {text}")
     return lines
+
+
+def clip_tracks(item: Item, start: int, end: int, rate: Fraction) -> list[dict[str, object]]:
+    """Each published language's cues cut to the frames [start, end) of one of the item's video files (counted
+    at `rate` from its first frame, as the cue sets are), from the clip's first frame: the plain data the clip
+    engine makes its mov_text tracks of. A language with no cue in the clip has no track."""
+    tracks: list[dict[str, object]] = []
+    for cue_set in published_sets(item):
+        cues = cue_set.frame_cues()
+        if cue_set.frame_rate != rate:  # counted in another rate (milliseconds before ingest knew the video's)
+            source = cue_set.frame_rate
+            cues = [FrameCue(convert(c.start, source, rate), convert(c.end, source, rate), c.text) for c in cues]
+        kept = cut(cues, start, end)
+        if kept:
+            tracks.append({"language": cue_set.language, "cues": [[c.start, c.end, c.text] for c in kept]})
+    return tracks

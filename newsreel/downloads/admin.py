@@ -66,6 +66,6 @@ class DownloadAdmin(admin.ModelAdmin[Download]):
 @admin.register(ClipCache)
 class ClipCacheAdmin(admin.ModelAdmin[ClipCache]):
     formfield_overrides = BOUNDED_MANY_TO_MANY
-    list_display = ["rendition", "start", "end", "mode", "status", "size", "last_used_at"]
+    list_display = ["rendition", "start", "end", "mode", "captions", "status", "size", "last_used_at"]
     list_filter = ["status", "mode"]
     readonly_fields = [f.name for f in ClipCache._meta.fields]

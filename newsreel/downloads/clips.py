@@ -13,6 +13,8 @@ busy, go to the "clips" task queue and their requesters get an e-mail. Either wa
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import math
 import os
@@ -34,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from newsreel.captions.export import clip_tracks
 from newsreel.catalogue.models import Item, Rendition, Role
 from newsreel.downloads.access import Verdict, may_download
 from newsreel.downloads.delivery import Response, send_logged
@@ -204,13 +207,17 @@ def _check_within(audio: bool, start: int, end: int, total: int, origin: int, ra
 
 
 def clip_request(*, user: User, rendition: Rendition, start: int, end: int, mode: str,
-                 rate: Fraction) -> ClipRequest:
-    """Record the request and make sure the clip exists or is on its way (rendering it now if short)."""
+                 rate: Fraction, captions: bool = False) -> ClipRequest:
+    """Record the request and make sure the clip exists or is on its way (rendering it now if short).
+
+    `captions`: carry the item's published captions, cut to the clip, as a mov_text track per language (video
+    only; a clip with no cue in it is the plain clip)."""
     if mode not in ("accurate", "fast"):
         raise ClipRefused(_("Choose frame-accurate or fast."))
     if rendition.role in AUDIO_ROLES:
         mode = "accurate"  # audio is always cut to the sample: "fast" would be the very same file
-    request = _counted_request(user=user, rendition=rendition, start=start, end=end, mode=mode)
+    tracks = clip_tracks(rendition.item, start, end, rate) if captions and rendition.role in VIDEO_ROLES else []
+    request = _counted_request(user=user, rendition=rendition, start=start, end=end, mode=mode, tracks=tracks)
     clip = request.clip
     assert clip is not None
     if clip.status == ClipStatus.READY and clip_path(clip).exists():
@@ -235,7 +242,8 @@ def clip_request(*, user: User, rendition: Rendition, start: int, end: int, mode
     return request
 
 
-def _counted_request(*, user: User, rendition: Rendition, start: int, end: int, mode: str) -> ClipRequest:
+def _counted_request(*, user: User, rendition: Rendition, start: int, end: int, mode: str,
+                     tracks: list[dict[str, object]]) -> ClipRequest:
     """Check the hourly limit and record the request as one step, so parallel requests cannot all pass a check
     made before any of them is recorded."""
     since = timezone.now() - dt.timedelta(hours=1)
@@ -246,18 +254,28 @@ def _counted_request(*, user: User, rendition: Rendition, start: int, end: int, 
         if ClipRequest.objects.filter(user=user, created_at__gte=since).count() >= \
                 settings.NEWSREEL_CLIP_REQUESTS_PER_HOUR:
             raise ClipLimitReached(_("You have asked for many clips in the last hour; please try again later."))
-        clip = _cache_entry(rendition, start, end, mode)
+        clip = _cache_entry(rendition, start, end, mode, tracks)
         return ClipRequest.objects.create(user=user, clip=clip, rendition=rendition, start=start, end=end,
                                           mode=mode)
 
 
-def _cache_entry(rendition: Rendition, start: int, end: int, mode: str) -> ClipCache:
+def captions_key(tracks: list[dict[str, object]]) -> str:
+    """"" without captions, else their languages and a digest of the cut cues: edited captions, another clip."""
+    if not tracks:
+        return ""
+    digest = hashlib.sha256(json.dumps(tracks, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    return ",".join(str(t["language"]) for t in tracks)[:80] + ":" + digest
+
+
+def _cache_entry(rendition: Rendition, start: int, end: int, mode: str,
+                 tracks: list[dict[str, object]]) -> ClipCache:
     # Ingest always records a checksum; a hand-made rendition without one must not share another's clips.
     source = rendition.sha256 or f"rendition-{rendition.pk}"
-    key = {"source_sha256": source, "start": start, "end": end, "mode": mode}
+    key = {"source_sha256": source, "start": start, "end": end, "mode": mode, "captions": captions_key(tracks)}
     try:
         with transaction.atomic():
-            clip, _created = ClipCache.objects.get_or_create(**key, defaults={"rendition": rendition})
+            clip, _created = ClipCache.objects.get_or_create(**key, defaults={"rendition": rendition,
+                                                                              "caption_tracks": tracks})
     except IntegrityError:  # a concurrent request created it first
         clip = ClipCache.objects.get(**key)
     return clip
@@ -289,7 +307,8 @@ def render_clip(*, clip_id: int) -> ClipCache:
         suffix = _AUDIO_SUFFIXES[Role(rendition.role)]
     else:
         suffix = ".mov" if source.suffix.lower() == ".mov" else ".mp4"
-    name = f"{clip.source_sha256[:16]}-{clip.start}-{clip.end}-{clip.mode}{suffix}"
+    captioned = f"-cc{clip.captions.rsplit(':', 1)[-1]}" if clip.captions else ""
+    name = f"{clip.source_sha256[:16]}-{clip.start}-{clip.end}-{clip.mode}{captioned}{suffix}"
     relative = Path("clips") / clip.source_sha256[:2] / name
     target = Path(settings.MEDIA_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -340,7 +359,7 @@ def _cut_in_child(clip: ClipCache, source: Path, tmp: Path, *, audio: bool,
     result, _child = run_isolated(
         "newsreel.media.clip.job:clip_job",
         {"source": str(source), "target": str(tmp), "start": clip.start, "end": clip.end, "mode": clip.mode,
-         "audio_rate": audio_rate},
+         "audio_rate": audio_rate, "captions": clip.caption_tracks or None},
         # As when it ran in this process: no time limit of its own (a render slot's lease bounds how long
         # a request's render keeps others waiting, not the render).
         time_limit=lambda: math.inf, on_message=on_message)

@@ -63,6 +63,10 @@ class ClipCache(models.Model):
     start = models.PositiveIntegerField(help_text=_("First frame, counted from the file's first frame."))
     end = models.PositiveIntegerField(help_text=_("Frame after the last one."))
     mode = models.CharField(max_length=8)
+    # "" for picture and sound only; else the caption languages and a digest of the cut cues ("en,fr:1a2b…"), so
+    # that captions edited since give another clip. The cues themselves, as the engine takes them (see render).
+    captions = models.CharField(_("captions"), max_length=100, blank=True, default="")
+    caption_tracks = models.JSONField(_("caption tracks"), default=list, blank=True)
     # What the engine actually included (fast mode widens the range to whole GOPs).
     first_frame = models.PositiveIntegerField(default=0)
     stop_frame = models.PositiveIntegerField(default=0)
@@ -81,8 +85,8 @@ class ClipCache(models.Model):
     class Meta:
         verbose_name = _("cached clip")
         verbose_name_plural = _("clip cache")
-        constraints = [models.UniqueConstraint(fields=["source_sha256", "start", "end", "mode"],
-                                               name="one_clip_per_cut")]
+        constraints = [models.UniqueConstraint(fields=["source_sha256", "start", "end", "mode", "captions"],
+                                               name="one_clip_per_cut_and_captions")]
 
     def __str__(self) -> str:
         return f"{self.rendition_id} {self.start}-{self.end} {self.mode} ({self.status})"

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from newsreel.captions.export import CutRefused
+from newsreel.captions.models import language_name
 from newsreel.catalogue.models import Event, Item, Kind, Rendition, Role
 from newsreel.downloads import clips
 from newsreel.downloads.access import Verdict, account_verdict, may_download, may_download_item_text
@@ -189,7 +190,8 @@ def clip_create(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         frames = clips.frame_range(rendition, request.POST.get("tc_in", ""), request.POST.get("tc_out", ""))
         clip_req = clips.clip_request(user=request.user, rendition=rendition, start=frames.start, end=frames.end,
-                                      mode=request.POST.get("mode", "accurate"), rate=frames.rate)
+                                      mode=request.POST.get("mode", "accurate"), rate=frames.rate,
+                                      captions=request.POST.get("captions") == "on")
     except clips.ClipRefused as exc:
         # Back to the clip tool, which shows why (the browser keeps the player where it was).
         messages.error(request, exc.message)
@@ -212,9 +214,12 @@ def _own_request(request: HttpRequest, pk: int) -> ClipRequest:
 def clip_status(request: HttpRequest, pk: int) -> HttpResponse:
     clip_req = _own_request(request, pk)
     state = _clip_state(clip_req)
+    tracks = clip_req.clip.caption_tracks if clip_req.clip is not None else []
+    languages = ", ".join(language_name(str(track["language"])) for track in tracks)  # its mov_text tracks
     return render(request, "downloads/clip_status.html", {"clip_request": clip_req, "clip": clip_req.clip,
                                                            "item": clip_req.rendition.item, "state": state,
-                                                           "clip_query": state.get("clip_query", "")})
+                                                           "clip_query": state.get("clip_query", ""),
+                                                           "caption_languages": languages})
 
 
 def _clip_state(clip_req: ClipRequest) -> dict[str, object]:

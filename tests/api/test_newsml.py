@@ -233,3 +233,53 @@ def test_the_structure_check_refuses_what_the_model_does_not_allow(video):
     assert "attribute fps is not declared" in problems
     assert "'wide' is not a xs:nonNegativeInteger" in problems
     assert "required attribute guid is missing" in problems
+
+
+def _caption(item: Any, language: str, status: str = "published") -> Any:
+    from newsreel.captions import services
+
+    cue_set = services.cue_set_replace(item=item, language=language, cues=[], source="uploaded", status=status)
+    cue_set.cues.create(start=0, end=25, text="Leaders arrive" if language == "en" else "Les dirigeants arrivent")
+    return cue_set
+
+
+def test_published_captions_are_remote_content_per_file_and_language(client, video):
+    _caption(video, "en")
+    _caption(video, "fr")
+    _caption(video, "de", status="draft")
+    document = client.get(f"/api/newsml/items/{video.reference}.xml").content
+    assert check_news_item(document) == []
+    root = etree.fromstring(document)
+    captions = [c.attrib for c in root.findall("n:contentSet/n:remoteContent", NS)
+                if c.get("rendition").startswith("nrrole:captions")]
+    assert [(c["language"], c["rendition"], c["contenttype"]) for c in captions] == [
+        ("en", "nrrole:captions_vtt", "text/vtt"), ("en", "nrrole:captions_srt", "application/x-subrip"),
+        ("fr", "nrrole:captions_vtt", "text/vtt"), ("fr", "nrrole:captions_srt", "application/x-subrip")]
+    assert captions[1]["href"] == f"{SITE}/en/download/item/{video.reference}/captions/en.srt"
+    # The address serves the file (the item is open: anyone may download it).
+    srt = client.get(captions[1]["href"].removeprefix(SITE))
+    assert srt.status_code == 200 and "00:00:00,000 --> 00:00:01,000\nLeaders arrive" in srt.content.decode()
+    # IPTC's library reads the files back with their language.
+    item = NewsMLG2.NewsMLG2Document(filename_or_string=document).get_item()
+    read = [(str(r.language), str(r.contenttype)) for r in item.contentset.remotecontent
+            if str(r.rendition).startswith("nrrole:captions")]
+    assert read == [(c["language"], c["contenttype"]) for c in captions]
+
+
+def test_caption_files_are_not_announced_when_no_file_is(client, video):
+    _caption(video, "en")
+    video.access = Access.RESTRICTED
+    video.save()
+    root = _get(client, f"/api/newsml/items/{video.reference}.xml")
+    assert root.findall("n:contentSet/n:remoteContent", NS) == []
+
+
+def test_publishing_captions_raises_the_version(client, video, clock):
+    cue_set = _caption(video, "en", status="draft")
+    first = int(_get(client, f"/api/newsml/items/{video.reference}.xml").get("version"))
+    clock.advance(seconds=5)
+    cue_set.status = "published"
+    cue_set.save()
+    root = _get(client, f"/api/newsml/items/{video.reference}.xml")
+    assert int(root.get("version")) > first
+    assert root.find("n:contentSet/n:remoteContent[@language='en']", NS) is not None

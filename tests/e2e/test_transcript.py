@@ -1,5 +1,6 @@
 """In a real browser: captions on and off, the transcript seeks the player, and selecting cues sets the clip,
-which downloads with exactly the selected frames; its captions, cut to the clip, line up with them."""
+which downloads with exactly the selected frames; its captions, cut to the clip (as a download and as subtitle
+tracks inside it), line up with them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from newsreel.accounts.terms import accept_terms
 from newsreel.captions import services
 from newsreel.catalogue.models import Item
 from newsreel.ingest.services import ingest_file
+from tests.downloads.test_clip_captions import tracks as subtitle_tracks
 from tests.e2e import sweep_checks
 from tests.e2e.test_clip_download import frames_in, signed_in
 from tests.factories import make_item, make_member
@@ -77,12 +79,16 @@ def test_captions_transcript_and_a_clip_from_selected_cues(site, page, captioned
     assert page.input_value("#clip-in") == "10:00:00:05"
     assert page.input_value("#clip-out") == "10:00:02:00"
     expect(page.locator("#transcript [data-role=status]")).to_contain_text("10:00:00:05 – 10:00:02:00")
+    page.check("#clip-tool input[name=captions]")  # and carry the captions inside the clip
     with page.expect_download() as info:
         page.click("#clip-tool button[type=submit]")
     clip = tmp_path / info.value.suggested_filename
     info.value.save_as(clip)
     assert clip.name == f"{captioned.reference}_10-00-00-05_10-00-02-00_broadcast.mp4"
     assert frames_in(clip) == 45
+    # Its subtitle tracks (read by ffmpeg): both cues per language, from its first frame to its last.
+    assert subtitle_tracks(clip) == {"eng": [(0, 20, "Leaders arrive"), (20, 45, "They shake hands")],
+                                     "fra": [(0, 20, "Les dirigeants arrivent"), (20, 45, "Ils se serrent la main")]}
 
     # The captions of that clip: the two cues, from its first frame, ending on its last.
     response = page.request.get(f"{site.url}/en/download/item/{captioned.reference}/captions/en.srt"

@@ -1,14 +1,16 @@
-"""A media item (video, photo, audio) as a NewsML-G2 newsItem: metadata, the shotlist as timed parts, and a
-remoteContent per file with its technical characteristics."""
+"""A media item (video, photo, audio) as a NewsML-G2 newsItem: metadata, the shotlist as timed parts, a
+remoteContent per file with its technical characteristics, and one per published caption file."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
 from lxml import etree
 
-from newsreel.api.announce import content_renditions, decimal_rate, file_url, still_renditions, timed_shots
+from newsreel.api.announce import absolute, content_renditions, decimal_rate, file_url, still_renditions, timed_shots
 from newsreel.api.newsml.document import (
     bilingual,
     event_subject,
@@ -24,7 +26,10 @@ from newsreel.api.newsml.document import (
     sub,
     version_of,
 )
-from newsreel.catalogue.models import Item, Kind, Rendition
+from newsreel.captions.export import CONTENT_TYPES as CAPTION_TYPES
+from newsreel.captions.export import published_sets
+from newsreel.captions.models import CueSet
+from newsreel.catalogue.models import DOWNLOAD_ROLES, Item, Kind, Rendition
 from newsreel.media.probe import probe
 from newsreel.media.safeio import UnsupportedMedia
 
@@ -38,7 +43,10 @@ def item_guid(item: Item) -> str:
 def item_newsml(*, item: Item, request: HttpRequest | None = None) -> bytes:
     """The item as a NewsML-G2 newsItem (UTF-8 bytes). The caller decides who may have it: the views and the
     API give only visible items (a withdrawn one says so, with pubStatus canceled and no content)."""
-    doc = root(guid=item_guid(item), version=version_of(item))
+    captions = published_sets(item)
+    # A caption set published or edited is a change of the item's content: the version grows with it too.
+    version = max([version_of(item), *(version_of(cue_set) for cue_set in captions)])
+    doc = root(guid=item_guid(item), version=version)
     rights(doc, copyright_line=item.copyright, terms_of=item)
     item_meta(doc, item, item_class=ITEM_CLASS[Kind(item.kind)], page_name="catalogue:item",
               page_args=[item.reference])
@@ -56,6 +64,11 @@ def item_newsml(*, item: Item, request: HttpRequest | None = None) -> bytes:
     content_set = sub(doc, "contentSet")
     for rendition in renditions:
         _remote_content(content_set, rendition)
+    # Caption files follow the metadata sidecar's rule (whoever may download one of the item's files): they are
+    # announced with the item's downloads.
+    if any(r.role in DOWNLOAD_ROLES for r in renditions):
+        for cue_set in captions:
+            _caption_content(content_set, cue_set)
     return serialise(doc)
 
 
@@ -97,6 +110,15 @@ def _remote_content(parent: etree._Element, rendition: Rendition) -> None:
         attrs["durationunit"] = "timeunit:seconds"
     attrs.update(_streams(rendition))
     sub(parent, "remoteContent", **attrs)
+
+
+def _caption_content(parent: etree._Element, cue_set: CueSet) -> None:
+    """The set's SubRip and WebVTT downloads, times from the media's first frame (`?in=&out=` cuts them)."""
+    for kind in ("vtt", "srt"):
+        with translation.override("en"):  # as the files' addresses (file_url)
+            href = absolute(reverse(f"downloads:captions_{kind}", args=[cue_set.item.reference, cue_set.language]))
+        sub(parent, "remoteContent", href=href, rendition=f"nrrole:captions_{kind}",
+            contenttype=CAPTION_TYPES[kind].split(";")[0], language=cue_set.language)
 
 
 def _streams(rendition: Rendition) -> dict[str, object]:

@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from newsreel.media.audio.cut import cut_audio
 from newsreel.media.clip.index import ClipError
-from newsreel.media.clip.video import cut
+from newsreel.media.clip.video import CaptionTrack, cut
 from newsreel.media.isolated import Report
 from newsreel.media.memory import return_large_buffers
 
@@ -31,8 +32,10 @@ class ClipJobResult:
 
 
 def clip_job(*, report: Report, source: str, target: str, start: int, end: int, mode: str,
-             audio_rate: Fraction | None = None) -> ClipJobResult:
-    """Cut frames [start, end) of `source` into `target`; with `audio_rate`, an audio file at that video rate."""
+             audio_rate: Fraction | None = None, captions: list[dict[str, Any]] | None = None) -> ClipJobResult:
+    """Cut frames [start, end) of `source` into `target`; with `audio_rate`, an audio file at that video rate.
+
+    `captions`: [{"language": "en", "cues": [[first, stop, text], ...]}, ...], cues in frames from `start`."""
     return_large_buffers()  # this runs as the whole of a child process, which is the job's (see memory)
 
     def progress(fraction: float) -> None:
@@ -43,8 +46,10 @@ def clip_job(*, report: Report, source: str, target: str, start: int, end: int, 
             cut_audio(Path(source), Path(target), start=start / audio_rate, end=end / audio_rate,
                       progress=progress)
             return ClipJobResult(start, end)
+        tracks = [CaptionTrack(t["language"], tuple((int(a), int(b), str(c)) for a, b, c in t["cues"]))
+                  for t in captions or ()]
         clip = cut(Path(source), Path(target), start=start, end=end, mode=mode,  # type: ignore[arg-type]
-                   progress=progress)
+                   progress=progress, captions=tracks)
         return ClipJobResult(clip.first_frame, clip.last_frame + 1)
     except ClipError as exc:
         return ClipJobResult(error=str(exc))

@@ -12,11 +12,12 @@ says so.
 
 from __future__ import annotations
 
+import heapq
 import queue
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
@@ -24,15 +25,17 @@ from typing import Literal
 
 import av
 
+from newsreel.media.clip import captions as clip_captions
 from newsreel.media.clip import h264
 from newsreel.media.clip import mp4 as clip_mp4
+from newsreel.media.clip.captions import CaptionTrack
 from newsreel.media.clip.encode import EdgeEncoder, EncodedPacket, encode_edges
 from newsreel.media.clip.index import ClipError, Gop, SourceIndex, build_index, read_only
 from newsreel.media.clip.video_audio import AudioPlan, audio_packets
 from newsreel.media.safeio import UnsupportedMedia, open_input
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, timecode_to_frames
 
-__all__ = ["ClipError", "ClipReport", "Mode", "cut", "parse_point", "parse_range", "source_info"]
+__all__ = ["CaptionTrack", "ClipError", "ClipReport", "Mode", "cut", "parse_point", "parse_range", "source_info"]
 
 Mode = Literal["accurate", "fast"]
 Method = Literal["smart-cut", "stream-copy", "re-encode"]
@@ -489,8 +492,11 @@ def _free_parameter_set_id(index: SourceIndex) -> int:
 
 
 def cut(source: Path, output: Path, *, start: int, end: int, mode: Mode = "accurate",
-        progress: Callable[[float], None] | None = None) -> ClipReport:
-    """Write frames [start, end) of `source` to `output` (MP4 or MOV, by suffix) and say how it was done."""
+        progress: Callable[[float], None] | None = None, captions: Sequence[CaptionTrack] = ()) -> ClipReport:
+    """Write frames [start, end) of `source` to `output` (MP4 or MOV, by suffix) and say how it was done.
+
+    `captions`: a mov_text track per language, cues counted from frame `start` (a fast clip that starts earlier
+    shows them on the same source frames)."""
     began = time.perf_counter()
     source, output = Path(source), Path(output)
     fmt = _CONTAINERS.get(output.suffix.lower())
@@ -507,7 +513,8 @@ def cut(source: Path, output: Path, *, start: int, end: int, mode: Mode = "accur
         encoder = EdgeEncoder.matching(index, sps_id=_free_parameter_set_id(index) if smart else 0,
                                        match_source=smart)
     try:
-        counters = _write(index, plan, encoder, output, fmt, progress)
+        counters = _write(index, plan, encoder, output, fmt, progress,
+                          _Captions(captions, start - plan.first_frame))
     except BaseException:
         output.unlink(missing_ok=True)
         raise
@@ -535,12 +542,20 @@ def _clip_timecode(index: SourceIndex, first_frame: int) -> str:
     return frames_to_timecode(base + first_frame, index.rate)
 
 
+@dataclass(frozen=True)
+class _Captions:
+    tracks: Sequence[CaptionTrack]
+    shift: int  # clip frames from the first frame written to the frame the cues count from
+
+
 def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output: Path, fmt: str,
-           progress: Callable[[float], None] | None) -> dict[str, int]:
+           progress: Callable[[float], None] | None, captions: _Captions) -> dict[str, int]:
     counters = {"copied": 0, "encoded": 0}
     reorder = max(index.reorder, encoder.bframes if encoder else 0)
     edges: _EdgeWorker | None = None
-    copy = _direct_copy(index, plan, fmt)
+    # Caption tracks go through FFmpeg's muxer (clip_mp4 writes picture and sound only): a clip without them
+    # keeps the direct writer's speed.
+    copy = None if captions.tracks else _direct_copy(index, plan, fmt)
     if encoder is not None and (index.bitstream is not None or any(s.copy for s in plan.segments)):
         # Not when the output stream's own encoder makes a non-H.264 source's whole clip (see _mux).
         # Writing MP4 directly, the middle is copied by the kernel in a fraction of the head's time: the tail
@@ -550,7 +565,7 @@ def _write(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output:
         if copy is not None:
             _write_direct(index, plan, encoder, output, progress, counters, reorder, edges, copy)
         else:
-            _mux(index, plan, encoder, output, fmt, progress, counters, reorder, edges)
+            _mux(index, plan, encoder, output, fmt, progress, counters, reorder, edges, captions)
     finally:
         if edges is not None:
             edges.close()
@@ -595,7 +610,7 @@ def _write_direct(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, 
 
 def _mux(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output: Path, fmt: str,
          progress: Callable[[float], None] | None, counters: dict[str, int], reorder: int,
-         edges: _EdgeWorker | None) -> None:
+         edges: _EdgeWorker | None, captions: _Captions) -> None:
     clip_pts = [p - plan.origin for p in index.display[plan.first_frame:plan.stop_frame]]
     dts_of = clip_mp4.decode_times(clip_pts, reorder, index.frame_duration)
     duration = index.frame_duration
@@ -635,6 +650,11 @@ def _mux(index: SourceIndex, plan: _Plan, encoder: EdgeEncoder | None, output: P
                 yield dts * seconds_per_tick, packet
 
         audio = audio_packets(audio_plan) if audio_plan else iter(())
+        if captions.tracks:
+            streams = clip_captions.add_streams(out, captions.tracks, index.rate)
+            texts = clip_captions.packets(streams, captions.tracks, index.rate, shift=captions.shift,
+                                          stop=plan.stop_frame - plan.first_frame)
+            audio = heapq.merge(audio, texts, key=lambda timed: timed[0])
         _interleave(out, video_stream(), audio)
 
 
