@@ -98,7 +98,7 @@ def flags(fields: dict[str, Any], tags: Iterable[Tag] = (), people: Iterable[Per
         published=timezone.localtime(published).date(), shot_on=fields["shot_on"], kind=fields["kind"],
         event_id=event.pk if event is not None else None, tag_ids=sorted(t.pk for t in tags),
         person_ids=sorted(p.pk for p in people), location=fields["location"], has_shotlist=fields["has_shotlist"],
-        has_en=fields["has_en"], has_fr=fields["has_fr"])
+        has_en=fields["has_en"], has_fr=fields["has_fr"], has_captions=fields["has_captions"])
 
 
 def _ids_key(objects: Iterable[Any]) -> str:
@@ -149,7 +149,8 @@ def item_fields(item: Item, tags: list[Tag], people: list[Person], shots: list[S
     fields = {
         "kind": item.kind, "subtype": "", "status": item.status, "publish_at": item.publish_at,
         "shot_on": item.shot_on, "event": event, "location": item.location_en.strip(),
-        "has_shotlist": bool(shots), "has_en": bool(item.title_en.strip()), "has_fr": bool(item.title_fr.strip()),
+        "has_shotlist": bool(shots), "has_captions": bool(captions),
+        "has_en": bool(item.title_en.strip()), "has_fr": bool(item.title_fr.strip()),
         "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
         "title_key": key(("en", item.title_en), ("fr", item.title_fr)),
         "meta_key": key(*_meta_pairs(tags, people, event, item.location_en)),
@@ -171,7 +172,7 @@ def article_document_fields(article: Article) -> dict[str, Any]:
     location = event.location.strip() if event is not None else ""
     fields = {
         "kind": "article", "subtype": article.type, "status": article.status, "publish_at": article.publish_at,
-        "shot_on": None, "event": event, "location": location, "has_shotlist": False,
+        "shot_on": None, "event": event, "location": location, "has_shotlist": False, "has_captions": False,
         "has_en": bool(article.title_en.strip()), "has_fr": bool(article.title_fr.strip()),
         "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
         "title_key": key(("en", article.title_en), ("fr", article.title_fr)),

@@ -158,7 +158,8 @@ def test_the_search_page_shows_the_cue_in_both_languages(client: Any) -> None:
     url = video.get_absolute_url().replace("/en/", "/fr/")
     html = client.get("/fr/search/?q=n%C3%A9gociation").content.decode()
     assert f'href="{url}?t=10:00:02:00#transcript"' in html
-    assert "<mark>négocié</mark>" in html and 'lang="fr"' in html
+    assert '<span lang="fr">Les ministres ont <mark>négocié</mark> le traité.</span>' in html
+    assert "Sous-titres FR" in html and "dans la transcription" in html
     html = client.get("/en/search/?q=treaty").content.decode()
     assert f'href="{video.get_absolute_url()}?t=10:00:02:00#transcript"' in html
     assert "<mark>treaty</mark>" in html and "Captions EN" in html
@@ -173,3 +174,18 @@ def test_the_link_names_the_cue_frame_as_the_portal_reads_it(client: Any) -> Non
     # The server's reading of `t` (oEmbed, embeds) gives back the same frame: the cue's first.
     assert item_time_link(video, moment) == "10:00:02:00"
     assert video_frame(moment, rate=Fraction(25), start_timecode="10:00:00:00") == 50
+
+
+def test_with_captions_filter_and_facet(client: Any) -> None:
+    captioned_video = captioned("en", "Harbour reopened.")
+    plain = make_item(title_en="Harbour at dawn")
+    captioned("en", "Harbour draft.", status=CaptionStatus.DRAFT)  # a draft is no captions
+    assert set(found("harbour")) >= {captioned_video.pk, plain.pk}
+    page = search(SearchParams(q="harbour", captions=True), lang="en")
+    assert [hit.obj.pk for hit in page.hits] == [captioned_video.pk]
+    assert [hit.obj.pk for hit in search(SearchParams(captions=True), lang="en").hits] == [captioned_video.pk]
+    counts = {v.value: v.count for v in search(SearchParams(q="harbour"), lang="en").facets["captions"]}
+    assert counts == {"1": 1}
+    html = client.get("/fr/search/?q=harbour").content.decode()
+    assert "Avec sous-titres" in html and "captions=1" in html
+    assert SearchParams.from_query({"captions": "1"}).query_string() == "captions=1"
