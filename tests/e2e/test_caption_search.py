@@ -18,7 +18,7 @@ WIDTHS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "he
 # Other forms of words said in one cue only (stemming), found nowhere else in the item: "They shake hands"
 # from 10:00:01:00, "Les dirigeants arrivent" from 10:00:00:05 (test_transcript.py).
 QUERIES = {"en": ("shaking", "shake", "10:00:01:00"), "fr": ("dirigeant", "dirigeants", "10:00:00:05")}
-SHOTS = Path("/tmp") / "newsreel-caption-search"  # noqa: S108 - screenshots to look at, nothing read back
+SHOTS = Path("/tmp") / "newsreel-caption-search"  # screenshots for a person to look at; nothing reads them
 
 
 @pytest.mark.parametrize("width", WIDTHS)
