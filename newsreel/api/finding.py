@@ -65,6 +65,7 @@ class ItemFilters(CommonFilters):
     shot_from: Day | None = Field(None, description="Shot on or after this day.")
     shot_to: Day | None = Field(None, description="Shot on or before this day.")
     shotlist: bool = Field(False, description="Only videos with a shotlist.")
+    captions: bool = Field(False, description="Only items with published captions.")
     sort: Literal["date", "oldest"] = "date"
 
 

@@ -168,12 +168,21 @@ class ShotMatch(Schema):
     snippet: str  # HTML: the shot's description with the matching words in <mark>
 
 
+class CaptionMatch(Schema):
+    language: str  # the caption set's language
+    tc_in: str  # the cue's times in the item's source timecode (a clock time HH:MM:SS.mmm without frames)
+    tc_out: str
+    t: str  # the item page opens at the cue with `?t=` this value (docs/embeds.md)
+    snippet: str  # HTML: the cue's text with the matching words in <mark>
+
+
 class SearchHit(Schema):
     type: str  # video, photo, audio or article
     item: ItemSummary | None
     article: ArticleSummary | None
     snippet: str  # HTML, as the search page shows it: the matching words in <mark>, the rest escaped
     shot: ShotMatch | None  # the first shotlist line that matches, where the page would link to it
+    caption: CaptionMatch | None  # else the first published caption cue that matches, likewise
 
 
 class SearchResults(PageInfo):

@@ -29,8 +29,11 @@ def search(request: HttpRequest, filters: Query[SearchFilters],
     annotate(page.hits, page.query, current_lang())  # the page's snippets, in the caller's language
     hits = [{"type": hit.kind, "item": summary if hit.kind != "article" else None,
              "article": summary if hit.kind == "article" else None, "snippet": str(hit.snippet or ""),
-             "shot": {"tc_in": hit.shot.tc_in, "tc_out": hit.shot.tc_out, "snippet": str(hit.shot_snippet)}
-             if hit.shot is not None else None}
+             "shot": {"tc_in": hit.shot.tc_in, "tc_out": hit.shot.tc_out, "snippet": str(hit.line_snippet)}
+             if hit.shot is not None else None,
+             "caption": {"language": hit.caption.language, "tc_in": hit.caption.tc_in, "tc_out": hit.caption.tc_out,
+                         "t": hit.caption.moment, "snippet": str(hit.line_snippet)}
+             if hit.caption is not None else None}
             for hit, summary in zip(page.hits, results(request, found), strict=True)]
     facets = {name: [{"value": v.value, "label": str(v.label), "count": v.count, "approximate": v.approximate,
                       "selected": v.selected} for v in values] for name, values in page.facets.items()}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsreel.captions.timing import FrameCue
 from newsreel.catalogue.models import Item, Role
+from newsreel.lib.changes import AtomicSave
 from newsreel.media.timecode import TimecodeError, frames_to_timecode, parse_rate, timecode_to_frames
 
 # An item without video (audio, photo) counts its captions in milliseconds.
@@ -61,7 +62,7 @@ class CueSetQuerySet(models.QuerySet["CueSet"]):
         return self.filter(status=CaptionStatus.PUBLISHED)
 
 
-class CueSet(models.Model):
+class CueSet(AtomicSave):
     """The captions of one item in one language. Only published ones are shown to users."""
 
     item = models.ForeignKey(Item, verbose_name=_("media item"), on_delete=models.CASCADE, related_name="cue_sets")
@@ -125,7 +126,7 @@ class CueSet(models.Model):
         return [FrameCue(cue.start, cue.end, cue.text) for cue in self.cues.all()]
 
 
-class Cue(models.Model):
+class Cue(AtomicSave):
     cue_set = models.ForeignKey(CueSet, on_delete=models.CASCADE, related_name="cues")
     start = models.PositiveIntegerField(_("in"), help_text=_("First frame, from the media's first frame."))
     end = models.PositiveIntegerField(_("out"), help_text=_("Frame after the last one."))

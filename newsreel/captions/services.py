@@ -1,4 +1,7 @@
-"""Writes to caption sets: import a file, split, merge, shift, publish. Keyword-only, each one transaction."""
+"""Writes to caption sets: import a file, split, merge, shift, publish. Keyword-only, each one transaction.
+
+The writes of several rows are units of work (lib/units.py): whoever follows captions (the search index)
+hears every row change and does its work once, at the end, with the cues as they are then."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from newsreel.captions import formats
 from newsreel.captions.models import MAX_CUE_TEXT, CaptionStatus, Cue, CueSet, item_rate
 from newsreel.captions.timing import FrameCue, convert, to_frame, to_seconds
 from newsreel.catalogue.models import Item
+from newsreel.lib.units import unit_of_work
 
 
 class CaptionEditError(ValueError):
@@ -43,7 +47,7 @@ def to_timed_text(cues: Sequence[FrameCue], rate: Fraction) -> list[formats.Time
     return [formats.TimedText(to_seconds(cue.start, rate), to_seconds(cue.end, rate), cue.text) for cue in cues]
 
 
-@transaction.atomic
+@unit_of_work()
 def cue_set_replace(*, item: Item, language: str, cues: Sequence[formats.TimedText], source: str,
                     source_file: str = "", status: str | None = None) -> CueSet:
     """Write the item's cue set in a language anew from timed text (an upload or a recognition draft)."""
@@ -67,7 +71,7 @@ def _edited(cue_set: CueSet) -> None:
     cue_set.save(update_fields=["source", "updated_at"])
 
 
-@transaction.atomic
+@unit_of_work()
 def cue_split(*, cue: Cue, at: int | None = None) -> tuple[Cue, Cue]:
     """Split a cue at a frame (its middle by default); its words are shared in proportion to the time."""
     at = (cue.start + cue.end) // 2 if at is None else at
@@ -83,7 +87,7 @@ def cue_split(*, cue: Cue, at: int | None = None) -> tuple[Cue, Cue]:
     return cue, second
 
 
-@transaction.atomic
+@unit_of_work()
 def cues_merge(*, cues: Sequence[Cue]) -> Cue:
     """Merge cues of one set into the first: from the earliest in to the latest out, texts joined in order."""
     ordered = sorted(cues, key=lambda cue: (cue.start, cue.end, cue.pk))
@@ -101,7 +105,7 @@ def cues_merge(*, cues: Sequence[Cue]) -> Cue:
     return first
 
 
-@transaction.atomic
+@unit_of_work()
 def cues_shift(*, cue_set: CueSet, frames: int, cues: Sequence[Cue] | None = None) -> int:
     """Move cues (all of the set by default) by a signed number of frames; none may go before the start."""
     chosen = list(cue_set.cues.all()) if cues is None else [cue for cue in cues if cue.cue_set_id == cue_set.pk]

@@ -56,12 +56,12 @@ def location_flag(location: str) -> str:
 
 
 def has_flag(what: str) -> str:
-    return f"h{what}"  # hen, hfr: a title in that language; hsl: a shotlist
+    return f"h{what}"  # hen, hfr: a title in that language; hsl: a shotlist; hcc: published captions
 
 
 def document_flags(*, published: dt.date, shot_on: dt.date | None, kind: str, event_id: int | None,
                    tag_ids: Iterable[int], person_ids: Iterable[int], location: str, has_shotlist: bool,
-                   has_en: bool, has_fr: bool) -> str:
+                   has_en: bool, has_fr: bool, has_captions: bool = False) -> str:
     """A document's flags, from its index row's own values (`published` is the local publication date)."""
     flags = [year_flag(published.year), month_flag(published.year, published.month), kind_flag(kind)]
     if shot_on is not None:
@@ -71,7 +71,8 @@ def document_flags(*, published: dt.date, shot_on: dt.date | None, kind: str, ev
     flags += [tag_flag(pk) for pk in tag_ids] + [person_flag(pk) for pk in person_ids]
     if location:
         flags.append(location_flag(location))
-    flags += [has_flag(name) for name, on in (("sl", has_shotlist), ("en", has_en), ("fr", has_fr)) if on]
+    flags += [has_flag(name) for name, on in (("sl", has_shotlist), ("en", has_en), ("fr", has_fr),
+                                              ("cc", has_captions)) if on]
     return " ".join(flags)
 
 

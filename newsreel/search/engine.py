@@ -109,8 +109,8 @@ def _facet_counts(rows: Sequence[Row]) -> dict[str, list[FacetValue]]:
     if not rows:
         return {}
     # The window's columns as tuples (one pass in C), each counted in C too.
-    _ids, _items, _articles, kinds, events, locations, shotlists, ens, frs, tags, people, *_rank = zip(*rows,
-                                                                                                    strict=True)
+    _ids, _items, _articles, kinds, events, locations, shotlists, captions, ens, frs, tags, people, *_rank = zip(
+        *rows, strict=True)
     events_found, locations_found = Counter(events), Counter(locations)
     events_found.pop(None, None)
     locations_found.pop("", None)
@@ -119,6 +119,7 @@ def _facet_counts(rows: Sequence[Row]) -> dict[str, list[FacetValue]]:
         "event": Counter({str(pk): count for pk, count in events_found.items()}),
         "location": locations_found,
         "shotlist": Counter({"1": sum(map(bool, shotlists))}),
+        "captions": Counter({"1": sum(map(bool, captions))}),
         "lang": Counter({"en": sum(map(bool, ens)), "fr": sum(map(bool, frs))}),
         # The index row keeps its item's tag and people ids.
         "tag": Counter(" ".join(tags).split()),

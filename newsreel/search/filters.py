@@ -122,6 +122,9 @@ def build_where(params: SearchParams, parsed: ParsedQuery, db: Dialect, *, now: 
     if params.shotlist:
         where.add("d.has_shotlist = %s", True)
         flags.append([has_flag("sl")])
+    if params.captions:
+        where.add("d.has_captions = %s", True)
+        flags.append([has_flag("cc")])
     if params.lang:
         where.add(f"d.has_{params.lang} = %s", True)
         flags.append([has_flag(params.lang)])

@@ -5,7 +5,7 @@ Each call runs inside the caller's transaction (or its own), so content and inde
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -15,11 +15,15 @@ from django.utils import timezone
 from newsreel.catalogue.models import Event, Item, Person, ShotlistLine, Tag
 from newsreel.news.models import Article
 from newsreel.search.backends import document_flags
+from newsreel.search.caption_lines import MAX_WORDS, CaptionLine, published_lines
 from newsreel.search.models import SearchDocument, SearchText
 from newsreel.search.text import LANGS, index_words, stems, strip_html, unaccented_stems
 
-# A document's text is capped so one huge body cannot blow PostgreSQL's per-vector limits.
+# A document's text is capped so one huge body cannot blow PostgreSQL's per-vector limits. Captions come after
+# it with a budget of their own (caption_lines.py), so a long transcript never pushes out the item's own words:
+# a column holds at most 5,000 + 2 x 4,000 terms, under tsvector's 16,383 positions (phrases stay exact).
 MAX_TERMS_PER_COLUMN = 5000
+MAX_CAPTION_TERMS = 2 * MAX_WORDS
 
 
 class _Text:
@@ -28,6 +32,12 @@ class _Text:
     def __init__(self) -> None:
         self.by_lang: dict[str, list[str]] = {lang: [] for lang in LANGS}
         self.neutral: list[str] = []
+        self.captions: dict[str, list[str]] = {lang: [] for lang in LANGS}
+        self.other_captions: list[str] = []  # a caption language search does not stem: its words only
+
+    def add_captions(self, lines: Iterable[CaptionLine]) -> None:
+        for line in lines:
+            self.captions.get(line.language, self.other_captions).append(line.text)
 
     def add(self, lang: str, text: str) -> None:
         if text and text.strip():
@@ -42,19 +52,32 @@ class _Text:
             self.neutral.append(text)
 
     def column(self, lang: str) -> str:
-        # The stems in text order (phrases), then the stems an unaccented query would look for (text.py).
-        texts = self.by_lang[lang]
-        return _cap(" ".join([*(" ".join(stems(text, lang)) for text in texts),
-                              *(" ".join(unaccented_stems(text, lang)) for text in texts)]))
+        return _joined(_cap(_stemmed(self.by_lang[lang], lang), MAX_TERMS_PER_COLUMN),
+                       _cap(_stemmed(self.captions[lang], lang), MAX_CAPTION_TERMS))
 
     def all_words(self) -> str:
         texts = [*self.by_lang["en"], *self.by_lang["fr"], *self.neutral]
-        return _cap(" ".join(" ".join(index_words(text)) for text in texts))
+        captions = [*self.captions["en"], *self.captions["fr"], *self.other_captions]
+        return _joined(_cap(_words(texts), MAX_TERMS_PER_COLUMN), _cap(_words(captions), MAX_CAPTION_TERMS))
 
 
-def _cap(terms: str) -> str:
+def _stemmed(texts: list[str], lang: str) -> str:
+    # The stems in text order (phrases), then the stems an unaccented query would look for (text.py).
+    return " ".join([*(" ".join(stems(text, lang)) for text in texts),
+                     *(" ".join(unaccented_stems(text, lang)) for text in texts)])
+
+
+def _words(texts: list[str]) -> str:
+    return " ".join(" ".join(index_words(text)) for text in texts)
+
+
+def _cap(terms: str, limit: int) -> str:
     parts = terms.split()
-    return " ".join(parts[:MAX_TERMS_PER_COLUMN])
+    return " ".join(parts[:limit])
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(part for part in parts if part)
 
 
 def key(*texts_by_lang: tuple[str, str]) -> str:
@@ -75,7 +98,7 @@ def flags(fields: dict[str, Any], tags: Iterable[Tag] = (), people: Iterable[Per
         published=timezone.localtime(published).date(), shot_on=fields["shot_on"], kind=fields["kind"],
         event_id=event.pk if event is not None else None, tag_ids=sorted(t.pk for t in tags),
         person_ids=sorted(p.pk for p in people), location=fields["location"], has_shotlist=fields["has_shotlist"],
-        has_en=fields["has_en"], has_fr=fields["has_fr"])
+        has_en=fields["has_en"], has_fr=fields["has_fr"], has_captions=fields["has_captions"])
 
 
 def _ids_key(objects: Iterable[Any]) -> str:
@@ -96,11 +119,16 @@ def _meta_pairs(tags: Iterable[Tag], people: Iterable[Person], event: Event | No
     return pairs
 
 
-def item_document_fields(item: Item) -> dict[str, Any]:
-    return item_fields(item, list(item.tags.all()), list(item.people.all()), list(item.shots.all()))
+def item_document_fields(item: Item, captions: Sequence[CaptionLine] | None = None) -> dict[str, Any]:
+    """The item's row; `captions` are its published caption lines when the caller read them for a batch."""
+    if captions is None:
+        captions = published_lines([item.pk]).get(item.pk, [])
+    return item_fields(item, list(item.tags.all()), list(item.people.all()), list(item.shots.all()),
+                       captions=captions)
 
 
-def item_fields(item: Item, tags: list[Tag], people: list[Person], shots: list[ShotlistLine]) -> dict[str, Any]:
+def item_fields(item: Item, tags: list[Tag], people: list[Person], shots: list[ShotlistLine], *,
+                captions: Sequence[CaptionLine] = ()) -> dict[str, Any]:
     """The index row of an item given its related rows (also used by bulk loaders, which have them at hand)."""
     event = item.event
     text = _Text()
@@ -117,10 +145,12 @@ def item_fields(item: Item, tags: list[Tag], people: list[Person], shots: list[S
         text.add_pair(event, "title")
     # Both names of the place, in either language's search ("Bruxelles" finds the item on the English side too).
     text.add_neutral(" ".join([item.location_en, item.location_fr, item.reference, item.credit]))
+    text.add_captions(captions)
     fields = {
         "kind": item.kind, "subtype": "", "status": item.status, "publish_at": item.publish_at,
         "shot_on": item.shot_on, "event": event, "location": item.location_en.strip(),
-        "has_shotlist": bool(shots), "has_en": bool(item.title_en.strip()), "has_fr": bool(item.title_fr.strip()),
+        "has_shotlist": bool(shots), "has_captions": bool(captions),
+        "has_en": bool(item.title_en.strip()), "has_fr": bool(item.title_fr.strip()),
         "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
         "title_key": key(("en", item.title_en), ("fr", item.title_fr)),
         "meta_key": key(*_meta_pairs(tags, people, event, item.location_en)),
@@ -142,7 +172,7 @@ def article_document_fields(article: Article) -> dict[str, Any]:
     location = event.location.strip() if event is not None else ""
     fields = {
         "kind": "article", "subtype": article.type, "status": article.status, "publish_at": article.publish_at,
-        "shot_on": None, "event": event, "location": location, "has_shotlist": False,
+        "shot_on": None, "event": event, "location": location, "has_shotlist": False, "has_captions": False,
         "has_en": bool(article.title_en.strip()), "has_fr": bool(article.title_fr.strip()),
         "en": text.column("en"), "fr": text.column("fr"), "words": text.all_words(),
         "title_key": key(("en", article.title_en), ("fr", article.title_fr)),
@@ -167,10 +197,10 @@ def _write(target: dict[str, Any], fields: dict[str, Any]) -> None:
         SearchText.objects.update_or_create(document=document, defaults=text_fields)
 
 
-def index_item(item: Item) -> None:
-    """(Re)write the item's index row from its current state, tags, people and shotlist included."""
+def index_item(item: Item, captions: Sequence[CaptionLine] | None = None) -> None:
+    """(Re)write the item's index row from its current state, tags, people, shotlist and captions included."""
     if item.pk is not None:
-        _write({"item": item}, item_document_fields(item))
+        _write({"item": item}, item_document_fields(item, captions))
 
 
 def index_article(article: Article) -> None:
@@ -179,8 +209,10 @@ def index_article(article: Article) -> None:
 
 
 def index_items(items: Iterable[Item]) -> None:
+    items = list(items)
+    captions = published_lines(item.pk for item in items if item.pk is not None)  # one read for the batch
     for item in items:
-        index_item(item)
+        index_item(item, captions.get(item.pk, []))
 
 
 def _with_related(items: QuerySet[Item]) -> QuerySet[Item]:
@@ -220,9 +252,9 @@ def reindex_all(*, batch: int = 500, report: Any = None) -> tuple[int, int]:
     items = _with_related(Item.objects.order_by("pk"))
     for start in range(0, items.count(), batch):
         with transaction.atomic():
-            for item in items[start:start + batch]:
-                index_item(item)
-                counts[0] += 1
+            chunk = list(items[start:start + batch])
+            index_items(chunk)
+            counts[0] += len(chunk)
         if report:
             report(f"items: {counts[0]}")
     articles = Article.objects.select_related("event").order_by("pk")

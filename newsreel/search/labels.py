@@ -53,6 +53,19 @@ def facet_order(entry: tuple[str, int]) -> tuple[int, int, str]:
     return -count, int(value) if value.isdigit() else 0, value
 
 
+def _label_plain(found: dict[str, list[Any]], params: SearchParams) -> None:
+    """The facets whose values need no lookup: the place, the yes/no filters, the language."""
+    for value in found.get("location", []):
+        value.selected = value.value == params.location
+    for name, label in (("shotlist", _("With shotlist")), ("captions", _("With captions"))):
+        for value in found.get(name, []):  # a yes/no filter: its one value
+            value.label, value.selected = label, getattr(params, name)
+    for value in found.get("lang", []):
+        value.label = {"en": pgettext("content language", "English"),
+                       "fr": pgettext("content language", "French")}[value.value]
+        value.selected = value.value == params.lang
+
+
 def label_facets(found: dict[str, list[Any]], params: SearchParams) -> dict[str, list[Any]]:
     """Label the values of each facet, which the engine has cut to those a page shows, in `facet_order`."""
     out: dict[str, list[Any]] = {}
@@ -71,15 +84,8 @@ def label_facets(found: dict[str, list[Any]], params: SearchParams) -> dict[str,
             if obj is not None:
                 value.value, value.label = obj.slug, label(obj)
             value.selected = value.value in chosen
-    for value in found.get("location", []):
-        value.selected = value.value == params.location
-    for value in found.get("shotlist", []):
-        value.label, value.selected = _("With shotlist"), params.shotlist
-    for value in found.get("lang", []):
-        value.label = {"en": pgettext("content language", "English"),
-                       "fr": pgettext("content language", "French")}[value.value]
-        value.selected = value.value == params.lang
-    for name in ("type", "event", "tag", "person", "location", "shotlist", "lang"):
+    _label_plain(found, params)
+    for name in ("type", "event", "tag", "person", "location", "shotlist", "captions", "lang"):
         if found.get(name):
             out[name] = found[name]
     return out

@@ -27,6 +27,7 @@ class SearchDocument(models.Model):
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     location = models.CharField(max_length=200, blank=True)
     has_shotlist = models.BooleanField(default=False)
+    has_captions = models.BooleanField(default=False)  # published captions (search/caption_lines.py)
     has_en = models.BooleanField(default=False)
     has_fr = models.BooleanField(default=False)
     # Short " term term | term " strings that ranking looks into: titles, and tags/people/event/location.

@@ -17,10 +17,17 @@ class Hit:
     obj: Any  # Item or Article
     score: int
     snippet: str = ""
-    shot: Any = None  # the matching ShotlistLine, if any
-    shot_url: str = ""
-    shot_snippet: str = ""
+    # The first line with times that matches (snippets.py): a ShotlistLine or a published caption cue
+    # (caption_lines.CaptionLine), both with `tc_in` and `tc_out`; the link opens the item page at its moment.
+    shot: Any = None
+    caption: Any = None
+    line_url: str = ""
+    line_snippet: str = ""
     title_html: str = ""
+
+    @property
+    def line(self) -> Any:
+        return self.shot if self.shot is not None else self.caption
 
 
 @dataclass

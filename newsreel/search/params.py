@@ -32,6 +32,7 @@ class SearchParams:
     person: tuple[str, ...] = ()
     location: str = ""
     shotlist: bool = False
+    captions: bool = False
     lang: str = ""
     sort: str = "relevance"
     page: int = 1
@@ -67,6 +68,7 @@ class SearchParams:
             person=get_list("person"),
             location=get("location")[:200],
             shotlist=get("shotlist") in ("1", "on", "true"),
+            captions=get("captions") in ("1", "on", "true"),
             lang=get("lang") if get("lang") in LANGS else "",
             sort=get("sort") if get("sort") in SORTS else "relevance",
             page=_page(page_raw),

@@ -4,7 +4,8 @@ Every way an item's or an article's row can go stale is heard here, as Wagtail's
 saves (`post_save`), deletions of shotlist lines, events, tags and people (`pre_delete`/`post_delete`), links
 made or broken from either side (`m2m_changed`, which `item.tags.add()` and `tag.items.clear()` send instead of
 any save) and bulk edits (`rows_updated`, sent by `QuerySet.update()`, hence `bulk_update()`, of items and
-articles). Each of these signals is sent inside the transaction of the write (see newsreel/lib/changes.py), so
+articles), and the published captions of an item: saves and deletions of its cue sets and their cues. Each of
+these signals is sent inside the transaction of the write (see newsreel/lib/changes.py), so
 the index row commits or rolls back with the content.
 
 Receivers only name the rows to rewrite and hand them to `collect()` (newsreel/lib/units.py): written at once,
@@ -20,6 +21,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from newsreel.captions.models import CaptionStatus, Cue, CueSet
 from newsreel.catalogue.models import Event, Item, Person, ShotlistLine, Tag
 from newsreel.lib.changes import rows_updated
 from newsreel.lib.units import collect
@@ -54,9 +56,33 @@ def _shot_changed(sender: Any, instance: ShotlistLine, raw: bool = False, **kwar
 
 def _shot_deleted(sender: Any, instance: ShotlistLine, origin: Any = None, **kwargs: Any) -> None:
     # When the item itself is deleted its lines go first: rewriting its row then would bring it back.
-    deleting_shots = isinstance(origin, ShotlistLine) or (isinstance(origin, QuerySet) and origin.model is ShotlistLine)
-    if deleting_shots:
+    if _deleting(origin, ShotlistLine):
         reindex_items([instance.item_id])
+
+
+def _cue_sets_changed(ids: set[int]) -> None:
+    # Cues of a draft set are in no row: editing them costs nothing here.
+    index_item_ids(CueSet.objects.filter(pk__in=ids, status=CaptionStatus.PUBLISHED).values_list("item_id", flat=True))
+
+
+def _cue_set_saved(sender: Any, instance: CueSet, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:  # published or unpublished, its row changes either way
+        reindex_items([instance.item_id])
+
+
+def _deleting(origin: Any, model: type[Model]) -> bool:
+    return isinstance(origin, model) or (isinstance(origin, QuerySet) and origin.model is model)
+
+
+def _cue_set_deleted(sender: Any, instance: CueSet, origin: Any = None, **kwargs: Any) -> None:
+    if _deleting(origin, CueSet):  # not when its item goes (see _shot_deleted)
+        reindex_items([instance.item_id])
+
+
+def _cue_changed(sender: Any, instance: Cue, raw: bool = False, origin: Any = None, **kwargs: Any) -> None:
+    # Saved, or deleted on its own (not with its set or item: those are heard above).
+    if not raw and (origin is None or _deleting(origin, Cue)):
+        collect("search.cue_sets", [instance.cue_set_id], _cue_sets_changed)
 
 
 def _linked(instance: Model) -> tuple[list[int], list[int]]:
@@ -116,6 +142,10 @@ def connect() -> None:
     post_save.connect(_article_saved, sender=Article, dispatch_uid=uid("save", Article))
     post_save.connect(_shot_changed, sender=ShotlistLine, dispatch_uid=uid("save", ShotlistLine))
     post_delete.connect(_shot_deleted, sender=ShotlistLine, dispatch_uid=uid("delete", ShotlistLine))
+    post_save.connect(_cue_set_saved, sender=CueSet, dispatch_uid=uid("save", CueSet))
+    post_delete.connect(_cue_set_deleted, sender=CueSet, dispatch_uid=uid("delete", CueSet))
+    post_save.connect(_cue_changed, sender=Cue, dispatch_uid=uid("save", Cue))
+    post_delete.connect(_cue_changed, sender=Cue, dispatch_uid=uid("delete", Cue))
     for model in (Event, Tag, Person):
         post_save.connect(_named_saved, sender=model, dispatch_uid=uid("save", model))
         pre_delete.connect(_named_deleting, sender=model, dispatch_uid=uid("deleting", model))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import urlencode
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from newsreel.publishing import localized
+from newsreel.search.caption_lines import CaptionLine, published_lines
 from newsreel.search.engine import Hit
 from newsreel.search.query import Clause, ParsedQuery
 from newsreel.search.text import LANGS, stem, strip_html, typed_stem, words
@@ -67,9 +70,37 @@ def highlight(text: str, matcher: Matcher, *, window: int = WINDOW_WORDS) -> Saf
     return mark_safe(prefix + "".join(out).strip() + suffix)  # noqa: S308 - every piece was escaped above
 
 
-def shot_link(url: str, tc_in: str) -> str:
-    """Where the item page's player can seek to the shot later (?t=HH:MM:SS:FF, and the shotlist anchor)."""
-    return f"{url}?t={tc_in}#shotlist"
+def moment_link(url: str, moment: str, anchor: str) -> str:
+    """The item page opened at a moment (?t=HH:MM:SS:FF, catalogue/timelinks.py), at the shotlist or the
+    transcript. The moment is a timecode or a clock time from our own rows: nothing to escape but the URL's."""
+    return f"{url}?{urlencode({'t': moment}, safe=':;')}#{anchor}"
+
+
+def _timed_lines(obj: Any, captions: Sequence[CaptionLine], code: str | None) -> Iterator[tuple[Any, str]]:
+    """An item's lines with times in one language: its shotlist's, then its published captions' (code None:
+    captions in a language search does not stem)."""
+    if code is not None:
+        for shot in obj.shots.all():
+            yield shot, getattr(shot, f"description_{code}", "") or ""
+    for line in captions:
+        if line.language == code or (code is None and line.language not in LANGS):
+            yield line, line.text
+
+
+def _match_line(hit: Hit, captions: Sequence[CaptionLine], matcher: Matcher, lang: str, other: str) -> None:
+    """The first line with times that matches, in the reader's language first; shotlist before captions."""
+    url = hit.obj.get_absolute_url()
+    for code in (lang, other, None):
+        found = next(((line, marked) for line, text in _timed_lines(hit.obj, captions, code)
+                      if (marked := highlight(text, matcher))), None)
+        if found is None:
+            continue
+        line, hit.line_snippet = found
+        if isinstance(line, CaptionLine):
+            hit.caption, hit.line_url = line, moment_link(url, line.moment, "transcript")
+        else:
+            hit.shot, hit.line_url = line, moment_link(url, line.tc_in, "shotlist")
+        return
 
 
 def _texts(obj: object, kind: str, lang: str) -> list[str]:
@@ -85,6 +116,7 @@ def annotate(hits: list[Hit], query: ParsedQuery, lang: str) -> None:
     """Snippets in the reader's language when the match is there, else from the other language's text."""
     matcher = Matcher(query.clauses)
     other = next(code for code in LANGS if code != lang)
+    captions = published_lines(hit.obj.pk for hit in hits if hit.kind != "article") if matcher else {}
     for hit in hits:
         obj = hit.obj
         summary = str(localized(obj, "summary", lang))
@@ -98,12 +130,5 @@ def annotate(hits: list[Hit], query: ParsedQuery, lang: str) -> None:
         candidates += _texts(obj, hit.kind, other)
         hit.snippet = next((marked for text in candidates if (marked := highlight(text, matcher))), None) \
             or escape(summary[:240])
-        if hit.kind == "article":
-            continue
-        for code in (lang, other):
-            found = next(((shot, marked) for shot in obj.shots.all()
-                          if (marked := highlight(getattr(shot, f"description_{code}", "") or "", matcher))), None)
-            if found is not None:
-                shot, hit.shot_snippet = found
-                hit.shot, hit.shot_url = shot, shot_link(obj.get_absolute_url(), shot.tc_in)
-                break
+        if hit.kind != "article":
+            _match_line(hit, captions.get(obj.pk, ()), matcher, lang, other)

@@ -33,8 +33,8 @@ def _link_facets(page: SearchPage) -> None:
                 current = getattr(params, name)
                 chosen = tuple(v for v in current if v != value.value) if value.selected else (*current, value.value)
                 value.url = "?" + params.query_string(**{name: chosen})
-            elif name == "shotlist":
-                value.url = "?" + params.query_string(shotlist=not params.shotlist)
+            elif name in ("shotlist", "captions"):
+                value.url = "?" + params.query_string(**{name: not getattr(params, name)})
             else:
                 value.url = "?" + params.query_string(**{name: "" if value.selected else value.value})
 

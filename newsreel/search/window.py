@@ -49,6 +49,7 @@ class Row(NamedTuple):
     event_id: int | None
     location: str
     has_shotlist: bool
+    has_captions: bool
     has_en: bool
     has_fr: bool
     tag_ids: str
@@ -61,7 +62,8 @@ class Row(NamedTuple):
         return ("i", self.item_id) if self.item_id is not None else ("a", int(self.article_id or 0))
 
 
-_ROW_COLUMNS = ("d.id, d.item_id, d.article_id, d.kind, d.event_id, d.location, d.has_shotlist, d.has_en, d.has_fr, "
+_ROW_COLUMNS = ("d.id, d.item_id, d.article_id, d.kind, d.event_id, d.location, d.has_shotlist, d.has_captions, "
+                "d.has_en, d.has_fr, "
                 "d.tag_ids, d.person_ids")
 
 

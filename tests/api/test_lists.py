@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
+from newsreel.captions.formats import TimedText
+from newsreel.captions.models import CaptionStatus
+from newsreel.captions.services import cue_set_replace
 from newsreel.publishing import Status
 from tests.api.conftest import ApiClient
 from tests.factories import make_article, make_event, make_item
@@ -138,3 +142,15 @@ def test_search_hits_carry_the_pages_snippets_and_matching_shot(anonymous: ApiCl
     hit = anonymous.get("/search?q=summit").json()["results"][0]
     assert "<mark>summit</mark>" in hit["snippet"].lower()
     assert hit["shot"]["tc_in"] == "10:00:01:00" and "<mark>" in hit["shot"]["snippet"]
+
+
+def test_search_hits_carry_the_matching_caption_cue(anonymous: ApiClient) -> None:
+    item = make_item(title_en="Briefing", start_timecode="10:00:00:00")
+    cue_set_replace(item=item, language="fr", source="uploaded", status=CaptionStatus.PUBLISHED,
+                    cues=[TimedText(Fraction(0), Fraction(2), "Bonjour."),
+                          TimedText(Fraction(2), Fraction(4), "Les ministres ont négocié.")])
+    hit = anonymous.get("/search?q=n%C3%A9gociations&captions=true", HTTP_ACCEPT_LANGUAGE="fr").json()["results"][0]
+    assert hit["shot"] is None
+    assert hit["caption"] == {"language": "fr", "tc_in": "10:00:02:00", "tc_out": "10:00:04:00",
+                              "t": "10:00:02:00", "snippet": "Les ministres ont <mark>négocié</mark>."}
+    assert anonymous.get("/search?q=bonjour&captions=true").json()["results"][0]["caption"]["tc_in"] == "10:00:00:00"

@@ -28,7 +28,7 @@ def test_saving_an_item_writes_its_index_row_in_the_same_transaction():
 
 
 def test_a_failed_index_write_rolls_the_item_back(monkeypatch):
-    def broken(item):
+    def broken(item, captions=None):
         raise RuntimeError("index down")
 
     monkeypatch.setattr(indexing, "item_document_fields", broken)
