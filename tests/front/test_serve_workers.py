@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
+import os
+import re
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -67,3 +72,53 @@ def test_confirmation_mail_is_sent_while_a_long_media_job_runs(smtp, settings):
         for worker in workers:
             worker.kill()
             worker.wait(timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _connections_per_process(port: int) -> dict[int, int]:
+    """Established connections to `port`, counted by the process holding the server's end (ss, as root)."""
+    listing = subprocess.run(["ss", "-Htnp", "state", "established", f"( sport = :{port} )"], check=True,
+                             capture_output=True, text=True).stdout
+    counts: dict[int, int] = {}
+    for pid in re.findall(r"pid=(\d+)", listing):
+        counts[int(pid)] = counts.get(int(pid), 0) + 1
+    return counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_spreads_keep_alive_clients_over_its_web_workers(tmp_path):
+    """gunicorn's default let one worker accept every keep-alive client while the other idled."""
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "newsreel.cli", "serve", "--no-worker", "--no-collectstatic", "--port", str(port),
+         "--web-workers", "2", "--threads", "2"],
+        env=worker_env(NEWSREEL_LOG_LEVEL="WARNING"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    clients: list[http.client.HTTPConnection] = []
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the portal did not start"
+                time.sleep(0.3)
+        time.sleep(1)  # both workers booted
+        for _ in range(16):  # twice what two workers of two threads may hold, 2 x (2 x 2)
+            client = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            client.request("GET", "/robots.txt")
+            assert client.getresponse().read()
+            clients.append(client)
+        counts = _connections_per_process(port)
+        assert len(counts) == 2 and max(counts.values()) <= 4, counts  # both serve, neither holds them all
+    finally:
+        for client in clients:
+            client.close()
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)

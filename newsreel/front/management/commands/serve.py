@@ -58,6 +58,10 @@ class Command(BaseCommand):
         web = [python, "-m", "gunicorn", "newsreel.wsgi:application",
                "--bind", f"{options['host']}:{options['port']}",
                "--workers", str(options["web_workers"]), "--threads", str(options["threads"]),
+               # Each worker holds at most twice its threads in connections, the rest stay in the listen queue
+               # for an idle worker: with gunicorn's default (1000) one worker accepted every keep-alive client
+               # and served them on one core while the other idled (docs/performance.md).
+               "--worker-connections", str(2 * options["threads"]),
                "--timeout", "120", "--access-logfile", "-"]
         children.append(subprocess.Popen(web))
         if not options["no_worker"]:
