@@ -75,7 +75,7 @@ def item_summary(request: HttpRequest, item: Item) -> dict[str, Any]:
 def rendition_out(request: HttpRequest, rendition: Rendition) -> dict[str, Any] | None:
     """A file as this caller may know it; None for files they may not even learn of (restricted ones)."""
     user = request.user
-    links: dict[str, str | None] = {"preview": None, "download": None}
+    links: dict[str, str | None] = {"preview": None, "download": None, "portal_download": None}
     verdict: str | None = None
     if rendition.is_preview:
         if not may_preview(user, rendition):
@@ -88,7 +88,9 @@ def rendition_out(request: HttpRequest, rendition: Rendition) -> dict[str, Any] 
         if found == Verdict.NOT_FOUND or (found == Verdict.SIGN_IN and rendition.effective_access == Access.RESTRICTED):
             return None
         verdict = found.value
-        links["download"] = absolute(request, reverse("downloads:file", args=[rendition.pk]))
+        # The API's own download honours the token; the portal's link is for a person in a browser.
+        links["download"] = absolute(request, reverse("api:v1:rendition_file", args=[rendition.pk]))
+        links["portal_download"] = absolute(request, reverse("downloads:file", args=[rendition.pk]))
     return {
         "id": rendition.pk, "role": rendition.role, "kind": "preview" if rendition.is_preview else "download",
         "access": rendition.effective_access, "download": verdict, "media_type": rendition.mime_type,

@@ -46,7 +46,8 @@ class PersonOut(Schema):
 
 class RenditionLinks(Schema):
     preview: str | None = None
-    download: str | None = None
+    download: str | None = None  # the API's download, which honours the token (the `download` scope)
+    portal_download: str | None = None  # the portal's link, for a person in a browser
 
 
 class RenditionOut(Schema):

@@ -82,7 +82,9 @@ def test_item_detail_follows_the_access_rules(who: str, content: dict[str, Item]
             assert response.json()["links"]["poster"] is None
         else:
             assert files["broadcast"]["download"] == expected, (who, access)
-            assert files["broadcast"]["links"]["download"].endswith(f"/download/{files['broadcast']['id']}/")
+            links, pk = files["broadcast"]["links"], files["broadcast"]["id"]
+            assert links["download"].endswith(f"/api/v1/renditions/{pk}/file")
+            assert links["portal_download"].endswith(f"/download/{pk}/")
             assert files["web"]["kind"] == "preview" and files["web"]["links"]["preview"]
     for hidden in ("embargoed", "draft"):
         response = api.get(f"/items/{content[hidden].reference}")
