@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
-from newsreel.catalogue.models import Event, Kind, Person, Tag
+from newsreel.catalogue.models import Event, Item, Kind, Person, Tag
 from newsreel.search.params import SearchParams
 
 
@@ -54,8 +54,11 @@ def facet_order(entry: tuple[str, int]) -> tuple[int, int, str]:
 
 
 def _label_plain(found: dict[str, list[Any]], params: SearchParams) -> None:
-    """The facets whose values need no lookup: the place, the yes/no filters, the language."""
-    for value in found.get("location", []):
+    """The facets whose values need no lookup of their own: the place, the yes/no filters, the language."""
+    places = found.get("location", [])
+    names = _french_place_names([value.value for value in places]) if get_language() == "fr" else {}
+    for value in places:
+        value.label = names.get(value.value, value.value)
         value.selected = value.value == params.location
     for name, label in (("shotlist", _("With shotlist")), ("captions", _("With captions"))):
         for value in found.get(name, []):  # a yes/no filter: its one value
@@ -64,6 +67,14 @@ def _label_plain(found: dict[str, list[Any]], params: SearchParams) -> None:
         value.label = {"en": pgettext("content language", "English"),
                        "fr": pgettext("content language", "French")}[value.value]
         value.selected = value.value == params.lang
+
+
+def _french_place_names(places: list[str]) -> dict[str, str]:
+    """The index keeps a place by its English name (the filter's value); French pages show an item's French name."""
+    if not places:
+        return {}
+    return dict(Item.objects.filter(location_en__in=places).exclude(location_fr="")
+                .values_list("location_en", "location_fr").order_by("location_en", "pk"))
 
 
 def label_facets(found: dict[str, list[Any]], params: SearchParams) -> dict[str, list[Any]]:

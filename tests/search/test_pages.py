@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.factories import make_item
+
 pytestmark = pytest.mark.django_db
 
 
@@ -69,3 +71,13 @@ def test_hidden_content_is_not_on_list_pages(client, corpus):
     assert "Family photo at the summit" in html and "Embargoed" not in html
     html = client.get("/en/news/?type=press_release").content.decode()
     assert "Allies agree to spend more on defence" in html and "Spending review" not in html
+
+
+def test_the_place_facet_speaks_the_pages_language(client):
+    make_item(title_en="Arrival of the leaders", title_fr="Arrivée des dirigeants",
+              location_en="Brussels, Belgium", location_fr="Bruxelles, Belgique")
+    french = client.get("/fr/search/?q=dirigeants").content.decode()
+    assert ">Bruxelles, Belgique</a>" in french and ">Brussels, Belgium</a>" not in french
+    assert "location=Brussels" in french  # the filter's value stays the indexed (English) name
+    english = client.get("/en/search/?q=leaders").content.decode()
+    assert ">Brussels, Belgium</a>" in english
