@@ -48,6 +48,8 @@ class ClipByTimecodes(Schema):
     tc_in: str = Field(..., pattern=TIMECODE)
     tc_out: str = Field(..., pattern=TIMECODE)
     mode: Literal["accurate", "fast"] = "accurate"
+    captions: bool = Field(False, description="Carry the item's published captions, cut to the clip, as a "
+                                               "mov_text subtitle track per language (video versions).")
 
 
 class ClipByFrames(Schema):
@@ -59,6 +61,8 @@ class ClipByFrames(Schema):
     in_frame: int = Field(..., ge=0, le=MAX_FRAME)
     out_frame: int = Field(..., ge=1, le=MAX_FRAME)
     mode: Literal["accurate", "fast"] = "accurate"
+    captions: bool = Field(False, description="Carry the item's published captions, cut to the clip, as a "
+                                               "mov_text subtitle track per language (video versions).")
 
 
 class ClipOut(Schema):
@@ -154,7 +158,7 @@ def clip_create(request: HttpRequest, response: HttpResponse, payload: ClipByTim
         else:
             frames = clips.frame_range(rendition, payload.tc_in, payload.tc_out)
         clip_req = clips.clip_request(user=user, rendition=rendition, start=frames.start, end=frames.end,
-                                      mode=payload.mode, rate=frames.rate)
+                                      mode=payload.mode, rate=frames.rate, captions=payload.captions)
     except clips.ClipLimitReached as exc:
         raise _too_many(_user_wait(user)) from exc
     except clips.ClipRefused as exc:

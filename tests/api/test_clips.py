@@ -167,3 +167,22 @@ def test_the_portals_hourly_limit_per_user_counts_api_and_page_requests_alike(vi
     assert ask(second, video).status_code == 202
     refused = ask(second, video)  # this token's second, the user's third
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+
+
+def test_a_clip_asked_with_captions_carries_them_as_subtitle_tracks(licensee_client, video, tmp_path):
+    from newsreel.captions import services
+    from tests.downloads.test_clip_captions import tracks
+
+    english = services.cue_set_replace(item=video, language="en", cues=[], source="uploaded", status="published")
+    english.cues.create(start=5, end=15, text="Good morning")  # frames from the file's first frame
+    plain = ask(licensee_client, video, tc_in="10:00:00:10", tc_out="10:00:01:05").json()
+    job = ask(licensee_client, video, tc_in="10:00:00:10", tc_out="10:00:01:05", captions=True).json()
+    assert job["id"] != plain["id"]
+    outs = []
+    for asked in (plain, job):
+        out = tmp_path / f"{asked['id']}.mp4"
+        out.write_bytes(body(licensee_client.get(f"/clips/{asked['id']}/file")))
+        outs.append(out)
+    assert tracks(outs[0]) == {}
+    assert tracks(outs[1]) == {"eng": [(0, 5, "Good morning")]}  # cut to [10, 30), counted from the clip
+    assert frames_in(outs[1]) == 20
