@@ -59,6 +59,18 @@ def live_server(_cache_and_static_per_worker: None) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a request to a French page leaves French active in the thread
+    (LocaleMiddleware activates, nothing deactivates), and `get_absolute_url()` would then give /fr/ URLs."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     """Rate limits, the identity, cached pages and fragments of one test never reach the next."""
     from django.core.cache import caches
