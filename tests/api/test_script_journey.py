@@ -45,5 +45,6 @@ def test_a_script_with_a_token_searches_and_fetches_an_item(live_server: Any, se
     assert detail["shotlist"][0]["description"]["en"] == "Arrivals"
     files = {r["role"]: r for r in detail["renditions"]}
     assert files["broadcast"]["download"] == "allowed"
-    assert files["broadcast"]["links"]["download"].endswith(f"/download/{broadcast.pk}/")
+    assert files["broadcast"]["links"]["download"].endswith(f"/api/v1/renditions/{broadcast.pk}/file")
+    assert files["broadcast"]["links"]["portal_download"].endswith(f"/download/{broadcast.pk}/")
     assert _get(detail["links"]["self"], token, **{"If-None-Match": headers["ETag"]})[0] == 304
