@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -75,30 +75,21 @@ def item_detail(request: HttpRequest, reference: str) -> HttpResponse:
 def item_for_page(reference: str, version: str) -> Item:
     """The item with its event and files, kept until content changes (`version`): the same for every reader,
     and two queries of every signed-in item page otherwise. In the per-process cache of the pages' fragments."""
-    key = f"item-page:{version}:{reference}"
-    versioned = caches["template_fragments"]
-    item: Item | None = versioned.get(key)
-    if item is None:
-        item = get_object_or_404(
-            # Shots, tags and people are read by the cached part of the page only, when it is rendered.
-            Item.objects.reachable().select_related("event").prefetch_related("renditions"),
-            reference=reference,
-        )
-        versioned.set(key, item, settings.NEWSREEL_PAGE_CACHE_SECONDS)
-    return item
+    return cast(Item, caches["template_fragments"].get_or_set(
+        f"item-page:{version}:{reference}",
+        # Shots, tags and people are read by the cached part of the page only, when it is rendered.
+        lambda: get_object_or_404(Item.objects.reachable().select_related("event").prefetch_related("renditions"),
+                                  reference=reference),
+        settings.NEWSREEL_PAGE_CACHE_SECONDS))
 
 
 def embed_context(item: Item, version: str) -> dict[str, object]:
     """The Embed control and the oEmbed discovery link, for items whose player anyone may see (an embed is
     framed on other sites, where the portal's session does not follow). The same for every reader of a
     language until content changes: kept with the pages' fragments."""
-    key = f"item-embed:{version}:{item.pk}:{current_lang()}"
-    versioned = caches["template_fragments"]
-    context: dict[str, object] | None = versioned.get(key)
-    if context is None:
-        context = _embed_context(item)
-        versioned.set(key, context, settings.NEWSREEL_PAGE_CACHE_SECONDS)
-    return context
+    return cast(dict[str, object], caches["template_fragments"].get_or_set(
+        f"item-embed:{version}:{item.pk}:{current_lang()}", lambda: _embed_context(item),
+        settings.NEWSREEL_PAGE_CACHE_SECONDS))
 
 
 def _embed_context(item: Item) -> dict[str, object]:

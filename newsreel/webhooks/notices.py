@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from newsreel.lib.site_name import site_name
 from newsreel.newsletter.mail import absolute
 from newsreel.webhooks.models import Endpoint
 
@@ -20,11 +21,12 @@ def owner_language(endpoint: Endpoint) -> str:
 
 def disabled_notice(*, endpoint: Endpoint) -> EmailMultiAlternatives:
     with translation.override(owner_language(endpoint)):
-        context = {"endpoint": endpoint, "SITE_NAME": settings.SITE_NAME,
+        site = site_name(translation.get_language() or "en")
+        context = {"endpoint": endpoint, "SITE_NAME": site,
                    "manage_url": absolute(reverse("webhooks:endpoint", args=[endpoint.pk])),
                    "limit": settings.NEWSREEL_WEBHOOKS_DISABLE_AFTER}
         subject = _("Webhook disabled after repeated failures")
         return EmailMultiAlternatives(
-            subject=f"{subject} · {settings.SITE_NAME}",
+            subject=f"{subject} · {site}",
             body=render_to_string("webhooks/email/disabled.txt", context), to=[endpoint.owner.email],
             from_email=settings.DEFAULT_FROM_EMAIL, headers={"Auto-Submitted": "auto-generated"})

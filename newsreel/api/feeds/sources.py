@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from newsreel.catalogue.models import Event, Kind
+from newsreel.lib.site_name import site_name
 from newsreel.publishing import localized
 from newsreel.search.params import KINDS, SearchParams
 
@@ -39,7 +40,7 @@ class FeedSource:
     event: Event | None = None
 
     def title(self, lang: str) -> str:
-        site = settings.NEWSREEL_SITE_NAME_FR if lang == "fr" else settings.SITE_NAME
+        site = site_name(lang)
         return f"{site} · {self.subject(lang)}"
 
     def subject(self, lang: str) -> str:

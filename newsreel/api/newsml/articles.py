@@ -21,6 +21,7 @@ from newsreel.api.newsml.document import (
     sub,
     version_of,
 )
+from newsreel.lib.site_name import site_name
 from newsreel.news.models import Article
 from newsreel.publishing import LANGS
 
@@ -43,7 +44,7 @@ def article_newsml(*, article: Article, request: HttpRequest | None = None) -> b
         sub(meta, "altId", article.reference)  # the press release number
     languages(meta, article)
     event_subject(meta, article.event)
-    headline_and_credit(meta, article, settings.SITE_NAME)
+    headline_and_credit(meta, article, site_name("en"))
     if not article.is_withdrawn:
         _bodies(sub(doc, "contentSet"), article)
     return serialise(doc)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from lxml import etree
 
+from newsreel.lib.site_name import site_name
 from newsreel.publishing import LANGS, Status, localized
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
@@ -103,7 +104,7 @@ def item_meta(parent: etree._Element, obj: Any, *, item_class: str, page_name: s
     meta = sub(parent, "itemMeta")
     sub(meta, "itemClass", qcode=item_class)
     provider = sub(meta, "provider", uri=settings.SITE_URL + "/")
-    sub(provider, "name", settings.SITE_NAME)
+    sub(provider, "name", site_name("en"))
     sub(meta, "versionCreated", iso(obj.updated_at))
     sub(meta, "firstCreated", iso(obj.created_at))
     sub(meta, "pubStatus", qcode="stat:canceled" if obj.status == Status.WITHDRAWN else "stat:usable")
