@@ -25,7 +25,14 @@ run: install
 	$(BIN)/newsreel demo
 	$(BIN)/newsreel serve --host $(HOST) --port $(PORT)
 
-test: install system
+# A real S3-compatible server for the object-store tests (s3rver, from the npm registry; tests/objectstore.py).
+S3_TEST_SERVER := tools/s3-test-server/node_modules/.bin/s3rver
+$(S3_TEST_SERVER): tools/s3-test-server/package.json tools/s3-test-server/package-lock.json
+	@tools/bootstrap-system npm
+	cd tools/s3-test-server && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: install system $(S3_TEST_SERVER)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install

@@ -230,3 +230,49 @@ def env_origins(name: str) -> list[str]:
     if raw == ["*"]:
         return raw
     return [_origin(name, part) for part in raw]
+
+
+# Parts smaller than 5 MiB are refused by S3 (and most compatible stores) for all but the last part.
+_S3_MIN_PART = 5 * 1024 * 1024
+
+
+def file_storage() -> dict[str, Any]:
+    """Django's default storage from NEWSREEL_STORAGE: `local` (files under MEDIA_ROOT) or `s3` (an S3-compatible
+    object store through django-storages and boto3; docs/storage.md names the variables)."""
+    kind = env_str("NEWSREEL_STORAGE", "local")
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                # No location of its own: it follows MEDIA_ROOT (tests move it).
+                "OPTIONS": {"allow_overwrite": True}}
+    if kind != "s3":
+        raise ConfigError(f"NEWSREEL_STORAGE={kind!r}: use local or s3")
+    bucket = env_str("NEWSREEL_S3_BUCKET")
+    if not bucket:
+        raise ConfigError("NEWSREEL_S3_BUCKET must name the bucket when NEWSREEL_STORAGE=s3")
+    part = env_int("NEWSREEL_S3_PART_BYTES", 16 * 1024 * 1024)
+    if part < _S3_MIN_PART:
+        raise ConfigError(f"NEWSREEL_S3_PART_BYTES must be at least {_S3_MIN_PART} (5 MiB), the smallest part S3 "
+                          "takes")
+    from boto3.s3.transfer import TransferConfig
+
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "location": env_str("NEWSREEL_S3_PREFIX").strip("/"),
+        "region_name": env_str("NEWSREEL_S3_REGION") or None,
+        "endpoint_url": env_str("NEWSREEL_S3_ENDPOINT_URL") or None,
+        # Stored names are chosen by the system and replaced in place (a reprocessed item's web video).
+        "file_overwrite": True,
+        # Nothing is public: every read is the portal's, or a signed URL it handed out after the access check.
+        "default_acl": None,
+        "querystring_auth": True,
+        "signature_version": "s3v4",
+        "addressing_style": env_str("NEWSREEL_S3_ADDRESSING_STYLE") or None,
+        # Multipart above one part, streamed from disk part by part.
+        "transfer_config": TransferConfig(multipart_threshold=part, multipart_chunksize=part,
+                                          max_concurrency=env_int("NEWSREEL_S3_CONCURRENCY", 4)),
+    }
+    # Without keys here boto3 looks in its usual places (AWS_* variables, ~/.aws, an instance role).
+    if env_str("NEWSREEL_S3_ACCESS_KEY_ID"):
+        options["access_key"] = env_str("NEWSREEL_S3_ACCESS_KEY_ID")
+        options["secret_key"] = env_str("NEWSREEL_S3_SECRET_ACCESS_KEY")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

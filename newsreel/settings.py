@@ -27,6 +27,7 @@ from newsreel.env import (
     env_origins,
     env_path,
     env_str,
+    file_storage,
     production_secret_key,
     stored_secret_key,
 )
@@ -185,8 +186,11 @@ STATIC_ROOT = env_path("NEWSREEL_STATIC_ROOT", VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env_path("NEWSREEL_MEDIA_ROOT", VAR_DIR / "media")
 MEDIA_URL = "/media-files/"
+# Every stored file (masters, renditions, storyboards, clips) goes through the default storage: local disk under
+# MEDIA_ROOT, or an S3-compatible object store with NEWSREEL_STORAGE=s3 (docs/storage.md). With a store,
+# MEDIA_ROOT keeps only this host's scratch (the uploads' spool, processing's staging).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -195,6 +199,12 @@ STORAGES = {
         )
     },
 }
+# Local copies of stored files for the engine, when they live in an object store: bounded, least recently used
+# first out, one folder per host (lib/filecache.py).
+NEWSREEL_LOCAL_CACHE_DIR = env_path("NEWSREEL_LOCAL_CACHE_DIR", VAR_DIR / "file-cache")
+NEWSREEL_LOCAL_CACHE_BYTES = env_int("NEWSREEL_LOCAL_CACHE_BYTES", 20 * 1024**3)
+# How long a signed URL to the object store lets its holder start (and resume) a download.
+NEWSREEL_SIGNED_URL_SECONDS = env_int("NEWSREEL_SIGNED_URL_SECONDS", 300)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from newsreel.queues import QUEUES
 from tests.factories import make_article, make_item
 
-pytest_plugins = ["tests.system_tools", "tests.mailserver"]
+pytest_plugins = ["tests.system_tools", "tests.mailserver", "tests.objectstore"]
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
                                "QUEUES": QUEUES}}
