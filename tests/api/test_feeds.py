@@ -4,6 +4,7 @@ taken from the items' real renditions, hreflang alternates, conditional GET and 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import feedparser
@@ -280,3 +281,13 @@ def test_a_feed_reader_gets_an_item_as_soon_as_it_is_published(client, video):
     after = client.get("/en/feeds/media.rss", HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200
     assert feedparser.parse(after.content).entries[0].title == "Breaking footage"
+
+
+def test_an_empty_feed_is_the_same_from_one_second_to_the_next(client, db):
+    """Its date is not the current time, so its body and ETag stay put while nothing changes."""
+    first = client.get("/en/feeds/news.rss")
+    cache.clear()
+    time.sleep(1.1)
+    second = client.get("/en/feeds/news.rss")
+    assert first.content == second.content and first["ETag"] == second["ETag"]
+    assert b"1970" in first.content

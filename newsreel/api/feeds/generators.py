@@ -8,10 +8,11 @@ concatenation of markup.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from xml.sax.xmlreader import AttributesImpl
 
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from newsreel.api.feeds.mediarss import MRSS_NS, MediaElement, MediaEntry
@@ -41,7 +42,19 @@ def _links(handler: SimplerXMLGenerator, tag: str, links: list[tuple[str, str, s
                                             "href": href})
 
 
-class MediaRssFeed(Rss201rev2Feed):
+# An empty feed's date: Django's generators would write the current time, which changes the body (and the
+# ETag, a hash of it) every second although nothing changed.
+NEVER_UPDATED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+class _StableDate(SyndicationFeed):
+    def latest_post_date(self) -> dt.datetime:
+        if not self.items:
+            return NEVER_UPDATED
+        return super().latest_post_date()
+
+
+class MediaRssFeed(_StableDate, Rss201rev2Feed):
     def rss_attributes(self) -> dict[str, str]:
         return {**super().rss_attributes(), "xmlns:media": MRSS_NS}
 
@@ -57,7 +70,7 @@ class MediaRssFeed(Rss201rev2Feed):
         _write_media(handler, item.get("media"))
 
 
-class MediaAtomFeed(Atom1Feed):
+class MediaAtomFeed(_StableDate, Atom1Feed):
     def root_attributes(self) -> dict[str, str]:
         return {**super().root_attributes(), "xmlns:media": MRSS_NS}
 
